@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Galapagos",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Galapagos", targets: ["Galapagos"]),
+        .executable(name: "galapagos", targets: ["galapagos"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // GMP, the GNU multiple-precision library, through its system headers (libgmp-dev).
+        .systemLibrary(
+            name: "CGMP",
+            path: "Sources/CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+        // The library: DSL, sandboxed interpreter, tasks, search spaces, evolution.
+        .target(
+            name: "Galapagos",
+            dependencies: [
+                "CGMP",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The commands, as a library so that tests can drive them in-process.
+        .target(
+            name: "GalapagosCLI",
+            dependencies: [
+                "Galapagos",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "galapagos", dependencies: ["GalapagosCLI"]),
+        .testTarget(name: "GalapagosTests", dependencies: ["Galapagos"]),
+        .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos"]),
+    ]
+)

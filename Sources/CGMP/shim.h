@@ -1,0 +1,12 @@
+#ifndef GALAPAGOS_CGMP_SHIM_H
+#define GALAPAGOS_CGMP_SHIM_H
+
+#include <gmp.h>
+
+// GMP exposes several of its functions only as macros, which Swift cannot import.
+// These wrappers give them a callable form.
+
+static inline int galapagos_mpz_sgn(const __mpz_struct *z) { return mpz_sgn(z); }
+static inline int galapagos_mpq_sgn(const __mpq_struct *q) { return mpq_sgn(q); }
+
+#endif

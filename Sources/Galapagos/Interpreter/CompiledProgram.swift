@@ -1,0 +1,113 @@
+/// One pre-decoded instruction: register indices resolved to offsets into the flat memory.
+///
+/// Vector and matrix element sets compile to a plain store at the element's offset, so the hot
+/// loop never multiplies an index by F.
+@usableFromInline
+struct CompiledInstruction: Sendable {
+    @usableFromInline var op: Op
+    @usableFromInline var output: Int32
+    @usableFromInline var input1: Int32
+    @usableFromInline var input2: Int32
+    @usableFromInline var constant1: Double
+    @usableFromInline var constant2: Double
+}
+
+/// A program translated once into the compact form the ``Machine`` runs.
+///
+/// Translation validates every register and element index against the memory shape, so that
+/// execution needs no checks: a `CompiledProgram` cannot address memory outside its machine.
+public struct CompiledProgram: Sendable {
+    /// The memory shape the program was compiled for.
+    public let shape: MemoryShape
+    /// All three components back to back.
+    let code: [CompiledInstruction]
+    /// Where each component starts and ends in `code`, indexed by ``Component/rawValue``.
+    let ranges: [Range<Int>]
+    /// Whether any instruction draws random numbers.
+    public let usesRandomness: Bool
+
+    /// Translates a program.
+    ///
+    /// - Throws: ``GalapagosError/program(_:_:)`` if a register or element index is out of
+    ///   range for `shape`.
+    public init(_ program: Program, shape: MemoryShape) throws {
+        let layout = MemoryLayout(shape: shape)
+        var code: [CompiledInstruction] = []
+        code.reserveCapacity(program.instructionCount)
+        var ranges: [Range<Int>] = []
+        var usesRandomness = false
+        for component in Component.allCases {
+            let start = code.count
+            for (position, instruction) in program[component].enumerated() {
+                guard let compiled = layout.compile(instruction) else {
+                    throw GalapagosError.program(
+                        SourceLocation(file: "<program>"),
+                        "\(component.name) instruction \(position + 1)"
+                            + " '\(ProgramPrinter.format(instruction))' does not fit memory"
+                            + " F=\(shape.features), \(shape.scalars) scalars,"
+                            + " \(shape.vectors) vectors, \(shape.matrices) matrices")
+                }
+                if compiled.op != .noOp { code.append(compiled) }
+                usesRandomness = usesRandomness || instruction.op.info.isRandom
+            }
+            ranges.append(start..<code.count)
+        }
+        self.shape = shape
+        self.code = code
+        self.ranges = ranges
+        self.usesRandomness = usesRandomness
+    }
+}
+
+/// Where each register lives in a machine's flat memory: scalars first, then vectors, then
+/// matrices (row-major).
+struct MemoryLayout {
+    let shape: MemoryShape
+    let vectorBase: Int
+    let matrixBase: Int
+
+    init(shape: MemoryShape) {
+        self.shape = shape
+        vectorBase = shape.scalars
+        matrixBase = shape.scalars + shape.vectors * shape.features
+    }
+
+    func offset(_ kind: ValueKind, _ index: Int) -> Int {
+        switch kind {
+        case .scalar: index
+        case .vector: vectorBase + index * shape.features
+        case .matrix: matrixBase + index * shape.features * shape.features
+        }
+    }
+
+    /// The compiled form, or `nil` if an index is out of range.
+    func compile(_ instruction: Instruction) -> CompiledInstruction? {
+        let info = instruction.op.info
+        var result = CompiledInstruction(
+            op: instruction.op, output: 0, input1: 0, input2: 0,
+            constant1: instruction.constant1, constant2: instruction.constant2)
+        guard let outKind = info.output else { return result }
+        guard Int(instruction.output) < shape.count(of: outKind) else { return nil }
+        var out = offset(outKind, Int(instruction.output))
+        if info.indexCount >= 1 {
+            guard Int(instruction.index1) < shape.features else { return nil }
+            out += Int(instruction.index1) * (info.indexCount == 2 ? shape.features : 1)
+        }
+        if info.indexCount == 2 {
+            guard Int(instruction.index2) < shape.features else { return nil }
+            out += Int(instruction.index2)
+        }
+        result.output = Int32(out)
+        let raw = [Int(instruction.input1), Int(instruction.input2)]
+        for (position, kind) in info.inputs.enumerated() {
+            guard raw[position] < shape.count(of: kind) else { return nil }
+            let address = Int32(offset(kind, raw[position]))
+            if position == 0 { result.input1 = address } else { result.input2 = address }
+        }
+        // Element sets are plain scalar stores once the offset is known.
+        if instruction.op == .vectorConstSet || instruction.op == .matrixConstSet {
+            result.op = .scalarConstSet
+        }
+        return result
+    }
+}

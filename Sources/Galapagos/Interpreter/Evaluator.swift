@@ -1,0 +1,157 @@
+/// Which held-out split scores a program after training.
+public enum ScoringSplit: Sendable {
+    /// The validation examples: what search and selection use.
+    case validation
+    /// The test examples, which search never sees.
+    case test
+}
+
+/// The outcome of evaluating a program on a set of tasks.
+public struct Evaluation: Sendable, Equatable {
+    /// Fitness on each task, in task order.
+    public var taskFitness: [Double]
+    /// The combined fitness.
+    public var fitness: Double
+}
+
+/// Runs programs on tasks exactly as AutoML-Zero does and scores them.
+///
+/// For each task: memory is wiped and `setup` runs once; for each epoch, for each training
+/// example in that epoch's order, the features go to `v0`, `s0` is zeroed (a program never sees
+/// the label it must predict), `predict` runs, a classifier's `s1` is replaced by its sigmoid,
+/// then the features are written to `v0` again, the label to `s0`, and `learn` runs. After each
+/// epoch the validation examples are scored with `predict` alone; the task's fitness is the
+/// best score over epochs. A prediction that is NaN or misses its label by more than
+/// ``maximumAbsoluteError`` ends the task with fitness 0.
+///
+/// An evaluator owns a ``Machine``: make one per thread.
+public final class Evaluator {
+    /// AutoML-Zero's early-stopping bound on |label − prediction|.
+    public static let maximumAbsoluteError = 100.0
+
+    /// The machine programs run on.
+    public let machine: Machine
+
+    /// Creates an evaluator for programs of the given shape.
+    public init(shape: MemoryShape) {
+        machine = Machine(shape: shape)
+    }
+
+    /// Evaluates a program on every task and combines the fitnesses.
+    public func evaluate(
+        _ program: CompiledProgram, on tasks: [TaskDataset],
+        aggregation: FitnessAggregation = .mean, scoring: ScoringSplit = .validation
+    ) -> Evaluation {
+        let fitness = tasks.map { self.fitness(of: program, on: $0, scoring: scoring) }
+        return Evaluation(taskFitness: fitness, fitness: aggregation.combine(fitness))
+    }
+
+    /// The fitness of a program on one task.
+    public func fitness(
+        of program: CompiledProgram, on task: TaskDataset, scoring: ScoringSplit = .validation
+    ) -> Double {
+        precondition(program.shape == machine.shape, "program compiled for another shape")
+        precondition(task.features == machine.shape.features, "task has another feature size")
+        return program.code.withUnsafeBufferPointer { code in
+            let base = code.baseAddress!
+            let setup = Segment(base, program.ranges[Component.setup.rawValue])
+            let predict = Segment(base, program.ranges[Component.predict.rawValue])
+            let learn = Segment(base, program.ranges[Component.learn.rawValue])
+            return run(setup: setup, predict: predict, learn: learn, task: task, scoring: scoring)
+        }
+    }
+
+    /// A component's instructions inside a compiled program.
+    struct Segment {
+        let start: UnsafePointer<CompiledInstruction>
+        let count: Int
+
+        init(_ base: UnsafePointer<CompiledInstruction>, _ range: Range<Int>) {
+            start = base + range.lowerBound
+            count = range.count
+        }
+    }
+
+    @inline(__always)
+    static func sigmoid(_ x: Double) -> Double { 1.0 / (1.0 + Math.exp(-x)) }
+
+    private func run(
+        setup: Segment, predict: Segment, learn: Segment, task: TaskDataset,
+        scoring: ScoringSplit
+    ) -> Double {
+        let machine = self.machine
+        let memory = machine.memory
+        let f = task.features
+        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
+        let label = MemoryShape.labelScalar
+        let prediction = MemoryShape.predictionScalar
+        let classify = task.metric.isClassification
+        let bound = Self.maximumAbsoluteError
+
+        machine.wipe()
+        machine.random = RandomGenerator(seed: task.programSeed)
+        machine.execute(setup.start, count: setup.count)
+
+        var best = 0.0
+        for epoch in 0..<task.epochs {
+            let order = task.epochOrder + epoch * task.trainCount
+            for step in 0..<task.trainCount {
+                let example = Int(order[step])
+                let x = task.trainFeatures + example * f
+                let y = task.trainLabels[example]
+                features.update(from: x, count: f)
+                memory[label] = 0
+                machine.execute(predict.start, count: predict.count)
+                if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
+                let error = abs(y - memory[prediction])
+                // `!(error <= bound)` is also true for NaN.
+                if !(error <= bound) { return epoch == 0 ? 0 : best }
+                features.update(from: x, count: f)
+                memory[label] = y
+                machine.execute(learn.start, count: learn.count)
+            }
+            let score = validate(predict: predict, task: task, scoring: scoring)
+            best = max(best, score)
+        }
+        return best
+    }
+
+    private func validate(predict: Segment, task: TaskDataset, scoring: ScoringSplit) -> Double {
+        let machine = self.machine
+        let memory = machine.memory
+        let f = task.features
+        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
+        let (xs, ys, count) = scoring == .validation
+            ? (task.validFeatures, task.validLabels, task.validCount)
+            : (task.testFeatures, task.testLabels, task.testCount)
+        guard count > 0 else { return 0 }
+        let classify = task.metric.isClassification
+        var loss = 0.0
+        for example in 0..<count {
+            features.update(from: xs + example * f, count: f)
+            memory[MemoryShape.labelScalar] = 0
+            machine.execute(predict.start, count: predict.count)
+            let y = ys[example]
+            let output = memory[MemoryShape.predictionScalar]
+            let error: Double
+            if classify {
+                let probability = Self.sigmoid(output)
+                error = probability.isNaN ? .infinity : ((y > 0.5) == (probability > 0.5) ? 0 : 1)
+                loss += error
+            } else {
+                error = y - output
+                loss += error * error
+            }
+            if !(abs(error) <= Self.maximumAbsoluteError) { return 0 }
+        }
+        loss /= Double(count)
+        return classify ? 1.0 - loss : Self.squash(loss.squareRoot())
+    }
+
+    /// Maps an error in [0, ∞] to a fitness in [0, 1]: 1 − (2/π)·arctan(x); 0 for NaN or ∞.
+    @inline(__always)
+    public static func squash(_ x: Double) -> Double {
+        guard x.isFinite else { return 0 }
+        return 1.0 + (-2.0 / Double.pi) * Math.atan(x)
+    }
+}

@@ -1,0 +1,72 @@
+/// What a search space allows in one component function.
+public struct ComponentSpec: Sendable, Equatable {
+    /// The ops mutation and random initialisation may use.
+    public var ops: [Op]
+    /// The fewest instructions mutation may leave.
+    public var minimumSize: Int
+    /// The most instructions mutation may create; program files may not exceed it either.
+    public var maximumSize: Int
+    /// The number of instructions of a random initial program.
+    public var initialSize: Int
+
+    public init(ops: [Op], minimumSize: Int, maximumSize: Int, initialSize: Int) {
+        self.ops = ops
+        self.minimumSize = minimumSize
+        self.maximumSize = maximumSize
+        self.initialSize = initialSize
+    }
+}
+
+/// The mutation operators of AutoML-Zero.
+public enum MutationKind: String, Sendable, Codable, CaseIterable {
+    /// Change one input or output register, or perturb one constant or element index.
+    case alterArgument = "alter_argument"
+    /// Replace one instruction by a random one.
+    case randomizeInstruction = "randomize_instruction"
+    /// Insert a random instruction at a random position.
+    case insertInstruction = "insert_instruction"
+    /// Remove one instruction.
+    case removeInstruction = "remove_instruction"
+    /// Replace a whole component by random instructions.
+    case randomizeComponent = "randomize_component"
+    /// Leave the program unchanged.
+    case identity
+}
+
+/// How children are made from parents.
+public struct MutationSpec: Sendable, Equatable {
+    /// The chance that a child is mutated at all; otherwise it is an exact copy (AutoML-Zero's
+    /// `mutate_prob`).
+    public var probability: Double
+    /// The operators to choose from.
+    public var operators: [MutationKind]
+    /// Whether a bandit chooses the operator (adaptive operator selection) instead of a uniform
+    /// draw.
+    public var adaptive: Bool
+
+    public init(probability: Double, operators: [MutationKind], adaptive: Bool = false) {
+        self.probability = probability
+        self.operators = operators
+        self.adaptive = adaptive
+    }
+}
+
+/// The functional-equivalence cache: candidates that predict the same on a small probe share a
+/// fitness without being evaluated.
+public struct FECSpec: Sendable, Equatable {
+    /// Whether the cache is used.
+    public var enabled: Bool
+    /// Training examples in the probe.
+    public var trainSteps: Int
+    /// Validation examples in the probe.
+    public var validSteps: Int
+    /// The most fingerprints kept (least recently used leave first).
+    public var capacity: Int
+
+    public init(enabled: Bool = true, trainSteps: Int = 10, validSteps: Int = 10, capacity: Int = 100_000) {
+        self.enabled = enabled
+        self.trainSteps = trainSteps
+        self.validSteps = validSteps
+        self.capacity = capacity
+    }
+}

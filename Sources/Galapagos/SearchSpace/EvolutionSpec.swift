@@ -1,0 +1,59 @@
+/// How parents are chosen.
+public enum SelectorKind: String, Sendable, Codable, CaseIterable {
+    /// Regularized evolution: the best of a random sample of `tournament` members.
+    case tournament
+    /// Rank-based selection with probability proportional to rank^−α.
+    case powerLaw = "power-law"
+    /// UCB1 over islands and fitness-rank strata.
+    case ucb
+    /// Thompson sampling over islands and fitness-rank strata.
+    case thompson
+}
+
+/// Where migrants go.
+public enum MigrationTopology: String, Sendable, Codable, CaseIterable {
+    /// To the next island on a ring.
+    case ring
+    /// To a random other island.
+    case random
+}
+
+/// The island-model settings of a search.
+public struct EvolutionSpec: Sendable, Equatable {
+    /// Members of each island's population.
+    public var populationSize: Int
+    /// Sample size of tournament selection.
+    public var tournamentSize: Int
+    /// Number of islands.
+    public var islands: Int
+    /// Parent-selection strategy.
+    public var selector: SelectorKind
+    /// Children proposed per island per engine step (a constant of the search space, never the
+    /// worker count, so that results do not depend on threads).
+    public var batchSize: Int
+    /// Evaluations between migrations (0 disables migration).
+    public var migrationInterval: Int
+    /// Members each island sends per migration.
+    public var migrants: Int
+    /// Where migrants go.
+    public var topology: MigrationTopology
+    /// Restart an island from random programs after this many individuals without reaching the
+    /// target (0 never restarts).
+    public var restartAfterIndividuals: Int
+
+    public init(
+        populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,
+        selector: SelectorKind = .tournament, batchSize: Int = 32, migrationInterval: Int = 0,
+        migrants: Int = 1, topology: MigrationTopology = .ring, restartAfterIndividuals: Int = 0
+    ) {
+        self.populationSize = populationSize
+        self.tournamentSize = tournamentSize
+        self.islands = islands
+        self.selector = selector
+        self.batchSize = batchSize
+        self.migrationInterval = migrationInterval
+        self.migrants = migrants
+        self.topology = topology
+        self.restartAfterIndividuals = restartAfterIndividuals
+    }
+}

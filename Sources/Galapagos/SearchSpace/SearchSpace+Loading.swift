@@ -1,0 +1,313 @@
+import Foundation
+import Yams
+
+extension SearchSpace {
+    /// The largest search-space file accepted, in bytes.
+    public static let maximumFileSize = 1024 * 1024
+
+    /// Reads and validates a search-space file.
+    ///
+    /// - Throws: ``GalapagosError`` naming the file, line and field of the first problem.
+    public static func load(path: String) throws -> SearchSpace {
+        let url = URL(fileURLWithPath: path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard let attributes else {
+            throw GalapagosError.io(path: path, "no such search-space file")
+        }
+        if let size = attributes[.size] as? Int, size > maximumFileSize {
+            throw GalapagosError.searchSpace(
+                SourceLocation(file: path),
+                "file is \(size) bytes, larger than the \(maximumFileSize)-byte limit")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw GalapagosError.io(path: path, "cannot read search-space file (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw GalapagosError.searchSpace(
+                SourceLocation(file: path), "expected UTF-8 YAML text, found binary data")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and validates search-space YAML text.
+    public static func parse(_ text: String, file: String = "<searchspace>") throws -> SearchSpace {
+        guard text.utf8.count <= maximumFileSize else {
+            throw GalapagosError.searchSpace(
+                SourceLocation(file: file), "text is larger than the \(maximumFileSize)-byte limit")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw GalapagosError.searchSpace(
+                SourceLocation(file: file, line: Self.line(of: error)),
+                "expected YAML: \(Self.problem(of: error))")
+        } catch {
+            throw GalapagosError.searchSpace(SourceLocation(file: file), "expected YAML: \(error)")
+        }
+        guard let root else {
+            throw GalapagosError.searchSpace(
+                SourceLocation(file: file, line: 1), "expected a search space, found an empty file")
+        }
+        var reader = try YAMLReader(file: file, path: "", node: root)
+        let space = try SearchSpaceDecoder(file: file, text: text).decode(&reader)
+        try reader.finish()
+        return space
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    private static func problem(of error: YamlError) -> String {
+        switch error {
+        case let .scanner(context, problem, _, _), let .parser(context, problem, _, _),
+             let .composer(context, problem, _, _):
+            if let context { return "\(problem) \(context.text)" }
+            return problem
+        case let .reader(problem, _, _, _):
+            return problem
+        case let .duplicatedKeysInMapping(duplicates, _):
+            return "duplicated keys \(duplicates.joined(separator: ", "))"
+        default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Turns a YAML document into a validated ``SearchSpace``.
+struct SearchSpaceDecoder {
+    let file: String
+    let text: String
+
+    func decode(_ root: inout YAMLReader) throws -> SearchSpace {
+        guard let name = try root.string("name"), !name.isEmpty else {
+            throw root.error("name", nil, "expected a name for the search space")
+        }
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw root.error("name", root.mapping["name"], "expected letters, digits, '_' or '-', found '\(name)'")
+        }
+        let summary = try root.string("description") ?? ""
+        let memory = try decodeMemory(&root)
+        let defaultOps = try decodeOps(&root, key: "ops")
+        var components: [ComponentSpec] = []
+        for component in Component.allCases {
+            components.append(
+                try decodeComponent(&root, component: component, defaultOps: defaultOps,
+                                    memory: memory))
+        }
+        let mutation = try decodeMutation(&root)
+        let evolution = try decodeEvolution(&root)
+        let fec = try decodeFEC(&root)
+        guard var tasks = try root.object("tasks") else {
+            throw root.error("tasks", nil, "expected a 'tasks' section with at least 'search'")
+        }
+        guard let search = try decodeTasks(&tasks, key: "search", memory: memory) else {
+            throw tasks.error("search", nil, "expected the search tasks")
+        }
+        let select = try decodeTasks(&tasks, key: "select", memory: memory)
+        let final = try decodeTasks(&tasks, key: "final", memory: memory)
+        try tasks.finish()
+        let aggregation = try root.choice("aggregation", FitnessAggregation.self) ?? .mean
+        return SearchSpace(
+            name: name, summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
+            sourceText: text, memory: memory, components: components, mutation: mutation,
+            evolution: evolution, fec: fec, searchTasks: search, selectTasks: select,
+            finalTasks: final, aggregation: aggregation)
+    }
+
+    private func decodeMemory(_ root: inout YAMLReader) throws -> MemoryShape {
+        guard var reader = try root.object("memory") else {
+            throw root.error("memory", nil, "expected a 'memory' section (features, scalars, vectors, matrices)")
+        }
+        let limit = MemoryShape.maximumRegisters
+        let features = try reader.int("features", in: 1...MemoryShape.maximumFeatures)
+        let scalars = try reader.int("scalars", in: 2...limit)
+        let vectors = try reader.int("vectors", in: 1...limit)
+        let matrices = try reader.int("matrices", in: 0...limit) ?? 0
+        guard let features, let scalars, let vectors else {
+            let missing = ["features": features, "scalars": scalars, "vectors": vectors]
+                .filter { $0.value == nil }.keys.sorted().joined(separator: ", ")
+            throw root.error("memory", root.mapping["memory"], "missing \(missing)")
+        }
+        try reader.finish()
+        let shape = MemoryShape(
+            features: features, scalars: scalars, vectors: vectors, matrices: matrices)
+        guard shape.doubleCount <= MemoryShape.maximumDoubles else {
+            throw root.error(
+                "memory", root.mapping["memory"],
+                "needs \(shape.doubleCount * 8 / 1_048_576) MiB per program, more than the"
+                    + " \(MemoryShape.maximumDoubles * 8 / 1_048_576) MiB limit")
+        }
+        return shape
+    }
+
+    private func decodeOps(_ reader: inout YAMLReader, key: String) throws -> [Op]? {
+        guard let names = try reader.strings(key, maximumCount: 500) else { return nil }
+        var ops: [Op] = []
+        for (name, mark) in names {
+            if name == "all" {
+                ops.append(contentsOf: Op.allCases.filter { $0 != .noOp })
+                continue
+            }
+            guard let op = Op(name: name) else {
+                throw YAMLReader.error(
+                    file: file, mark: mark, path: reader.fieldPath(key),
+                    "unknown op '\(name)' (expected an op name such as scalar_sum, vector_inner_product, or 'all')")
+            }
+            ops.append(op)
+        }
+        var seen = Set<Op>()
+        ops = ops.filter { seen.insert($0).inserted }
+        guard !ops.isEmpty else {
+            throw reader.error(key, reader.mapping[key], "expected at least one op")
+        }
+        return ops
+    }
+
+    private func decodeComponent(
+        _ root: inout YAMLReader, component: Component, defaultOps: [Op]?, memory: MemoryShape
+    ) throws -> ComponentSpec {
+        guard let node = root.node(component.name) else {
+            throw root.error(component.name, nil, "expected a '\(component.name)' section with its size")
+        }
+        var minimum = 0, maximum = 0, initial = 0
+        var ops = defaultOps
+        if case let .scalar(scalar) = node {
+            guard let size = Int(scalar.string), (0...ProgramLimits.hardMaximumSize).contains(size) else {
+                throw root.error(component.name, node, "expected a size 0…\(ProgramLimits.hardMaximumSize) or a mapping, found '\(scalar.string)'")
+            }
+            (minimum, maximum, initial) = (size, size, size)
+        } else {
+            var reader = try YAMLReader(file: file, path: component.name, node: node)
+            let range = 0...ProgramLimits.hardMaximumSize
+            if let size = try reader.int("size", in: range) {
+                (minimum, maximum, initial) = (size, size, size)
+                for key in ["min", "max", "initial"] where reader.has(key) {
+                    throw reader.error(key, reader.mapping[key], "give either 'size' or min/max/initial, not both")
+                }
+            } else {
+                guard let max = try reader.int("max", in: range) else {
+                    throw reader.error("max", nil, "expected 'size' or 'max'")
+                }
+                maximum = max
+                minimum = try reader.int("min", in: range) ?? 0
+                initial = try reader.int("initial", in: range) ?? minimum
+                guard minimum <= maximum else {
+                    throw reader.error("min", reader.mapping["min"], "expected min ≤ max, found \(minimum) > \(maximum)")
+                }
+                guard (minimum...maximum).contains(initial) else {
+                    throw reader.error("initial", reader.mapping["initial"], "expected min ≤ initial ≤ max, found \(initial)")
+                }
+            }
+            if let own = try decodeOps(&reader, key: "ops") { ops = own }
+            try reader.finish()
+        }
+        guard let ops else {
+            throw root.error(component.name, node, "expected 'ops' here or at the top level")
+        }
+        for op in ops {
+            for kind in [op.info.output].compactMap({ $0 }) + op.info.inputs
+            where memory.count(of: kind) == 0 {
+                throw root.error(component.name, node, "op \(op.name) needs a \(kind) register but memory has no \(kind)s")
+            }
+        }
+        return ComponentSpec(ops: ops, minimumSize: minimum, maximumSize: maximum, initialSize: initial)
+    }
+
+    private func decodeMutation(_ root: inout YAMLReader) throws -> MutationSpec {
+        guard var reader = try root.object("mutation") else {
+            return MutationSpec(probability: 0.9, operators: [.alterArgument, .randomizeInstruction, .randomizeComponent])
+        }
+        let probability = try reader.double("probability", in: 0...1) ?? 0.9
+        var operators: [MutationKind] = []
+        if let names = try reader.strings("operators", maximumCount: 20) {
+            for (name, mark) in names {
+                guard let kind = MutationKind(rawValue: name) else {
+                    throw YAMLReader.error(
+                        file: file, mark: mark, path: reader.fieldPath("operators"),
+                        "unknown mutation '\(name)' (expected one of \(MutationKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                operators.append(kind)
+            }
+        } else {
+            operators = [.alterArgument, .randomizeInstruction, .randomizeComponent]
+        }
+        guard !operators.isEmpty else {
+            throw reader.error("operators", reader.mapping["operators"], "expected at least one operator")
+        }
+        let adaptive = try reader.bool("adaptive") ?? false
+        try reader.finish()
+        return MutationSpec(probability: probability, operators: operators, adaptive: adaptive)
+    }
+
+    private func decodeEvolution(_ root: inout YAMLReader) throws -> EvolutionSpec {
+        var spec = EvolutionSpec()
+        guard var reader = try root.object("evolution") else { return spec }
+        spec.populationSize = try reader.int("population", in: 2...10_000_000) ?? spec.populationSize
+        spec.tournamentSize = try reader.int("tournament", in: 1...10_000_000) ?? spec.tournamentSize
+        spec.islands = try reader.int("islands", in: 1...10_000) ?? spec.islands
+        spec.selector = try reader.choice("selector", SelectorKind.self) ?? spec.selector
+        spec.batchSize = try reader.int("batch", in: 1...100_000) ?? spec.batchSize
+        spec.restartAfterIndividuals = try reader.int("restart_after_individuals", in: 0...Int.max) ?? 0
+        if var migration = try reader.object("migration") {
+            spec.migrationInterval = try migration.int("every", in: 0...Int.max) ?? spec.migrationInterval
+            spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants
+            spec.topology = try migration.choice("topology", MigrationTopology.self) ?? spec.topology
+            try migration.finish()
+        }
+        guard spec.tournamentSize <= spec.populationSize else {
+            throw reader.error("tournament", reader.mapping["tournament"], "expected tournament ≤ population (\(spec.populationSize)), found \(spec.tournamentSize)")
+        }
+        try reader.finish()
+        return spec
+    }
+
+    private func decodeFEC(_ root: inout YAMLReader) throws -> FECSpec {
+        var spec = FECSpec()
+        guard var reader = try root.object("fec") else { return spec }
+        spec.enabled = try reader.bool("enabled") ?? true
+        spec.trainSteps = try reader.int("train", in: 0...100_000) ?? spec.trainSteps
+        spec.validSteps = try reader.int("valid", in: 0...100_000) ?? spec.validSteps
+        spec.capacity = try reader.int("cache", in: 1...100_000_000) ?? spec.capacity
+        try reader.finish()
+        return spec
+    }
+
+    private func decodeTasks(_ parent: inout YAMLReader, key: String, memory: MemoryShape) throws -> TaskSpec? {
+        guard var reader = try parent.object(key) else { return nil }
+        guard let generator = try reader.choice("generator", TaskGenerator.self) else {
+            throw reader.error("generator", nil, "expected a task generator (\(TaskGenerator.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let limit = 10_000_000
+        let count = try reader.int("count", in: 1...100_000) ?? 1
+        guard let train = try reader.int("train", in: 1...limit) else {
+            throw reader.error("train", nil, "expected the number of training examples")
+        }
+        guard let valid = try reader.int("valid", in: 1...limit) else {
+            throw reader.error("valid", nil, "expected the number of validation examples")
+        }
+        let test = try reader.int("test", in: 0...limit) ?? 0
+        let epochs = try reader.int("epochs", in: 1...100_000) ?? 1
+        let metric = try reader.choice("metric", FitnessMetric.self) ?? .rms
+        let dataSeed = try reader.seed("data_seed")
+        let paramSeed = try reader.seed("param_seed")
+        try reader.finish()
+        let doubles = Double(count) * Double(train + valid + test) * Double(memory.features + 1)
+        guard doubles <= 512 * 1024 * 1024 / 8 else {
+            throw parent.error(key, parent.mapping[key], "needs \(Int(doubles * 8 / 1_048_576)) MiB of examples, more than the 512 MiB limit")
+        }
+        return TaskSpec(
+            generator: generator, count: count, trainExamples: train, validExamples: valid,
+            testExamples: test, epochs: epochs, metric: metric, dataSeed: dataSeed,
+            paramSeed: paramSeed)
+    }
+}

@@ -1,0 +1,56 @@
+/// Everything that defines a search: memory, allowed ops and sizes per component, mutation,
+/// evolution settings and the tasks candidates are judged on.
+///
+/// Search spaces are read from YAML files with ``SearchSpace/load(path:)`` or
+/// ``SearchSpace/parse(_:file:)``; see `searchspaces/linear_demo.yaml` for a documented example.
+public struct SearchSpace: Sendable {
+    /// A short name (the file's `name` field), written in program headers.
+    public var name: String
+    /// A sentence or two on what the search space is for.
+    public var summary: String
+    /// The text the search space was read from, stored with runs so they can be resumed.
+    public var sourceText: String
+    /// Registers and feature size.
+    public var memory: MemoryShape
+    /// What each component may contain, indexed by ``Component/rawValue``.
+    public var components: [ComponentSpec]
+    /// How children are made.
+    public var mutation: MutationSpec
+    /// Islands, population, selection and migration.
+    public var evolution: EvolutionSpec
+    /// The functional-equivalence cache.
+    public var fec: FECSpec
+    /// Tasks every candidate is evaluated on.
+    public var searchTasks: TaskSpec
+    /// Fresh tasks that re-evaluate promising candidates; `nil` skips selection.
+    public var selectTasks: TaskSpec?
+    /// Fixed tasks for the final, reported score; `nil` reports none.
+    public var finalTasks: TaskSpec?
+    /// How per-task fitnesses combine.
+    public var aggregation: FitnessAggregation
+
+    /// The specification of one component.
+    public subscript(component: Component) -> ComponentSpec {
+        get { components[component.rawValue] }
+        set { components[component.rawValue] = newValue }
+    }
+
+    /// The limits a program of this search space must respect, for the parser.
+    ///
+    /// - Parameter strictOps: also require every op to be one the component allows.
+    public func programLimits(strictOps: Bool) -> ProgramLimits {
+        ProgramLimits(
+            shape: memory, maximumSizes: components.map(\.maximumSize),
+            allowedOps: strictOps ? components.map { Set($0.ops) } : nil)
+    }
+
+    /// The tasks of one role, or an empty list if the search space has none for it.
+    public func tasks(_ role: TaskRole, runSeed: UInt64) -> [TaskDataset] {
+        let spec: TaskSpec? = switch role {
+        case .search: searchTasks
+        case .select: selectTasks
+        case .final: finalTasks
+        }
+        return spec?.makeTasks(features: memory.features, runSeed: runSeed, role: role) ?? []
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Galapagos
+
+/// `galapagos eval`: scores a program file on a search space's tasks.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a program on a search space's tasks.",
+        discussion: """
+            Prints each task's fitness and the combined fitness. With --json, the last line of \
+            stdout is {"tasks": [fitness, …], "fitness": x, "searchspace": name, "role": \
+            "search|select|final", "seed": n, "split": "validation|test", "seconds": t}.
+
+            Examples:
+              galapagos eval searchspaces/examples/sgd_linear_regression.gal \\
+                  --searchspace searchspaces/linear_demo.yaml
+              galapagos eval my.gal --searchspace searchspaces/linear_demo.yaml --tasks final --json
+            """
+    )
+
+    @Argument(help: "The program file (.gal).")
+    var program: String
+
+    @Option(help: "The search-space file (.yaml).")
+    var searchspace: String
+
+    @Option(help: "Seed for tasks whose seeds the search space does not fix.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Which tasks: search, select or final.")
+    var tasks: TaskRoleArgument = .search
+
+    @Flag(help: "Print one JSON object as the last line of stdout.")
+    var json = false
+
+    func run() throws {
+        let space = try Inputs.searchSpace(searchspace)
+        let parsed = try Inputs.program(program, in: space, strictOps: false)
+        let compiled = try CompiledProgram(parsed, shape: space.memory)
+        let taskSet = space.tasks(tasks.role, runSeed: seed)
+        guard !taskSet.isEmpty else {
+            throw GalapagosError.invalidArgument(
+                "\(searchspace): the search space defines no \(tasks.role.rawValue) tasks")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let evaluation = Evaluator(shape: space.memory).evaluate(
+            compiled, on: taskSet, aggregation: space.aggregation)
+        let seconds = (clock.now - start).seconds
+        if json {
+            try Console.json(EvalReport(
+                tasks: evaluation.taskFitness, fitness: evaluation.fitness,
+                searchspace: space.name, role: tasks.role.rawValue, seed: seed,
+                split: "validation", seconds: seconds))
+        } else {
+            let width = max(10, taskSet.map(\.name.count).max() ?? 0) + 2
+            print(Console.pad("task", width) + "fitness")
+            for (task, fitness) in zip(taskSet, evaluation.taskFitness) {
+                print(Console.pad(task.name, width) + format(fitness))
+            }
+            print(Console.pad(space.aggregation.rawValue, width) + format(evaluation.fitness))
+        }
+    }
+
+    private func format(_ value: Double) -> String {
+        String(describing: value)
+    }
+}
+
+/// The `--json` object of `galapagos eval`.
+struct EvalReport: Encodable {
+    var tasks: [Double]
+    var fitness: Double
+    var searchspace: String
+    var role: String
+    var seed: UInt64
+    var split: String
+    var seconds: Double
+}
+
+/// A task role as a command-line value.
+struct TaskRoleArgument: ExpressibleByArgument {
+    var role: TaskRole
+
+    static let search = TaskRoleArgument(role: .search)
+
+    init(role: TaskRole) {
+        self.role = role
+    }
+
+    init?(argument: String) {
+        guard let role = TaskRole(rawValue: argument) else { return nil }
+        self.role = role
+    }
+
+    static var allValueStrings: [String] { TaskRole.allCases.map(\.rawValue) }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) * 1e-18
+    }
+}

@@ -1,0 +1,7 @@
+import GalapagosCLI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(GalapagosCommand.run(arguments: Array(CommandLine.arguments.dropFirst())))
