@@ -17,7 +17,7 @@ public struct GalapagosCommand: ParsableCommand {
               galapagos searchspace info searchspaces/linear_demo.yaml
             """,
         subcommands: [
-            EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self,
+            EvolveCommand.self, SweepCommand.self, EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self,
         ]
     )
 

@@ -14,8 +14,15 @@ public final class Machine {
     @usableFromInline let memory: UnsafeMutablePointer<Double>
     @usableFromInline let scratch: UnsafeMutablePointer<Double>
     let layout: MemoryLayout
+    /// The generator that random-fill ops draw from, behind a pointer so that the hot loop pays
+    /// no dynamic exclusivity check (a class's stored `var` would).
+    @usableFromInline let generator: UnsafeMutablePointer<RandomGenerator>
+
     /// The generator that random-fill ops draw from; the evaluator reseeds it for every task.
-    public var random: RandomGenerator
+    public var random: RandomGenerator {
+        get { generator.pointee }
+        set { generator.pointee = newValue }
+    }
 
     /// Creates a machine with zeroed memory.
     public init(shape: MemoryShape) {
@@ -25,10 +32,13 @@ public final class Machine {
         memory = .allocate(capacity: total)
         memory.initialize(repeating: 0, count: total)
         scratch = memory + shape.doubleCount
-        random = RandomGenerator(seed: 0)
+        generator = .allocate(capacity: 1)
+        generator.initialize(to: RandomGenerator(seed: 0))
     }
 
     deinit {
+        generator.deinitialize(count: 1)
+        generator.deallocate()
         memory.deallocate()
     }
 
@@ -88,6 +98,7 @@ public final class Machine {
         let m = memory
         let f = shape.features
         let ff = f * f
+        let random = generator
         var pc = code
         let end = code + count
         while pc < end {
@@ -203,16 +214,16 @@ public final class Machine {
             case .vectorConstSet, .matrixConstSet:
                 // Compiled to .scalarConstSet at the element's offset; kept for completeness.
                 m[o] = i.constant1
-            case .scalarUniformSet: m[o] = random.uniform(i.constant1, i.constant2)
+            case .scalarUniformSet: m[o] = random.pointee.uniform(i.constant1, i.constant2)
             case .vectorUniformSet:
-                for k in 0..<f { m[o + k] = random.uniform(i.constant1, i.constant2) }
+                for k in 0..<f { m[o + k] = random.pointee.uniform(i.constant1, i.constant2) }
             case .matrixUniformSet:
-                for k in 0..<ff { m[o + k] = random.uniform(i.constant1, i.constant2) }
-            case .scalarGaussianSet: m[o] = random.gaussian(i.constant1, i.constant2)
+                for k in 0..<ff { m[o + k] = random.pointee.uniform(i.constant1, i.constant2) }
+            case .scalarGaussianSet: m[o] = random.pointee.gaussian(i.constant1, i.constant2)
             case .vectorGaussianSet:
-                for k in 0..<f { m[o + k] = random.gaussian(i.constant1, i.constant2) }
+                for k in 0..<f { m[o + k] = random.pointee.gaussian(i.constant1, i.constant2) }
             case .matrixGaussianSet:
-                for k in 0..<ff { m[o + k] = random.gaussian(i.constant1, i.constant2) }
+                for k in 0..<ff { m[o + k] = random.pointee.gaussian(i.constant1, i.constant2) }
             }
         }
     }

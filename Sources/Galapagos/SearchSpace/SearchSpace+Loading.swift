@@ -217,7 +217,8 @@ struct SearchSpaceDecoder {
         for op in ops {
             for kind in [op.info.output].compactMap({ $0 }) + op.info.inputs
             where memory.count(of: kind) == 0 {
-                throw root.error(component.name, node, "op \(op.name) needs a \(kind) register but memory has no \(kind)s")
+                let plural = kind == .matrix ? "matrices" : "\(kind)s"
+                throw root.error(component.name, node, "op \(op.name) needs a \(kind) register but memory has no \(plural)")
             }
         }
         return ComponentSpec(ops: ops, minimumSize: minimum, maximumSize: maximum, initialSize: initial)

@@ -1,0 +1,397 @@
+/// The island-model evolution engine.
+///
+/// Each ``step()`` proposes a batch of children (per island, or allocated to islands by a
+/// bandit), builds and evaluates the whole batch on the worker pool, then applies the results
+/// in proposal order: FEC look-ups and inserts, population updates, bandit rewards, hall of
+/// fame. Every random choice derives from the run's seed: the engine's own generator for
+/// proposals and migration, and a generator per child derived from the seed and the child's
+/// serial number for mutation. So a run's results never depend on the number of workers.
+///
+/// ```swift
+/// let engine = Engine(space: space, settings: EngineSettings(seed: 1, workers: 2,
+///                                                            maxIndividuals: 100_000))
+/// while !engine.isFinished { engine.step() }
+/// let summary = engine.finish()
+/// ```
+public final class Engine {
+    /// The search space, with command-line overrides applied.
+    public let space: SearchSpace
+    public let settings: EngineSettings
+    let mutator: Mutator
+    public let searchTasks: [TaskDataset]
+    public let selectTasks: [TaskDataset]
+    public let finalTasks: [TaskDataset]
+    let pool: WorkerPool
+
+    /// The populations.
+    public internal(set) var islands: [Island]
+    /// The engine's generator: proposals, parent selection, migration.
+    var random: RandomGenerator
+    /// Parent-selection state (bandits included).
+    public internal(set) var selection: ParentSelection
+    /// The operator bandit, when adaptive operator selection is on.
+    public internal(set) var operatorBandit: Bandit?
+    /// The functional-equivalence cache, when enabled.
+    public internal(set) var fec: FECCache?
+    /// Individuals produced so far (every child, FEC hits included).
+    public internal(set) var individuals = 0
+    /// Children whose fitness came from the FEC cache.
+    public internal(set) var fecHits = 0
+    /// Migrations performed.
+    public internal(set) var migrations = 0
+    /// The next member id.
+    var nextMemberID = 0
+    /// The best programs seen.
+    public internal(set) var hallOfFame: HallOfFame
+    /// Select fitness of members evaluated on the select tasks, by member id.
+    public internal(set) var selectFitness: [Int: Double] = [:]
+    /// The member with the best select fitness so far.
+    public internal(set) var bestSelected: Member?
+    /// Per island: the id of the best member last sent to selection.
+    var lastSelectedID: [Int]
+    /// Individuals count at the last select evaluation.
+    var lastSelectAt = 0
+    /// Individuals count at which the next migration happens.
+    var nextMigrationAt: Int
+
+    /// Creates an engine with empty islands; the first steps fill them.
+    public init(space: SearchSpace, settings: EngineSettings) {
+        self.space = space
+        self.settings = settings
+        mutator = Mutator(space: space)
+        searchTasks = space.tasks(.search, runSeed: settings.seed)
+        selectTasks = space.tasks(.select, runSeed: settings.seed)
+        finalTasks = space.tasks(.final, runSeed: settings.seed)
+        pool = WorkerPool(workers: settings.workers, shape: space.memory)
+        let evolution = space.evolution
+        islands = Array(repeating: Island(capacity: evolution.populationSize), count: evolution.islands)
+        random = RandomGenerator(seed: RandomGenerator.derive(settings.seed, 0xE9E1))
+        selection = ParentSelection(
+            kind: evolution.selector, islands: evolution.islands,
+            tournamentSize: evolution.tournamentSize)
+        operatorBandit = space.mutation.adaptive
+            ? Bandit(arms: space.mutation.operators.count, policy: .thompson) : nil
+        fec = space.fec.enabled ? FECCache(capacity: space.fec.capacity) : nil
+        hallOfFame = HallOfFame(capacity: settings.hallOfFameSize)
+        lastSelectedID = Array(repeating: -1, count: evolution.islands)
+        nextMigrationAt = evolution.migrationInterval > 0 ? evolution.migrationInterval : .max
+    }
+
+    // MARK: Stopping
+
+    /// Whether the select fitness reached the target.
+    public var reachedTarget: Bool {
+        guard let target = settings.targetFitness, let best = bestSelected,
+              let fitness = selectFitness[best.id] else { return false }
+        return fitness >= target
+    }
+
+    /// Whether the run is over: the individual budget is spent or the target reached.
+    public var isFinished: Bool {
+        if reachedTarget { return true }
+        if let maximum = settings.maxIndividuals, individuals >= maximum { return true }
+        return false
+    }
+
+    // MARK: One step
+
+    /// A child to be made: where it goes, what it comes from, and its generator's seed.
+    struct Proposal: Sendable {
+        enum Source: Sendable {
+            case random
+            case seed(Program, mutate: Bool)
+            case parent(Member, MutationKind)
+        }
+
+        var island: Int
+        var source: Source
+        var seed: UInt64
+        /// Stratum arm of a bandit selector, or −1.
+        var arm: Int
+        /// Index of the operator in the search space's list when a bandit chose it, or −1.
+        var operatorArm: Int
+        /// Island fitness spread (best − median) when proposed: the scale of rewards.
+        var rewardScale: Double
+    }
+
+    /// A child made and scored by a worker.
+    struct Outcome: Sendable {
+        var program: Program
+        var fingerprint: UInt64
+        var fitness: Double
+        /// Whether the FEC cache already held the fingerprint when the batch started.
+        var cachedAtStart: Bool
+        /// The mutation actually applied (`identity` when the chosen one could not apply).
+        var origin: String
+    }
+
+    /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate and select
+    /// as due.
+    public func step() {
+        guard !isFinished else { return }
+        let proposals = propose()
+        let outcomes = produce(proposals)
+        for (proposal, outcome) in zip(proposals, outcomes) {
+            apply(proposal, outcome)
+        }
+        migrateIfDue()
+        selectIfDue()
+        restartIfDue()
+    }
+
+    private func propose() -> [Proposal] {
+        let batch = space.evolution.batchSize
+        var plan = selection.plan(islands: islands, batch: batch, using: &random)
+        if let maximum = settings.maxIndividuals {
+            plan = Array(plan.prefix(max(0, maximum - individuals)))
+        }
+        let needsRanking = selection.kind != .tournament || operatorBandit != nil
+        var pendingFill = Array(repeating: 0, count: islands.count)
+        var rankings: [Int: [Int]] = [:]
+        var scales: [Int: Double] = [:]
+        var proposals: [Proposal] = []
+        proposals.reserveCapacity(plan.count)
+        for index in plan {
+            let serial = UInt64(individuals + proposals.count)
+            let seed = RandomGenerator.derive(settings.seed, 0xC41D, serial)
+            let island = islands[index]
+            if island.isInitializing {
+                let slot = island.members.count + pendingFill[index]
+                pendingFill[index] += 1
+                let source: Proposal.Source
+                if !settings.seedPrograms.isEmpty {
+                    let seedProgram = settings.seedPrograms[slot % settings.seedPrograms.count]
+                    source = .seed(seedProgram, mutate: slot >= settings.seedPrograms.count)
+                } else {
+                    source = .random
+                }
+                proposals.append(Proposal(
+                    island: index, source: source, seed: seed, arm: -1, operatorArm: -1,
+                    rewardScale: 1))
+                continue
+            }
+            // Rankings cost a sort: compute them once per island and step, and only for the
+            // selectors and bandits that use them.
+            var ranking: [Int] = []
+            var scale = 1.0
+            if needsRanking {
+                ranking = rankings[index] ?? island.ranking()
+                rankings[index] = ranking
+                scale = scales[index] ?? {
+                    let best = island.members[ranking[0]].fitness
+                    let median = island.members[ranking[ranking.count / 2]].fitness
+                    return max(best - median, 1e-6)
+                }()
+                scales[index] = scale
+            }
+            let (parentIndex, arm) = selection.chooseParent(
+                in: island, index: index, ranking: ranking, using: &random)
+            var kind = MutationKind.identity
+            var operatorArm = -1
+            if random.nextBool(probability: space.mutation.probability) {
+                let operators = space.mutation.operators
+                if let operatorBandit {
+                    operatorArm = operatorBandit.choose(using: &random)
+                    kind = operators[operatorArm]
+                } else {
+                    kind = operators[random.nextInt(below: operators.count)]
+                }
+            }
+            proposals.append(Proposal(
+                island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
+                arm: arm, operatorArm: operatorArm, rewardScale: scale))
+        }
+        return proposals
+    }
+
+    private func produce(_ proposals: [Proposal]) -> [Outcome] {
+        let context = ProductionContext(
+            mutator: mutator, operators: space.mutation.operators, tasks: searchTasks,
+            aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
+        return pool.map(jobs: proposals.count) { job, evaluator in
+            context.make(proposals[job], evaluator: evaluator)
+        }
+    }
+
+    private func apply(_ proposal: Proposal, _ outcome: Outcome) {
+        var fitness = outcome.fitness
+        var hit = false
+        if fec != nil {
+            if let cached = fec!.lookup(outcome.fingerprint) {
+                fitness = cached
+                hit = true
+            } else {
+                // Either new, or cached at the batch start and evicted since: the value the
+                // worker read then is the value the cache held.
+                fec!.insert(outcome.fingerprint, outcome.fitness)
+                hit = outcome.cachedAtStart
+            }
+        }
+        individuals += 1
+        if hit { fecHits += 1 }
+        let parent: Member?
+        if case let .parent(member, _) = proposal.source { parent = member } else { parent = nil }
+        let member = Member(
+            id: nextMemberID, program: outcome.program, fitness: fitness,
+            fingerprint: outcome.fingerprint, parentID: parent?.id, origin: outcome.origin,
+            birth: individuals - 1)
+        nextMemberID += 1
+        islands[proposal.island].add(member)
+        islands[proposal.island].individualsSinceStart += 1
+        hallOfFame.offer(member)
+        if let parent {
+            let reward = (fitness - parent.fitness) / proposal.rewardScale
+            selection.reward(island: proposal.island, arm: proposal.arm, reward: reward)
+            if proposal.operatorArm >= 0 {
+                operatorBandit?.update(arm: proposal.operatorArm, reward: reward)
+            }
+        }
+    }
+
+    // MARK: Migration
+
+    private func migrateIfDue() {
+        let evolution = space.evolution
+        guard islands.count > 1, evolution.migrants > 0 else { return }
+        while individuals >= nextMigrationAt {
+            nextMigrationAt += evolution.migrationInterval
+            migrate()
+        }
+    }
+
+    /// Every island sends copies of its best members (it keeps them: elitism) to a neighbour
+    /// on the ring or to a random other island; migrants replace the oldest members there.
+    func migrate() {
+        let evolution = space.evolution
+        var arrivals: [(island: Int, member: Member)] = []
+        for (index, island) in islands.enumerated() where !island.isInitializing {
+            let ranking = island.ranking()
+            let destination: Int
+            switch evolution.topology {
+            case .ring:
+                destination = (index + 1) % islands.count
+            case .random:
+                let offset = 1 + random.nextInt(below: islands.count - 1)
+                destination = (index + offset) % islands.count
+            }
+            for rank in ranking.prefix(evolution.migrants) {
+                arrivals.append((destination, island.members[rank]))
+            }
+        }
+        for (destination, original) in arrivals where !islands[destination].isInitializing {
+            var migrant = original
+            migrant.id = nextMemberID
+            migrant.parentID = original.id
+            migrant.origin = "migration"
+            migrant.birth = individuals
+            nextMemberID += 1
+            islands[destination].add(migrant)
+        }
+        migrations += 1
+    }
+
+    // MARK: Selection on fresh tasks
+
+    /// Re-evaluates islands' improved best members on the select tasks, throttled to one
+    /// evaluation per `selectEvery` individuals unless a member reaches the target on search.
+    private func selectIfDue() {
+        for (index, island) in islands.enumerated() {
+            guard let best = island.best, best.id != lastSelectedID[index] else { continue }
+            let promising = settings.targetFitness.map { best.fitness >= $0 } ?? false
+            guard promising || individuals - lastSelectAt >= settings.selectEvery
+                || bestSelected == nil
+            else { continue }
+            lastSelectedID[index] = best.id
+            lastSelectAt = individuals
+            considerForSelection(best)
+            if reachedTarget { return }
+        }
+    }
+
+    /// Evaluates a member on the select tasks (once) and keeps it if it is the best so far.
+    @discardableResult
+    func considerForSelection(_ member: Member) -> Double {
+        let fitness = selectFitness[member.id] ?? evaluateOnSelectTasks(member)
+        selectFitness[member.id] = fitness
+        if let current = bestSelected, let currentFitness = selectFitness[current.id],
+           currentFitness >= fitness {
+            return fitness
+        }
+        bestSelected = member
+        return fitness
+    }
+
+    private func evaluateOnSelectTasks(_ member: Member) -> Double {
+        guard !selectTasks.isEmpty else { return member.fitness }
+        return score(member.program, on: selectTasks, scoring: .validation)
+    }
+
+    /// Scores a program on tasks, one task per job on the worker pool.
+    public func score(_ program: Program, on tasks: [TaskDataset], scoring: ScoringSplit) -> Double {
+        guard let compiled = try? CompiledProgram(program, shape: space.memory) else { return 0 }
+        let fitness = pool.map(jobs: tasks.count) { job, evaluator in
+            evaluator.fitness(of: compiled, on: tasks[job], scoring: scoring)
+        }
+        return space.aggregation.combine(fitness)
+    }
+
+    // MARK: Restarts
+
+    private func restartIfDue() {
+        let threshold = space.evolution.restartAfterIndividuals
+        guard threshold > 0, !reachedTarget else { return }
+        for index in islands.indices where islands[index].individualsSinceStart >= threshold {
+            islands[index].restart()
+            lastSelectedID[index] = -1
+        }
+    }
+}
+
+/// What workers need to make and score children: all values, safe to share.
+struct ProductionContext: Sendable {
+    let mutator: Mutator
+    let operators: [MutationKind]
+    let tasks: [TaskDataset]
+    let aggregation: FitnessAggregation
+    let fecSpec: FECSpec
+    /// The cache as it was when the batch started; only read here.
+    let fec: FECCache?
+
+    func make(_ proposal: Engine.Proposal, evaluator: Evaluator) -> Engine.Outcome {
+        var random = RandomGenerator(seed: proposal.seed)
+        var program: Program
+        var origin: String
+        switch proposal.source {
+        case .random:
+            program = mutator.randomProgram(using: &random)
+            origin = "random"
+        case let .seed(seedProgram, mutate):
+            program = seedProgram
+            origin = "seed"
+            if mutate {
+                let kind = operators[random.nextInt(below: operators.count)]
+                mutator.mutate(&program, kind: kind, using: &random)
+            }
+        case let .parent(parent, kind):
+            program = parent.program
+            origin = mutator.mutate(&program, kind: kind, using: &random)
+                ? kind.rawValue : MutationKind.identity.rawValue
+        }
+        guard let compiled = try? CompiledProgram(program, shape: mutator.shape) else {
+            return Engine.Outcome(
+                program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
+        }
+        let fingerprint = evaluator.fingerprint(
+            of: compiled, on: tasks[0], trainSteps: fecSpec.trainSteps,
+            validSteps: fecSpec.validSteps)
+        if let cached = fec?.peek(fingerprint) {
+            return Engine.Outcome(
+                program: program, fingerprint: fingerprint, fitness: cached, cachedAtStart: true,
+                origin: origin)
+        }
+        let fitness = evaluator.evaluate(compiled, on: tasks, aggregation: aggregation).fitness
+        return Engine.Outcome(
+            program: program, fingerprint: fingerprint, fitness: fitness, cachedAtStart: false,
+            origin: origin)
+    }
+}

@@ -1,0 +1,32 @@
+/// The settings of one run that are not part of the search space.
+public struct EngineSettings: Sendable, Equatable {
+    /// The seed every random choice of the run derives from.
+    public var seed: UInt64
+    /// Worker threads for evaluation. Results do not depend on it.
+    public var workers: Int
+    /// Stop after this many individuals (every child counts, FEC hits included).
+    public var maxIndividuals: Int?
+    /// Stop as soon as the select fitness (search fitness when the search space has no select
+    /// tasks) reaches this value.
+    public var targetFitness: Double?
+    /// At most one select evaluation per this many individuals, when an island's best improved.
+    public var selectEvery: Int
+    /// Size of the best-N hall of fame.
+    public var hallOfFameSize: Int
+    /// Programs that start the population (copies, then mutants); empty for random programs.
+    public var seedPrograms: [Program]
+
+    public init(
+        seed: UInt64 = 1, workers: Int = 1, maxIndividuals: Int? = nil,
+        targetFitness: Double? = nil, selectEvery: Int = 20_000, hallOfFameSize: Int = 20,
+        seedPrograms: [Program] = []
+    ) {
+        self.seed = seed
+        self.workers = workers
+        self.maxIndividuals = maxIndividuals
+        self.targetFitness = targetFitness
+        self.selectEvery = selectEvery
+        self.hallOfFameSize = hallOfFameSize
+        self.seedPrograms = seedPrograms
+    }
+}

@@ -1,0 +1,53 @@
+/// The best distinct programs a run has seen, by search fitness, and the best at each size
+/// (a Pareto front of fitness against instruction count).
+public struct HallOfFame: Sendable {
+    /// How many members the best-N list keeps.
+    public let capacity: Int
+    /// Best first; functionally distinct (one member per FEC fingerprint).
+    public private(set) var members: [Member] = []
+    /// The best member of each program size (instruction count), keyed by size.
+    public private(set) var bestBySize: [Int: Member] = [:]
+
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Offers a member; it enters if it beats the weakest entry and no equivalent entry is
+    /// better. Returns whether the best-N list changed.
+    @discardableResult
+    public mutating func offer(_ member: Member) -> Bool {
+        let size = member.program.instructionCount
+        if let current = bestBySize[size] {
+            if member.fitness > current.fitness { bestBySize[size] = member }
+        } else {
+            bestBySize[size] = member
+        }
+        if let twin = members.firstIndex(where: { $0.fingerprint == member.fingerprint }) {
+            guard member.fitness > members[twin].fitness else { return false }
+            members.remove(at: twin)
+        } else if members.count >= capacity {
+            guard let last = members.last, member.fitness > last.fitness else { return false }
+            members.removeLast()
+        }
+        let position = members.firstIndex(where: { $0.fitness < member.fitness }) ?? members.count
+        members.insert(member, at: position)
+        return true
+    }
+
+    /// The Pareto front: sizes ascending, each strictly fitter than every smaller size.
+    public var paretoFront: [Member] {
+        var front: [Member] = []
+        for size in bestBySize.keys.sorted() {
+            let member = bestBySize[size]!
+            if front.last.map({ member.fitness > $0.fitness }) ?? true { front.append(member) }
+        }
+        return front
+    }
+
+    /// Restores a hall of fame from stored lists.
+    public init(capacity: Int, members: [Member], bestBySize: [Member]) {
+        self.capacity = max(1, capacity)
+        self.members = members
+        for member in bestBySize { self.bestBySize[member.program.instructionCount] = member }
+    }
+}

@@ -1,0 +1,82 @@
+/// One population under regularized evolution: a queue ordered by age where each newcomer
+/// pushes out the oldest member once the population is full.
+public struct Island: Sendable {
+    /// The population capacity.
+    public let capacity: Int
+    /// Members in storage order; `members[oldest]` is the oldest once the island is full.
+    public private(set) var members: [Member] = []
+    /// Storage index of the oldest member.
+    public private(set) var oldest = 0
+    /// Individuals produced for this island since it last (re)started.
+    public var individualsSinceStart = 0
+    /// Whether this island was restarted and still fills from random programs.
+    public var isInitializing: Bool { members.count < capacity }
+
+    public init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Restores an island from stored members (in storage order) and the oldest index.
+    public init(capacity: Int, members: [Member], oldest: Int, individualsSinceStart: Int) {
+        self.capacity = capacity
+        self.members = members
+        self.oldest = members.isEmpty ? 0 : min(max(0, oldest), members.count - 1)
+        self.individualsSinceStart = individualsSinceStart
+    }
+
+    /// Adds a member, removing the oldest when full. Returns the member that died, if any.
+    @discardableResult
+    public mutating func add(_ member: Member) -> Member? {
+        if members.count < capacity {
+            members.append(member)
+            return nil
+        }
+        let dead = members[oldest]
+        members[oldest] = member
+        oldest = (oldest + 1) % capacity
+        return dead
+    }
+
+    /// Empties the island so that it refills from random programs.
+    public mutating func restart() {
+        members.removeAll(keepingCapacity: true)
+        oldest = 0
+        individualsSinceStart = 0
+    }
+
+    /// The members from oldest to youngest.
+    public var membersByAge: [Member] {
+        guard members.count == capacity else { return members }
+        return Array(members[oldest...] + members[..<oldest])
+    }
+
+    /// The fittest member (the oldest among equals), or `nil` when empty.
+    public var best: Member? {
+        bestIndex.map { members[$0] }
+    }
+
+    /// Storage index of the fittest member (the oldest among equals), without copying members.
+    public var bestIndex: Int? {
+        guard !members.isEmpty else { return nil }
+        var best = 0
+        for index in members.indices.dropFirst() {
+            let a = members[index], b = members[best]
+            if a.fitness > b.fitness || (a.fitness == b.fitness && a.birth < b.birth) {
+                best = index
+            }
+        }
+        return best
+    }
+
+    /// Storage indices sorted from fittest to least fit (ties: older first).
+    public func ranking() -> [Int] {
+        let byAge = members.count == capacity
+            ? Array(oldest..<members.count) + Array(0..<oldest) : Array(members.indices)
+        var age = [Int](repeating: 0, count: members.count)
+        for (rank, index) in byAge.enumerated() { age[index] = rank }
+        return members.indices.sorted {
+            let a = members[$0].fitness, b = members[$1].fitness
+            return a != b ? a > b : age[$0] < age[$1]
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// One program living in an island's population, with its score and provenance.
+public struct Member: Sendable, Hashable {
+    /// A run-wide unique id, in order of birth.
+    public var id: Int
+    /// The program.
+    public var program: Program
+    /// Fitness on the search tasks.
+    public var fitness: Double
+    /// Functional fingerprint (see ``Evaluator/fingerprint(of:on:trainSteps:validSteps:)``).
+    public var fingerprint: UInt64
+    /// The member it was copied or mutated from; `nil` for random and seed programs.
+    public var parentID: Int?
+    /// How it was made from its parent: a ``MutationKind`` name, `migration`, `random` or `seed`.
+    public var origin: String
+    /// The number of individuals produced in the run before this one.
+    public var birth: Int
+
+    public init(
+        id: Int, program: Program, fitness: Double, fingerprint: UInt64, parentID: Int?,
+        origin: String, birth: Int
+    ) {
+        self.id = id
+        self.program = program
+        self.fitness = fitness
+        self.fingerprint = fingerprint
+        self.parentID = parentID
+        self.origin = origin
+        self.birth = birth
+    }
+}

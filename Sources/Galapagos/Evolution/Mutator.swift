@@ -1,0 +1,207 @@
+/// Makes random programs and mutates them within a search space's bounds.
+///
+/// Every result is a valid program of the search space: registers and indices in range, only
+/// allowed ops, component sizes inside `[minimumSize, maximumSize]` (a component that starts
+/// outside the bounds, from a hand-written file, is only ever moved towards them).
+public struct Mutator: Sendable {
+    /// The memory shape programs use.
+    public let shape: MemoryShape
+    /// What each component allows.
+    public let components: [ComponentSpec]
+
+    public init(space: SearchSpace) {
+        shape = space.memory
+        components = space.components
+    }
+
+    public init(shape: MemoryShape, components: [ComponentSpec]) {
+        self.shape = shape
+        self.components = components
+    }
+
+    // MARK: Random programs
+
+    /// A random program with every component at its initial size.
+    public func randomProgram(using random: inout RandomGenerator) -> Program {
+        var program = Program()
+        for component in Component.allCases {
+            program[component] = randomComponent(component, using: &random)
+        }
+        return program
+    }
+
+    /// Random instructions for one component, as many as its initial size.
+    public func randomComponent(
+        _ component: Component, count: Int? = nil, using random: inout RandomGenerator
+    ) -> [Instruction] {
+        let size = count ?? components[component.rawValue].initialSize
+        return (0..<size).map { _ in randomInstruction(for: component, using: &random) }
+    }
+
+    /// A random instruction using one of the ops the component allows.
+    public func randomInstruction(
+        for component: Component, using random: inout RandomGenerator
+    ) -> Instruction {
+        let ops = components[component.rawValue].ops
+        guard !ops.isEmpty else { return .nop }
+        let op = ops[random.nextInt(below: ops.count)]
+        return randomInstruction(op: op, using: &random)
+    }
+
+    /// A random instruction for a given op: every operand, index and constant drawn afresh.
+    public func randomInstruction(op: Op, using random: inout RandomGenerator) -> Instruction {
+        var instruction = Instruction(op)
+        let info = op.info
+        if let output = info.output {
+            instruction.output = randomRegister(output, using: &random)
+        }
+        for (position, kind) in info.inputs.enumerated() {
+            let register = randomRegister(kind, using: &random)
+            if position == 0 { instruction.input1 = register } else { instruction.input2 = register }
+        }
+        if info.indexCount >= 1 { instruction.index1 = randomIndex(using: &random) }
+        if info.indexCount >= 2 { instruction.index2 = randomIndex(using: &random) }
+        randomizeConstants(&instruction, using: &random)
+        return instruction
+    }
+
+    private func randomRegister(_ kind: ValueKind, using random: inout RandomGenerator) -> UInt16 {
+        UInt16(random.nextInt(below: max(1, shape.count(of: kind))))
+    }
+
+    private func randomIndex(using random: inout RandomGenerator) -> UInt16 {
+        UInt16(random.nextInt(below: shape.features))
+    }
+
+    /// Constants as AutoML-Zero draws them: a constant in [−1, 1); uniform bounds in [−1, 1),
+    /// ordered; a Gaussian mean in [−1, 1) and standard deviation in [0, 1).
+    private func randomizeConstants(_ instruction: inout Instruction, using random: inout RandomGenerator) {
+        switch instruction.op.info.syntax {
+        case .constant, .elementConstant:
+            instruction.constant1 = random.uniform(-1, 1)
+        case .random("uniform"):
+            let a = random.uniform(-1, 1), b = random.uniform(-1, 1)
+            instruction.constant1 = min(a, b)
+            instruction.constant2 = max(a, b)
+        case .random:
+            instruction.constant1 = random.uniform(-1, 1)
+            instruction.constant2 = random.uniform(0, 1)
+        default:
+            break
+        }
+    }
+
+    // MARK: Mutation
+
+    /// Applies one mutation of the given kind and returns whether the program could take it.
+    ///
+    /// A mutation that no component can take (inserting when every component is full) leaves
+    /// the program unchanged and returns `false`.
+    @discardableResult
+    public func mutate(
+        _ program: inout Program, kind: MutationKind, using random: inout RandomGenerator
+    ) -> Bool {
+        switch kind {
+        case .identity:
+            return true
+        case .alterArgument:
+            guard let component = pickComponent(program, using: &random, where: { $0.count > 0 })
+            else { return false }
+            let position = random.nextInt(below: program[component].count)
+            alterArgument(&program.components[component.rawValue][position], using: &random)
+            return true
+        case .randomizeInstruction:
+            guard let component = pickComponent(program, using: &random, where: { $0.count > 0 })
+            else { return false }
+            let position = random.nextInt(below: program[component].count)
+            program.components[component.rawValue][position] = randomInstruction(
+                for: component, using: &random)
+            return true
+        case .insertInstruction:
+            guard let component = pickComponent(
+                program, using: &random,
+                where: { $0.count < components[$1.rawValue].maximumSize })
+            else { return false }
+            let position = random.nextInt(below: program[component].count + 1)
+            let instruction = randomInstruction(for: component, using: &random)
+            program.components[component.rawValue].insert(instruction, at: position)
+            return true
+        case .removeInstruction:
+            guard let component = pickComponent(
+                program, using: &random,
+                where: { $0.count > max(0, components[$1.rawValue].minimumSize) })
+            else { return false }
+            let position = random.nextInt(below: program[component].count)
+            program.components[component.rawValue].remove(at: position)
+            return true
+        case .randomizeComponent:
+            guard let component = pickComponent(
+                program, using: &random,
+                where: { !components[$1.rawValue].ops.isEmpty && ($0.count > 0 || components[$1.rawValue].maximumSize > 0) })
+            else { return false }
+            let spec = components[component.rawValue]
+            let size = min(max(program[component].count, spec.minimumSize), spec.maximumSize)
+            program[component] = randomComponent(component, count: size, using: &random)
+            return true
+        }
+    }
+
+    /// A uniformly random component among those that satisfy `condition`.
+    private func pickComponent(
+        _ program: Program, using random: inout RandomGenerator,
+        where condition: ([Instruction], Component) -> Bool
+    ) -> Component? {
+        let candidates = Component.allCases.filter {
+            condition(program[$0], $0) && !components[$0.rawValue].ops.isEmpty
+        }
+        guard !candidates.isEmpty else { return nil }
+        return candidates[random.nextInt(below: candidates.count)]
+    }
+
+    private func pickComponent(
+        _ program: Program, using random: inout RandomGenerator,
+        where condition: ([Instruction]) -> Bool
+    ) -> Component? {
+        pickComponent(program, using: &random, where: { instructions, _ in condition(instructions) })
+    }
+
+    /// Changes one argument of an instruction: an input or output register, an element index,
+    /// or a constant (perturbed in log space, sign flipped one time in ten).
+    public func alterArgument(_ instruction: inout Instruction, using random: inout RandomGenerator) {
+        let info = instruction.op.info
+        var choices: [Int] = []  // 0 output, 1–2 inputs, 3–4 indices, 5–6 constants
+        if info.output != nil { choices.append(0) }
+        choices.append(contentsOf: info.inputs.indices.map { 1 + $0 })
+        choices.append(contentsOf: (0..<info.indexCount).map { 3 + $0 })
+        choices.append(contentsOf: (0..<info.constantCount).map { 5 + $0 })
+        guard !choices.isEmpty else { return }
+        switch choices[random.nextInt(below: choices.count)] {
+        case 0: instruction.output = randomRegister(info.output!, using: &random)
+        case 1: instruction.input1 = randomRegister(info.inputs[0], using: &random)
+        case 2: instruction.input2 = randomRegister(info.inputs[1], using: &random)
+        case 3: instruction.index1 = randomIndex(using: &random)
+        case 4: instruction.index2 = randomIndex(using: &random)
+        case 5: instruction.constant1 = perturb(instruction.constant1, using: &random)
+        default:
+            instruction.constant2 = perturb(instruction.constant2, using: &random)
+        }
+        if case .random("uniform") = info.syntax, instruction.constant1 > instruction.constant2 {
+            swap(&instruction.constant1, &instruction.constant2)
+        }
+        if case .random("gaussian") = info.syntax {
+            instruction.constant2 = abs(instruction.constant2)
+        }
+    }
+
+    /// A constant's mutation: one time in ten the sign flips, otherwise the value is multiplied
+    /// by a log-uniform factor in [1/e, e]; a zero becomes a fresh value in [−1, 1), and a
+    /// product that would overflow leaves the value unchanged, so constants stay finite.
+    func perturb(_ value: Double, using random: inout RandomGenerator) -> Double {
+        if value == 0 { return random.uniform(-1, 1) }
+        if random.nextBool(probability: 0.1) { return -value }
+        let factor = Math.exp(random.uniform(-1, 1))
+        let result = value * factor
+        guard result.isFinite else { return value }
+        return result
+    }
+}

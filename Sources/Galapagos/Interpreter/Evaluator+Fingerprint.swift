@@ -1,0 +1,74 @@
+extension Evaluator {
+    /// A hash of what a program predicts on the first steps of a task: the functional
+    /// fingerprint the FEC cache keys on.
+    ///
+    /// Runs `setup`, then `trainSteps` training steps (predict and learn, in the first epoch's
+    /// order) and `validSteps` validation predictions, exactly as a full evaluation would begin,
+    /// and hashes each prediction rounded to single precision (so that programs that differ
+    /// only in rounding share a fingerprint). Early stopping is part of the fingerprint.
+    public func fingerprint(
+        of program: CompiledProgram, on task: TaskDataset, trainSteps: Int, validSteps: Int
+    ) -> UInt64 {
+        program.code.withUnsafeBufferPointer { code in
+            let base = code.baseAddress!
+            let setup = Segment(base, program.ranges[Component.setup.rawValue])
+            let predict = Segment(base, program.ranges[Component.predict.rawValue])
+            let learn = Segment(base, program.ranges[Component.learn.rawValue])
+            return probe(
+                setup: setup, predict: predict, learn: learn, task: task,
+                trainSteps: min(trainSteps, task.trainCount),
+                validSteps: min(validSteps, task.validCount))
+        }
+    }
+
+    private func probe(
+        setup: Segment, predict: Segment, learn: Segment, task: TaskDataset, trainSteps: Int,
+        validSteps: Int
+    ) -> UInt64 {
+        let memory = machine.memory
+        let f = task.features
+        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
+        let label = MemoryShape.labelScalar
+        let prediction = MemoryShape.predictionScalar
+        let classify = task.metric.isClassification
+        var hash: UInt64 = 0x243F_6A88_85A3_08D3
+
+        machine.wipe()
+        machine.random = RandomGenerator(seed: task.programSeed)
+        machine.execute(setup.start, count: setup.count)
+        for step in 0..<trainSteps {
+            let example = Int(task.epochOrder[step])
+            let x = task.trainFeatures + example * f
+            let y = task.trainLabels[example]
+            copy(x, to: features, f)
+            memory[label] = 0
+            machine.execute(predict.start, count: predict.count)
+            if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
+            let output = memory[prediction]
+            if !(abs(y - output) <= Self.maximumAbsoluteError) {
+                return mix(hash, 0xDEAD_0000 &+ UInt64(step))
+            }
+            hash = mix(hash, UInt64(Float(output).bitPattern))
+            copy(x, to: features, f)
+            memory[label] = y
+            machine.execute(learn.start, count: learn.count)
+        }
+        for example in 0..<validSteps {
+            copy(task.validFeatures + example * f, to: features, f)
+            memory[label] = 0
+            machine.execute(predict.start, count: predict.count)
+            let output = memory[prediction]
+            if output.isNaN || (!classify && !(abs(task.validLabels[example] - output) <= Self.maximumAbsoluteError)) {
+                return mix(hash, 0xBEEF_0000 &+ UInt64(example))
+            }
+            hash = mix(hash, UInt64(Float(output).bitPattern))
+        }
+        return hash
+    }
+
+    @inline(__always)
+    private func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
+        var x = hash ^ value
+        return RandomGenerator.splitMix(&x)
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import Galapagos
+
+/// Options shared by `evolve` and `sweep`: the search space, budgets and overrides.
+struct SearchOptions: ParsableArguments {
+    @Option(help: "The search-space file (.yaml).")
+    var searchspace: String
+
+    @Option(help: "Worker threads for evaluation (default: all cores). Results do not depend on it.")
+    var workers: Int?
+
+    @Option(name: .customLong("max-evals"),
+            help: "Stop after this many individuals (every child counts, FEC hits included).")
+    var maxEvals: Int?
+
+    @Option(name: .customLong("max-time"),
+            help: "Stop after this long: seconds, or a number with s, m or h (e.g. 90, 5m, 2h).")
+    var maxTime: DurationArgument?
+
+    @Option(name: .customLong("target-fitness"),
+            help: "Stop as soon as the select fitness reaches this value.")
+    var targetFitness: Double?
+
+    @Option(help: "Override the number of islands.")
+    var islands: Int?
+
+    @Option(help: "Override parent selection: tournament, power-law, ucb or thompson.")
+    var selector: String?
+
+    @Option(name: .customLong("operator-bandit"),
+            help: "Choose mutation operators with a bandit: on or off (default: the search space's).")
+    var operatorBandit: OnOff?
+
+    @Option(help: "Use the functional-equivalence cache: on or off (default: the search space's).")
+    var fec: OnOff?
+
+    @Option(help: "Override the population of each island.")
+    var population: Int?
+
+    @Option(help: "Override the children proposed per island per step.")
+    var batch: Int?
+
+    @Option(name: .customLong("select-every"),
+            help: "At most one select-task evaluation per this many individuals.")
+    var selectEvery: Int = 20_000
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals must be at least 1") }
+        if let islands, islands < 1 { throw ValidationError("--islands must be at least 1") }
+        if let population, population < 2 { throw ValidationError("--population must be at least 2") }
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if let selector, SelectorKind(rawValue: selector) == nil {
+            throw ValidationError(
+                "--selector must be one of \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if selectEvery < 1 { throw ValidationError("--select-every must be at least 1") }
+    }
+
+    /// The search space with the command line's overrides applied.
+    func loadSearchSpace() throws -> SearchSpace {
+        var space = try Inputs.searchSpace(searchspace)
+        if let islands { space.evolution.islands = islands }
+        if let selector, let kind = SelectorKind(rawValue: selector) { space.evolution.selector = kind }
+        if let operatorBandit { space.mutation.adaptive = operatorBandit.isOn }
+        if let fec { space.fec.enabled = fec.isOn }
+        if let population {
+            space.evolution.populationSize = population
+            space.evolution.tournamentSize = min(space.evolution.tournamentSize, population)
+        }
+        if let batch { space.evolution.batchSize = batch }
+        return space
+    }
+
+    /// Engine settings for a seed.
+    func settings(seed: UInt64, workers defaultWorkers: Int? = nil, seedPrograms: [Program] = []) -> EngineSettings {
+        EngineSettings(
+            seed: seed,
+            workers: workers ?? defaultWorkers ?? ProcessInfo.processInfo.activeProcessorCount,
+            maxIndividuals: maxEvals, targetFitness: targetFitness, selectEvery: selectEvery,
+            seedPrograms: seedPrograms)
+    }
+
+    /// The wall-clock deadline, if any, from now.
+    func deadline() -> ContinuousClock.Instant? {
+        maxTime.map { ContinuousClock.now + .milliseconds(Int64($0.seconds * 1000)) }
+    }
+}
+
+/// `on` or `off`.
+enum OnOff: String, ExpressibleByArgument, CaseIterable {
+    case on
+    case off
+
+    var isOn: Bool { self == .on }
+}
+
+/// A duration given as seconds or with a unit: `90`, `90s`, `5m`, `2h`.
+struct DurationArgument: ExpressibleByArgument {
+    var seconds: Double
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var text = argument
+        var scale = 1.0
+        if let last = text.last, let unit = units[last] {
+            scale = unit
+            text.removeLast()
+        }
+        guard let value = Double(text), value.isFinite, value > 0 else { return nil }
+        seconds = value * scale
+    }
+}
