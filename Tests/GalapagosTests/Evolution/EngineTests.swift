@@ -1,0 +1,261 @@
+import Testing
+@testable import Galapagos
+
+/// A linear-regression search space small enough for debug-build tests.
+func smallLinearSpace(
+    islands: Int = 2, population: Int = 50, selector: String = "tournament",
+    adaptive: Bool = false, migrationEvery: Int = 200, batch: Int = 8, fec: Bool = true
+) throws -> SearchSpace {
+    try SearchSpace.parse("""
+        name: small_linear
+        memory: {features: 4, scalars: 4, vectors: 3, matrices: 1}
+        ops: [scalar_const_set, vector_inner_product, scalar_diff, scalar_product,
+              scalar_vector_product, vector_sum]
+        setup: {min: 1, max: 4, initial: 2}
+        predict: {min: 1, max: 3, initial: 1}
+        learn: {min: 1, max: 6, initial: 4}
+        mutation:
+          probability: 0.9
+          operators: [alter_argument, randomize_instruction, insert_instruction,
+                      remove_instruction, randomize_component]
+          adaptive: \(adaptive)
+        evolution:
+          population: \(population)
+          tournament: 5
+          islands: \(islands)
+          selector: \(selector)
+          batch: \(batch)
+          migration: {every: \(migrationEvery), count: 2, topology: ring}
+        fec: {enabled: \(fec), train: 5, valid: 5, cache: 500}
+        tasks:
+          search: {generator: scalar_linear_regression, count: 2, train: 20, valid: 20}
+          select: {generator: scalar_linear_regression, count: 3, train: 50, valid: 20}
+          final: {generator: scalar_linear_regression, count: 2, train: 50, valid: 20,
+                  data_seed: 7, param_seed: 8}
+        """, file: "small_linear.yaml")
+}
+
+/// What a run did, step by step: enough to tell two runs apart.
+private struct Trajectory: Equatable {
+    var steps: [[Double?]] = []
+    var individuals: [Int] = []
+    var fecHits: [Int] = []
+}
+
+private func runEngine(
+    space: SearchSpace, seed: UInt64, workers: Int, maxIndividuals: Int
+) -> (Trajectory, RunSummary?) {
+    let engine = Engine(
+        space: space,
+        settings: EngineSettings(seed: seed, workers: workers, maxIndividuals: maxIndividuals))
+    var trajectory = Trajectory()
+    _ = engine.run(onStep: { engine in
+        let progress = engine.progress
+        trajectory.steps.append(progress.islandBest)
+        trajectory.individuals.append(progress.individuals)
+        trajectory.fecHits.append(progress.fecHits)
+    })
+    return (trajectory, engine.finish())
+}
+
+@Suite struct EngineTests {
+    @Test(arguments: ["tournament", "power-law", "ucb", "thompson"])
+    func resultsDoNotDependOnWorkers(selector: String) throws {
+        let space = try smallLinearSpace(selector: selector, adaptive: selector == "ucb")
+        let (one, summaryOne) = runEngine(space: space, seed: 11, workers: 1, maxIndividuals: 1_500)
+        let (four, summaryFour) = runEngine(space: space, seed: 11, workers: 4, maxIndividuals: 1_500)
+        #expect(one == four)
+        let a = try #require(summaryOne), b = try #require(summaryFour)
+        #expect(a.best.program == b.best.program)
+        #expect(a.searchFitness.bitPattern == b.searchFitness.bitPattern)
+        #expect(a.selectFitness.bitPattern == b.selectFitness.bitPattern)
+        #expect(a.testFitness?.bitPattern == b.testFitness?.bitPattern)
+        #expect(a.individuals == 1_500 && b.individuals == 1_500)
+    }
+
+    @Test func differentSeedsGiveDifferentRuns() throws {
+        let space = try smallLinearSpace()
+        let (a, _) = runEngine(space: space, seed: 1, workers: 1, maxIndividuals: 600)
+        let (b, _) = runEngine(space: space, seed: 2, workers: 1, maxIndividuals: 600)
+        #expect(a != b)
+    }
+
+    @Test func maxIndividualsIsExact() throws {
+        let space = try smallLinearSpace(batch: 7)
+        let (trajectory, summary) = runEngine(space: space, seed: 3, workers: 2, maxIndividuals: 333)
+        #expect(trajectory.individuals.last == 333)
+        #expect(summary?.individuals == 333)
+    }
+
+    @Test func populationsStayAtCapacityAndOldestDies() throws {
+        let space = try smallLinearSpace(islands: 1, population: 20, migrationEvery: 0, batch: 5)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 5, maxIndividuals: 200))
+        while !engine.isFinished { engine.step() }
+        let island = engine.islands[0]
+        #expect(island.members.count == 20)
+        // Regularized evolution keeps exactly the 20 youngest individuals.
+        let births = island.members.map(\.birth).sorted()
+        #expect(births == Array(180..<200))
+    }
+
+    @Test func fecCountsHitsAndKeepsFitnessConsistent() throws {
+        let space = try smallLinearSpace(islands: 1, population: 30)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 9, maxIndividuals: 1_000))
+        while !engine.isFinished { engine.step() }
+        #expect(engine.fecHits > 0)
+        #expect(engine.fecHits < engine.individuals)
+        // Members sharing a fingerprint share a fitness: the cache decided it.
+        var fitnessByFingerprint: [UInt64: Double] = [:]
+        for member in engine.islands[0].members {
+            if let known = fitnessByFingerprint[member.fingerprint] {
+                #expect(known == member.fitness)
+            }
+            fitnessByFingerprint[member.fingerprint] = member.fitness
+        }
+    }
+
+    @Test func fecOffEvaluatesEveryChild() throws {
+        let space = try smallLinearSpace(fec: false)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 9, maxIndividuals: 300))
+        while !engine.isFinished { engine.step() }
+        #expect(engine.fecHits == 0)
+        #expect(engine.fec == nil)
+    }
+
+    @Test func migrationMovesCopiesOfTheBest() throws {
+        let space = try smallLinearSpace(islands: 3, population: 20, migrationEvery: 100)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 4, maxIndividuals: 500))
+        while !engine.isFinished { engine.step() }
+        #expect(engine.migrations >= 4)
+        let migrants = engine.islands.flatMap(\.members).filter { $0.origin == "migration" }
+        #expect(!migrants.isEmpty)
+        #expect(migrants.allSatisfy { $0.parentID != nil })
+    }
+
+    @Test func seedProgramsStartThePopulation() throws {
+        let space = try smallLinearSpace(islands: 1, population: 10)
+        let sgd = try ProgramParser().parse("""
+            # galapagos program v1
+            def setup():
+              s2 = 0.2
+            def predict():
+              s1 = dot(v0, v1)
+            def learn():
+              s3 = s0 - s1
+              s3 = s2 * s3
+              v2 = s3 * v0
+              v1 = v1 + v2
+            """)
+        let engine = Engine(
+            space: space,
+            settings: EngineSettings(
+                seed: 1, maxIndividuals: 10, targetFitness: 0.95, seedPrograms: [sgd]))
+        let reason = engine.run()
+        let summary = try #require(engine.finish())
+        #expect(summary.selectFitness >= 0.95)
+        #expect(reason == .target || reason == .maxIndividuals)
+        #expect(engine.islands[0].members.contains { $0.program == sgd && $0.origin == "seed" })
+    }
+
+    @Test func evolutionImprovesFitness() throws {
+        let space = try smallLinearSpace(islands: 1, population: 40, migrationEvery: 0)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 2, maxIndividuals: 3_000))
+        engine.step()
+        let initialBest = engine.hallOfFame.members.first?.fitness ?? 0
+        while !engine.isFinished { engine.step() }
+        let finalBest = try #require(engine.hallOfFame.members.first).fitness
+        #expect(finalBest > initialBest)
+    }
+}
+
+@Suite struct FECCacheTests {
+    @Test func evictsLeastRecentlyUsed() {
+        var cache = FECCache(capacity: 3)
+        cache.insert(1, 0.1)
+        cache.insert(2, 0.2)
+        cache.insert(3, 0.3)
+        #expect(cache.lookup(1) == 0.1)  // 1 is now most recent; 2 is the oldest
+        cache.insert(4, 0.4)
+        #expect(cache.peek(2) == nil)
+        #expect(cache.peek(1) == 0.1 && cache.peek(3) == 0.3 && cache.peek(4) == 0.4)
+        #expect(cache.entriesByRecency.map(\.key) == [3, 1, 4])
+        #expect(cache.count == 3)
+    }
+
+    @Test func replayingEntriesRebuildsTheSameCache() {
+        var random = RandomGenerator(seed: 1)
+        var cache = FECCache(capacity: 50)
+        for _ in 0..<1_000 {
+            let key = UInt64(random.nextInt(below: 120))
+            if cache.lookup(key) == nil { cache.insert(key, Double(key)) }
+        }
+        var copy = FECCache(capacity: 50)
+        for entry in cache.entriesByRecency { copy.insert(entry.key, entry.value) }
+        #expect(copy.entriesByRecency.map(\.key) == cache.entriesByRecency.map(\.key))
+    }
+}
+
+@Suite struct BanditTests {
+    @Test(arguments: [BanditPolicy.ucb, .thompson])
+    func learnsTheBetterArm(policy: BanditPolicy) {
+        var bandit = Bandit(arms: 3, policy: policy, decay: 0.999)
+        var random = RandomGenerator(seed: 42)
+        var pulls = [0, 0, 0]
+        let payoff = [0.1, 0.6, 0.2]
+        for _ in 0..<3_000 {
+            let arm = bandit.choose(using: &random)
+            pulls[arm] += 1
+            bandit.update(arm: arm, reward: random.nextBool(probability: payoff[arm]) ? 1 : 0)
+        }
+        #expect(pulls[1] > pulls[0] + pulls[2])
+    }
+
+    @Test func respectsAllowedArms() {
+        let bandit = Bandit(arms: 4, policy: .thompson)
+        var random = RandomGenerator(seed: 1)
+        for _ in 0..<100 {
+            let arm = bandit.choose(using: &random, allowed: [false, true, false, true])
+            #expect(arm == 1 || arm == 3)
+        }
+    }
+}
+
+@Suite struct HallOfFameTests {
+    private func member(_ id: Int, fitness: Double, fingerprint: UInt64, size: Int) -> Member {
+        Member(
+            id: id, program: Program(predict: Array(repeating: .nop, count: size)),
+            fitness: fitness, fingerprint: fingerprint, parentID: nil, origin: "random", birth: id)
+    }
+
+    @Test func keepsTheBestDistinctPrograms() {
+        var hall = HallOfFame(capacity: 2)
+        hall.offer(member(0, fitness: 0.5, fingerprint: 1, size: 3))
+        hall.offer(member(1, fitness: 0.7, fingerprint: 2, size: 5))
+        hall.offer(member(2, fitness: 0.6, fingerprint: 2, size: 2))  // worse twin of 1
+        hall.offer(member(3, fitness: 0.9, fingerprint: 3, size: 8))
+        #expect(hall.members.map(\.id) == [3, 1])
+        #expect(hall.paretoFront.map(\.id) == [2, 1, 3])
+    }
+}
+
+@Suite struct ParentSelectionTests {
+    @Test func strataCoverThePopulation() {
+        for n in [1, 2, 7, 100, 1_000] {
+            let bounds = ParentSelection.stratumBounds(n: n)
+            #expect(bounds.first?.lowerBound == 0)
+            #expect(bounds.last?.upperBound == n)
+            for (a, b) in zip(bounds, bounds.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        }
+    }
+
+    @Test func powerLawPrefersTopRanks() {
+        var random = RandomGenerator(seed: 3)
+        var counts = [Int](repeating: 0, count: 10)
+        for _ in 0..<10_000 {
+            counts[ParentSelection.powerLawRank(n: 10, alpha: 1, using: &random)] += 1
+        }
+        #expect(counts[0] > counts[1] && counts[1] > counts[4] && counts[4] > counts[9])
+        // P(rank 1) = 1 / H(10) ≈ 0.341.
+        #expect(abs(Double(counts[0]) / 10_000 - 0.3414) < 0.02)
+    }
+}
