@@ -45,7 +45,14 @@ struct Lexer {
                 while index < bytes.endIndex, isLetter(bytes[index]) || isDigit(bytes[index]) {
                     index += 1
                 }
-                tokens.append(Token(kind: .word(text(start, index)), column: column))
+                let word = text(start, index)
+                // No register or op is spelled like this: the writer meant a constant.
+                if ["inf", "infinity", "nan"].contains(word.lowercased()) {
+                    throw GalapagosError.program(
+                        SourceLocation(file: file, line: line, column: column),
+                        "expected a finite constant, found \(word)")
+                }
+                tokens.append(Token(kind: .word(word), column: column))
             } else if isDigit(byte) || byte == UInt8(ascii: ".")
                 || (isSign(byte) && startsSignedNumber(at: index, after: tokens.last)) {
                 let start = index

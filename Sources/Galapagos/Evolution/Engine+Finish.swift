@@ -44,10 +44,21 @@ extension Engine {
     ///   best in the final selection.
     /// - Returns: `nil` when no individual was produced.
     public func finish(candidatesFromHallOfFame: Int = 5) -> RunSummary? {
+        // Works on copies so that finishing never changes the engine's state: a checkpoint
+        // written after `finish()` resumes exactly like one written before.
+        var known = selectFitness
+        var best = bestSelected
         var candidates = islands.compactMap(\.best)
         candidates.append(contentsOf: hallOfFame.members.prefix(candidatesFromHallOfFame))
-        for candidate in candidates { considerForSelection(candidate) }
-        guard let best = bestSelected, let select = selectFitness[best.id] else { return nil }
+        for candidate in candidates {
+            let fitness = known[candidate.id] ?? evaluateOnSelectTasks(candidate)
+            known[candidate.id] = fitness
+            if let current = best, let currentFitness = known[current.id], currentFitness >= fitness {
+                continue
+            }
+            best = candidate
+        }
+        guard let best, let select = known[best.id] else { return nil }
         var test: Double?
         if !finalTasks.isEmpty {
             test = score(best.program, on: finalTasks, scoring: .validation)
@@ -57,6 +68,6 @@ extension Engine {
         return RunSummary(
             best: best, searchFitness: best.fitness, selectFitness: select, testFitness: test,
             individuals: individuals, fecHits: fecHits, migrations: migrations,
-            reachedTarget: reachedTarget)
+            reachedTarget: settings.targetFitness.map { select >= $0 } ?? false)
     }
 }

@@ -53,6 +53,10 @@ public final class Engine {
     var lastSelectAt = 0
     /// Individuals count at which the next migration happens.
     var nextMigrationAt: Int
+    /// Children of the current batch not yet applied, in apply order.
+    var pending: [PendingChild] = []
+    /// The family tree of what the run holds, when lineage is tracked.
+    public internal(set) var ancestry: Ancestry?
 
     /// Creates an engine with empty islands; the first steps fill them.
     public init(space: SearchSpace, settings: EngineSettings) {
@@ -75,6 +79,7 @@ public final class Engine {
         hallOfFame = HallOfFame(capacity: settings.hallOfFameSize)
         lastSelectedID = Array(repeating: -1, count: evolution.islands)
         nextMigrationAt = evolution.migrationInterval > 0 ? evolution.migrationInterval : .max
+        ancestry = settings.tracksAncestry ? Ancestry() : nil
     }
 
     // MARK: Stopping
@@ -114,6 +119,12 @@ public final class Engine {
         var rewardScale: Double
     }
 
+    /// A child made and scored, waiting to be applied.
+    struct PendingChild: Sendable {
+        var proposal: Proposal
+        var outcome: Outcome
+    }
+
     /// A child made and scored by a worker.
     struct Outcome: Sendable {
         var program: Program
@@ -125,26 +136,39 @@ public final class Engine {
         var origin: String
     }
 
-    /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate and select
-    /// as due.
+    /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate, select and
+    /// restart as due.
+    ///
+    /// When the individual budget ends inside a batch, the whole batch is still made and
+    /// scored, but only the children within the budget are applied; the rest wait in
+    /// ``pendingCount`` and are applied first by the next step (after a resume, say). Migration,
+    /// selection and restarts happen only at batch ends. So a run stopped at N individuals and
+    /// resumed for N more ends exactly where a run of 2N individuals does.
     public func step() {
         guard !isFinished else { return }
-        let proposals = propose()
-        let outcomes = produce(proposals)
-        for (proposal, outcome) in zip(proposals, outcomes) {
-            apply(proposal, outcome)
+        if pending.isEmpty {
+            let proposals = propose()
+            let outcomes = produce(proposals)
+            pending = zip(proposals, outcomes).map { PendingChild(proposal: $0, outcome: $1) }
         }
+        let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
+        let count = min(budget, pending.count)
+        for child in pending.prefix(count) {
+            apply(child.proposal, child.outcome)
+        }
+        pending.removeFirst(count)
+        guard pending.isEmpty else { return }
         migrateIfDue()
         selectIfDue()
         restartIfDue()
     }
 
+    /// Children made and scored but not yet applied (see ``step()``).
+    public var pendingCount: Int { pending.count }
+
     private func propose() -> [Proposal] {
         let batch = space.evolution.batchSize
-        var plan = selection.plan(islands: islands, batch: batch, using: &random)
-        if let maximum = settings.maxIndividuals {
-            plan = Array(plan.prefix(max(0, maximum - individuals)))
-        }
+        let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
         var pendingFill = Array(repeating: 0, count: islands.count)
         var rankings: [Int: [Int]] = [:]
@@ -197,6 +221,8 @@ public final class Engine {
                     kind = operators[random.nextInt(below: operators.count)]
                 }
             }
+            // Pin the parent in the family tree: it may die before its child is applied.
+            ancestry?.retain(island.members[parentIndex].id)
             proposals.append(Proposal(
                 island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
                 arm: arm, operatorArm: operatorArm, rewardScale: scale))
@@ -236,9 +262,11 @@ public final class Engine {
             fingerprint: outcome.fingerprint, parentID: parent?.id, origin: outcome.origin,
             birth: individuals - 1)
         nextMemberID += 1
-        islands[proposal.island].add(member)
+        ancestry?.born(member)
+        if let parent { ancestry?.release(parent.id) }  // the pin taken at proposal
+        if let dead = islands[proposal.island].add(member) { ancestry?.release(dead.id) }
         islands[proposal.island].individualsSinceStart += 1
-        hallOfFame.offer(member)
+        offerToHallOfFame(member)
         if let parent {
             let reward = (fitness - parent.fitness) / proposal.rewardScale
             selection.reward(island: proposal.island, arm: proposal.arm, reward: reward)
@@ -275,19 +303,37 @@ public final class Engine {
                 destination = (index + offset) % islands.count
             }
             for rank in ranking.prefix(evolution.migrants) {
+                // Pinned: an earlier arrival may push the original out of its island.
+                ancestry?.retain(island.members[rank].id)
                 arrivals.append((destination, island.members[rank]))
             }
         }
-        for (destination, original) in arrivals where !islands[destination].isInitializing {
+        for (destination, original) in arrivals {
+            defer { ancestry?.release(original.id) }
+            guard !islands[destination].isInitializing else { continue }
             var migrant = original
             migrant.id = nextMemberID
             migrant.parentID = original.id
             migrant.origin = "migration"
             migrant.birth = individuals
             nextMemberID += 1
-            islands[destination].add(migrant)
+            ancestry?.born(migrant)
+            if let dead = islands[destination].add(migrant) { ancestry?.release(dead.id) }
         }
         migrations += 1
+    }
+
+    /// Offers a member to the hall of fame, keeping the ancestry's references in step.
+    private func offerToHallOfFame(_ member: Member) {
+        guard ancestry != nil else {
+            hallOfFame.offer(member)
+            return
+        }
+        let before = hallOfFame.keptIDs
+        guard hallOfFame.offer(member) else { return }
+        let after = hallOfFame.keptIDs
+        for id in after.subtracting(before).sorted() { ancestry?.retain(id) }
+        for id in before.subtracting(after).sorted() { ancestry?.release(id) }
     }
 
     // MARK: Selection on fresh tasks
@@ -317,11 +363,13 @@ public final class Engine {
            currentFitness >= fitness {
             return fitness
         }
+        ancestry?.retain(member.id)
+        if let previous = bestSelected { ancestry?.release(previous.id) }
         bestSelected = member
         return fitness
     }
 
-    private func evaluateOnSelectTasks(_ member: Member) -> Double {
+    func evaluateOnSelectTasks(_ member: Member) -> Double {
         guard !selectTasks.isEmpty else { return member.fitness }
         return score(member.program, on: selectTasks, scoring: .validation)
     }
@@ -341,6 +389,7 @@ public final class Engine {
         let threshold = space.evolution.restartAfterIndividuals
         guard threshold > 0, !reachedTarget else { return }
         for index in islands.indices where islands[index].individualsSinceStart >= threshold {
+            for member in islands[index].members { ancestry?.release(member.id) }
             islands[index].restart()
             lastSelectedID[index] = -1
         }

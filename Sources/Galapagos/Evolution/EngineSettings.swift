@@ -15,11 +15,13 @@ public struct EngineSettings: Sendable, Equatable {
     public var hallOfFameSize: Int
     /// Programs that start the population (copies, then mutants); empty for random programs.
     public var seedPrograms: [Program]
+    /// Whether the engine keeps the family tree of what it holds (for lineage in snapshots).
+    public var tracksAncestry: Bool
 
     public init(
         seed: UInt64 = 1, workers: Int = 1, maxIndividuals: Int? = nil,
         targetFitness: Double? = nil, selectEvery: Int = 20_000, hallOfFameSize: Int = 20,
-        seedPrograms: [Program] = []
+        seedPrograms: [Program] = [], tracksAncestry: Bool = false
     ) {
         self.seed = seed
         self.workers = workers
@@ -28,5 +30,6 @@ public struct EngineSettings: Sendable, Equatable {
         self.selectEvery = selectEvery
         self.hallOfFameSize = hallOfFameSize
         self.seedPrograms = seedPrograms
+        self.tracksAncestry = tracksAncestry
     }
 }

@@ -12,16 +12,26 @@ public struct HallOfFame: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Offers a member; it enters if it beats the weakest entry and no equivalent entry is
-    /// better. Returns whether the best-N list changed.
+    /// Offers a member; it enters the best-N list if it beats the weakest entry and no
+    /// equivalent entry is better, and the Pareto list if it is the best of its size.
+    /// Returns whether either list changed.
     @discardableResult
     public mutating func offer(_ member: Member) -> Bool {
         let size = member.program.instructionCount
-        if let current = bestBySize[size] {
-            if member.fitness > current.fitness { bestBySize[size] = member }
-        } else {
+        var changed = false
+        if bestBySize[size].map({ member.fitness > $0.fitness }) ?? true {
             bestBySize[size] = member
+            changed = true
         }
+        return offerToBest(member) || changed
+    }
+
+    /// The ids of every member either list holds.
+    public var keptIDs: Set<Int> {
+        Set(members.map(\.id)).union(bestBySize.values.map(\.id))
+    }
+
+    private mutating func offerToBest(_ member: Member) -> Bool {
         if let twin = members.firstIndex(where: { $0.fingerprint == member.fingerprint }) {
             guard member.fitness > members[twin].fitness else { return false }
             members.remove(at: twin)

@@ -8,7 +8,7 @@
 ///   within an island, from which fitness-rank stratum (top 1 %, 1–10 %, 10–50 %, the rest)
 ///   the parent is drawn. Strata and islands get enough pulls to learn from, unlike single
 ///   members, which live too briefly.
-public struct ParentSelection: Sendable, Equatable {
+public struct ParentSelection: Sendable, Equatable, Codable {
     public let kind: SelectorKind
     public let tournamentSize: Int
     /// The exponent α of power-law rank selection.

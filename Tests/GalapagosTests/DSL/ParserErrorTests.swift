@@ -319,10 +319,16 @@ struct ParserErrorTests {
         expectFailure(
             setupLine("  s2 = -1e999"), prefix: "bad.gal:3:8: expected a finite constant, found -1e999")
         // "  s2 = inf": no literal spells infinity; the error is at the word, column 8.
-        expectFailure(setupLine("  s2 = inf"), prefix: "bad.gal:3:8: ", "'inf'")
-        expectFailure(setupLine("  s2 = nan"), prefix: "bad.gal:3:8: ", "'nan'")
+        expectFailure(setupLine("  s2 = inf"), prefix: "bad.gal:3:8: expected a finite constant, found inf")
+        expectFailure(setupLine("  s2 = NaN"), prefix: "bad.gal:3:8: expected a finite constant, found NaN")
+        // "  s2 = -inf": the '-' is at column 8, the word at column 9.
+        expectFailure(setupLine("  s2 = -inf"), prefix: "bad.gal:3:9: expected a finite constant, found inf")
         // "  v1[0] = nan": the value starts at column 11.
-        expectFailure(setupLine("  v1[0] = nan"), prefix: "bad.gal:3:11: expected a number, found 'nan'")
+        expectFailure(setupLine("  v1[0] = nan"), prefix: "bad.gal:3:11: expected a finite constant, found nan")
+        // "  s2 = uniform(0.0, infinity)": the word starts at column 21.
+        expectFailure(
+            setupLine("  s2 = uniform(0.0, infinity)"),
+            prefix: "bad.gal:3:21: expected a finite constant, found infinity")
         // "  v1[0] = 1e400" at column 11.
         expectFailure(
             setupLine("  v1[0] = 1e400"), prefix: "bad.gal:3:11: expected a finite constant, found 1e400")

@@ -223,6 +223,47 @@ struct EvaluatorTests {
         #expect(cheated.fitness < 0.9)
     }
 
+    @Test("during training, predict sees s0 = 0, and learn sees the label")
+    func trainingPredictSeesZeroLabel() throws {
+        // predict stashes s0 in s3; learn copies that stash into s5 and its own s0 into s4.
+        // Validation runs only predict, so after the evaluation s5 holds what the last
+        // training predict saw in s0, and s4 the label learn saw.
+        let program = try compile(
+            """
+            # galapagos program v1
+            def setup():
+            def predict():
+              s3 = s0 - s2
+            def learn():
+              s5 = s3 - s2
+              s4 = s0 - s2
+            """, shape: smallShape)
+        let labels: [Double] = [3, -1, 4, 1.5, -9]
+        let evaluator = Evaluator(shape: smallShape)
+        _ = evaluator.fitness(of: program, on: task(trainLabels: labels, validLabels: [0, 0]))
+        #expect(evaluator.machine.scalar(5) == 0)
+        #expect(labels.contains(evaluator.machine.scalar(4)))
+
+        // On linear_demo: a predict that amplifies s0 a thousandfold would be stopped early if
+        // it saw the label; seeing 0 it scores exactly like the zero predictor.
+        let space = try linearDemo()
+        let amplifier = try compile(
+            """
+            # galapagos program v1
+            def setup():
+              s2 = 1000.0
+            def predict():
+              s1 = s0 * s2
+            def learn():
+            """, shape: space.memory)
+        let tasks = space.tasks(.search, runSeed: 13)
+        let demo = Evaluator(shape: space.memory)
+        let amplified = demo.evaluate(amplifier, on: tasks)
+        let zero = demo.evaluate(try example("constant_zero.gal", in: space), on: tasks)
+        #expect(amplified.fitness.bitPattern == zero.fitness.bitPattern)
+        #expect(amplified.fitness > 0)
+    }
+
     @Test("learn sees the features again, even if predict overwrote v0")
     func learnSeesFeatures() throws {
         let space = try linearDemo()

@@ -1,0 +1,190 @@
+/// Everything that determines a run's future: restoring an engine from its state and stepping
+/// on gives exactly what the original engine would have given.
+///
+/// Stores split it as they like (members as rows, the rest as ``Scalars`` JSON); the state
+/// itself is plain values.
+public struct EngineState: Sendable {
+    /// One island's population.
+    public struct IslandState: Sendable {
+        /// Members in storage order.
+        public var members: [Member]
+        /// Storage index of the oldest member.
+        public var oldest: Int
+        public var individualsSinceStart: Int
+
+        public init(members: [Member], oldest: Int, individualsSinceStart: Int) {
+            self.members = members
+            self.oldest = oldest
+            self.individualsSinceStart = individualsSinceStart
+        }
+    }
+
+    /// A child made and scored but not yet applied.
+    public struct PendingState: Sendable {
+        public var island: Int
+        public var parentID: Int?
+        public var parentFitness: Double
+        public var arm: Int
+        public var operatorArm: Int
+        public var rewardScale: Double
+        public var program: Program
+        public var fingerprint: UInt64
+        public var fitness: Double
+        public var cachedAtStart: Bool
+        public var origin: String
+
+        public init(
+            island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
+            rewardScale: Double, program: Program, fingerprint: UInt64, fitness: Double,
+            cachedAtStart: Bool, origin: String
+        ) {
+            self.island = island
+            self.parentID = parentID
+            self.parentFitness = parentFitness
+            self.arm = arm
+            self.operatorArm = operatorArm
+            self.rewardScale = rewardScale
+            self.program = program
+            self.fingerprint = fingerprint
+            self.fitness = fitness
+            self.cachedAtStart = cachedAtStart
+            self.origin = origin
+        }
+    }
+
+    /// The small part of the state, as one JSON-friendly value.
+    public struct Scalars: Sendable, Codable, Equatable {
+        public var random: [UInt64]
+        public var individuals: Int
+        public var fecHits: Int
+        public var migrations: Int
+        public var nextMemberID: Int
+        public var selectFitness: [Int: Double]
+        public var bestSelectedID: Int?
+        public var lastSelectedID: [Int]
+        public var lastSelectAt: Int
+        public var nextMigrationAt: Int
+        public var selection: ParentSelection
+        public var operatorBandit: Bandit?
+    }
+
+    public var islands: [IslandState]
+    public var scalars: Scalars
+    /// FEC entries from least to most recently used.
+    public var fec: [(key: UInt64, value: Double)]
+    /// Best-N hall of fame, best first.
+    public var hallOfFame: [Member]
+    /// Best member of each program size.
+    public var paretoMembers: [Member]
+    /// The member with the best select fitness.
+    public var bestSelected: Member?
+    public var pending: [PendingState]
+    /// The ancestry tree's links (records are persisted separately).
+    public var ancestry: [(id: Int, parent: Int, references: Int32)]?
+}
+
+extension Engine {
+    /// The engine's full state. When lineage is tracked, take unpersisted ancestry records
+    /// (``takeAncestryRecords()``) before calling this, and persist them with the state.
+    public var state: EngineState {
+        EngineState(
+            islands: islands.map {
+                EngineState.IslandState(
+                    members: $0.members, oldest: $0.oldest,
+                    individualsSinceStart: $0.individualsSinceStart)
+            },
+            scalars: EngineState.Scalars(
+                random: random.state, individuals: individuals, fecHits: fecHits,
+                migrations: migrations, nextMemberID: nextMemberID, selectFitness: selectFitness,
+                bestSelectedID: bestSelected?.id, lastSelectedID: lastSelectedID,
+                lastSelectAt: lastSelectAt, nextMigrationAt: nextMigrationAt,
+                selection: selection, operatorBandit: operatorBandit),
+            fec: fec?.entriesByRecency ?? [],
+            hallOfFame: hallOfFame.members,
+            paretoMembers: hallOfFame.bestBySize.keys.sorted().map { hallOfFame.bestBySize[$0]! },
+            bestSelected: bestSelected,
+            pending: pending.map { child in
+                var parentID: Int?
+                var parentFitness = 0.0
+                if case let .parent(parent, _) = child.proposal.source {
+                    parentID = parent.id
+                    parentFitness = parent.fitness
+                }
+                return EngineState.PendingState(
+                    island: child.proposal.island, parentID: parentID,
+                    parentFitness: parentFitness, arm: child.proposal.arm,
+                    operatorArm: child.proposal.operatorArm,
+                    rewardScale: child.proposal.rewardScale, program: child.outcome.program,
+                    fingerprint: child.outcome.fingerprint, fitness: child.outcome.fitness,
+                    cachedAtStart: child.outcome.cachedAtStart, origin: child.outcome.origin)
+            },
+            ancestry: ancestry?.links)
+    }
+
+    /// Ancestry records not yet persisted; their programs leave memory.
+    public func takeAncestryRecords() -> [Member] {
+        ancestry?.takeUnpersisted() ?? []
+    }
+
+    /// Restores an engine from a state captured with the same search space and settings
+    /// (budgets may differ).
+    ///
+    /// - Throws: ``GalapagosError/run(_:)`` if the state does not fit the search space.
+    public convenience init(space: SearchSpace, settings: EngineSettings, state: EngineState) throws {
+        self.init(space: space, settings: settings)
+        guard state.islands.count == space.evolution.islands,
+              state.scalars.random.count == 4,
+              state.scalars.lastSelectedID.count == space.evolution.islands
+        else {
+            throw GalapagosError.run(
+                "the snapshot has \(state.islands.count) islands but the search space"
+                    + " \(space.name) has \(space.evolution.islands)")
+        }
+        let capacity = space.evolution.populationSize
+        islands = state.islands.map {
+            Island(
+                capacity: capacity, members: $0.members, oldest: $0.oldest,
+                individualsSinceStart: $0.individualsSinceStart)
+        }
+        let scalars = state.scalars
+        random = RandomGenerator(state: scalars.random)
+        individuals = scalars.individuals
+        fecHits = scalars.fecHits
+        migrations = scalars.migrations
+        nextMemberID = scalars.nextMemberID
+        selectFitness = scalars.selectFitness
+        lastSelectedID = scalars.lastSelectedID
+        lastSelectAt = scalars.lastSelectAt
+        nextMigrationAt = scalars.nextMigrationAt
+        selection = scalars.selection
+        operatorBandit = scalars.operatorBandit
+        if fec != nil {
+            var cache = FECCache(capacity: space.fec.capacity)
+            for entry in state.fec { cache.insert(entry.key, entry.value) }
+            fec = cache
+        }
+        hallOfFame = HallOfFame(
+            capacity: settings.hallOfFameSize, members: state.hallOfFame,
+            bestBySize: state.paretoMembers)
+        bestSelected = state.bestSelected
+        pending = state.pending.map { child in
+            let source: Proposal.Source = child.parentID.map { id in
+                .parent(
+                    Member(id: id, program: Program(), fitness: child.parentFitness,
+                           fingerprint: 0, parentID: nil, origin: "", birth: 0),
+                    .identity)
+            } ?? .random
+            return PendingChild(
+                proposal: Proposal(
+                    island: child.island, source: source, seed: 0, arm: child.arm,
+                    operatorArm: child.operatorArm, rewardScale: child.rewardScale),
+                outcome: Outcome(
+                    program: child.program, fingerprint: child.fingerprint,
+                    fitness: child.fitness, cachedAtStart: child.cachedAtStart,
+                    origin: child.origin))
+        }
+        if settings.tracksAncestry {
+            ancestry = Ancestry(links: state.ancestry ?? [])
+        }
+    }
+}
