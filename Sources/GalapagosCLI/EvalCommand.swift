@@ -95,11 +95,3 @@ struct TaskRoleArgument: ExpressibleByArgument {
 
     static var allValueStrings: [String] { TaskRole.allCases.map(\.rawValue) }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) * 1e-18
-    }
-}

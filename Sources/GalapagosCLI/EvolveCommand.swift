@@ -30,38 +30,119 @@ struct EvolveCommand: ParsableCommand {
             help: "Program files (.gal) that start the population instead of random programs.")
     var seedPrograms: [String] = []
 
+    @Option(help: "The run file to write (default: populations/<searchspace>-<time>-seed<seed>.sqlite).")
+    var out: String?
+
+    @Flag(name: .customLong("no-save"), help: "Write no run file (nothing to resume or inspect).")
+    var noSave = false
+
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
+    var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
     @Flag(help: "Print one JSON object as the last line of stdout.")
     var json = false
 
+    func validate() throws {
+        if noSave && out != nil { throw ValidationError("--no-save and --out exclude each other") }
+    }
+
     func run() throws {
-        let space = try search.loadSearchSpace()
+        let baseSpace = try Inputs.searchSpace(search.searchspace)
+        let space = search.overrides.apply(to: baseSpace)
         let programs = try seedPrograms.map { try Inputs.program($0, in: space, strictOps: false) }
         let settings = search.settings(seed: seed, seedPrograms: programs)
-        let engine = Engine(space: space, settings: settings)
         let stop = StopSignal()
         let display = ProgressDisplay(quiet: quiet)
-        let reason = engine.run(
+        if noSave {
+            let engine = Engine(space: space, settings: settings)
+            let reason = engine.run(
+                until: search.deadline(), shouldStop: { stop.isRequested },
+                onStep: { display.update($0) })
+            display.update(engine, force: true)
+            display.finish()
+            try Report.print(engine: engine, reason: reason, seconds: display.elapsed, runFile: nil, json: json)
+            return
+        }
+        let configuration = RunConfiguration(
+            searchSpacePath: search.searchspace, overrides: search.overrides, seed: seed,
+            targetFitness: search.targetFitness, selectEvery: search.selectEvery,
+            hallOfFameSize: settings.hallOfFameSize,
+            seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
+            maxIndividuals: search.maxEvals, maxSeconds: search.maxTime?.seconds)
+        let recorded = try startRecordedRun(
+            space: baseSpace, configuration: configuration, settings: settings)
+        if !quiet { Console.error("run file: \(recorded.store.path)") }
+        let reason = try recorded.run(
             until: search.deadline(), shouldStop: { stop.isRequested },
             onStep: { display.update($0) })
-        display.update(engine, force: true)
+        display.update(recorded.engine, force: true)
         display.finish()
-        let seconds = display.elapsed
-        guard let summary = engine.finish() else {
-            throw GalapagosError.run("the run stopped before any program was evaluated")
-        }
         try Report.print(
-            summary: summary, engine: engine, reason: reason, seconds: seconds, json: json)
+            engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
+            runFile: recorded.store.path, json: json)
+    }
+
+    private func startRecordedRun(
+        space: SearchSpace, configuration: RunConfiguration, settings: EngineSettings
+    ) throws -> RecordedRun {
+        if let out {
+            let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
+            return try RecordedRun.start(
+                space: space, configuration: configuration, settings: settings, path: out,
+                name: name, policy: checkpointEvery.policy)
+        }
+        // Default names never clash: a name taken between the check and the creation is
+        // retried with the next suffix.
+        var lastError: Error?
+        for _ in 0..<20 {
+            let (path, name) = RecordedRun.defaultPath(
+                directory: "populations", space: space.name, seed: seed)
+            do {
+                return try RecordedRun.start(
+                    space: space, configuration: configuration, settings: settings, path: path,
+                    name: name, policy: checkpointEvery.policy)
+            } catch let error as GalapagosError {
+                lastError = error
+                if case .io = error, FileManager.default.fileExists(atPath: path) { continue }
+                throw error
+            }
+        }
+        throw lastError ?? GalapagosError.run("cannot create a run file in populations/")
+    }
+}
+
+/// `5s`, `2m`, `1h` (seconds between checkpoints) or a plain number of individuals.
+struct CheckpointArgument: ExpressibleByArgument {
+    var policy: CheckpointPolicy
+
+    init(policy: CheckpointPolicy) {
+        self.policy = policy
+    }
+
+    init?(argument: String) {
+        if let individuals = Int(argument), individuals > 0 {
+            policy = .individuals(individuals)
+        } else if let last = argument.last, "smh".contains(last),
+                  let duration = DurationArgument(argument: argument) {
+            policy = .seconds(duration.seconds)
+        } else {
+            return nil
+        }
     }
 }
 
 /// The end-of-run report shared by `evolve` and `resume`.
 enum Report {
     static func print(
-        summary: RunSummary, engine: Engine, reason: StopReason, seconds: Double, json: Bool
+        engine: Engine, reason: StopReason, seconds: Double, runFile: String?, json: Bool
     ) throws {
+        guard let summary = engine.finish() else {
+            throw GalapagosError.run("the run stopped before any program was evaluated")
+        }
         let text = ProgramPrinter.print(summary.best.program, searchSpace: engine.space.name)
         let rate = seconds > 0 ? Double(summary.individuals) / seconds : 0
         let test = summary.testFitness.map { String($0) } ?? "n/a"
@@ -69,6 +150,7 @@ enum Report {
             + " \(String(format: "%.1f", seconds)) s (\(Int(rate))/s), FEC hits \(summary.fecHits)")
         Swift.print("# best: member \(summary.best.id), search fitness \(summary.searchFitness),"
             + " select fitness \(summary.selectFitness), test fitness \(test)")
+        if let runFile { Swift.print("# run file: \(runFile)") }
         Swift.print(text, terminator: "")
         if json {
             try Console.json(EvolveReport(
@@ -80,7 +162,7 @@ enum Report {
                 selector: engine.space.evolution.selector.rawValue,
                 workers: engine.settings.workers, migrations: summary.migrations,
                 reached_target: summary.reachedTarget, stopped: reason.rawValue,
-                member_id: summary.best.id))
+                member_id: summary.best.id, run_file: runFile))
         }
     }
 }
@@ -104,4 +186,5 @@ struct EvolveReport: Encodable {
     var reached_target: Bool
     var stopped: String
     var member_id: Int
+    var run_file: String?
 }

@@ -17,7 +17,7 @@ public struct GalapagosCommand: ParsableCommand {
               galapagos searchspace info searchspaces/linear_demo.yaml
             """,
         subcommands: [
-            EvolveCommand.self, SweepCommand.self, EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self,
+            EvolveCommand.self, ResumeCommand.self, SweepCommand.self, EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self,
         ]
     )
 

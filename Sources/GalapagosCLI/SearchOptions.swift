@@ -41,6 +41,17 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Override the children proposed per island per step.")
     var batch: Int?
 
+    @Option(name: .customLong("migration-every"),
+            help: "Override the individuals between migrations (0 disables migration).")
+    var migrationEvery: Int?
+
+    @Option(help: "Override the members each island sends per migration.")
+    var migrants: Int?
+
+    @Option(name: .customLong("restart-after"),
+            help: "Override: restart an island from random programs after this many individuals without reaching the target (0 never).")
+    var restartAfter: Int?
+
     @Option(name: .customLong("select-every"),
             help: "At most one select-task evaluation per this many individuals.")
     var selectEvery: Int = 20_000
@@ -56,21 +67,29 @@ struct SearchOptions: ParsableArguments {
                 "--selector must be one of \(SelectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if selectEvery < 1 { throw ValidationError("--select-every must be at least 1") }
+        if let migrationEvery, migrationEvery < 0 { throw ValidationError("--migration-every must be at least 0") }
+        if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
+        if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
+    }
+
+    /// The overrides the command line asks for.
+    var overrides: SearchSpaceOverrides {
+        var overrides = SearchSpaceOverrides()
+        overrides.islands = islands
+        overrides.selector = selector.flatMap(SelectorKind.init(rawValue:))
+        overrides.operatorBandit = operatorBandit?.isOn
+        overrides.fec = fec?.isOn
+        overrides.population = population
+        overrides.batch = batch
+        overrides.migrationEvery = migrationEvery
+        overrides.migrants = migrants
+        overrides.restartAfter = restartAfter
+        return overrides
     }
 
     /// The search space with the command line's overrides applied.
     func loadSearchSpace() throws -> SearchSpace {
-        var space = try Inputs.searchSpace(searchspace)
-        if let islands { space.evolution.islands = islands }
-        if let selector, let kind = SelectorKind(rawValue: selector) { space.evolution.selector = kind }
-        if let operatorBandit { space.mutation.adaptive = operatorBandit.isOn }
-        if let fec { space.fec.enabled = fec.isOn }
-        if let population {
-            space.evolution.populationSize = population
-            space.evolution.tournamentSize = min(space.evolution.tournamentSize, population)
-        }
-        if let batch { space.evolution.batchSize = batch }
-        return space
+        overrides.apply(to: try Inputs.searchSpace(searchspace))
     }
 
     /// Engine settings for a seed.

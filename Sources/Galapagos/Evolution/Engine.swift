@@ -55,6 +55,8 @@ public final class Engine {
     var nextMigrationAt: Int
     /// Children of the current batch not yet applied, in apply order.
     var pending: [PendingChild] = []
+    /// Migrations since the last ``takeMigrationEvents()``.
+    var migrationEvents: [MigrationEvent] = []
     /// The family tree of what the run holds, when lineage is tracked.
     public internal(set) var ancestry: Ancestry?
 
@@ -292,6 +294,7 @@ public final class Engine {
     func migrate() {
         let evolution = space.evolution
         var arrivals: [(island: Int, member: Member)] = []
+        var islandOf: [Int: Int] = [:]
         for (index, island) in islands.enumerated() where !island.isInitializing {
             let ranking = island.ranking()
             let destination: Int
@@ -305,6 +308,7 @@ public final class Engine {
             for rank in ranking.prefix(evolution.migrants) {
                 // Pinned: an earlier arrival may push the original out of its island.
                 ancestry?.retain(island.members[rank].id)
+                islandOf[island.members[rank].id] = index
                 arrivals.append((destination, island.members[rank]))
             }
         }
@@ -317,6 +321,9 @@ public final class Engine {
             migrant.origin = "migration"
             migrant.birth = individuals
             nextMemberID += 1
+            migrationEvents.append(MigrationEvent(
+                individuals: individuals, from: islandOf[original.id] ?? -1, to: destination,
+                memberID: migrant.id, originalID: original.id, fitness: original.fitness))
             ancestry?.born(migrant)
             if let dead = islands[destination].add(migrant) { ancestry?.release(dead.id) }
         }

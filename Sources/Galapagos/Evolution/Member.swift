@@ -28,3 +28,24 @@ public struct Member: Sendable, Hashable {
         self.birth = birth
     }
 }
+
+/// One member copied from an island to another.
+public struct MigrationEvent: Sendable, Equatable {
+    /// Individuals produced when it happened.
+    public var individuals: Int
+    public var from: Int
+    public var to: Int
+    /// The id of the copy in the destination island.
+    public var memberID: Int
+    /// The id of the original.
+    public var originalID: Int
+    public var fitness: Double
+}
+
+extension Engine {
+    /// Migrations since the last call, oldest first.
+    public func takeMigrationEvents() -> [MigrationEvent] {
+        defer { migrationEvents.removeAll() }
+        return migrationEvents
+    }
+}

@@ -1,0 +1,27 @@
+extension SearchSpace {
+    /// A hash of every example a run would use, per task role: resuming a run whose data
+    /// changed (a different CSV, or a task generator that changed between versions) is refused
+    /// by comparing these.
+    public func datasetHashes(runSeed: UInt64) -> [String: String] {
+        var hashes: [String: String] = [:]
+        for role in TaskRole.allCases {
+            let tasks = tasks(role, runSeed: runSeed)
+            guard !tasks.isEmpty else { continue }
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            func mix(_ value: UInt64) {
+                var x = hash ^ value
+                hash = RandomGenerator.splitMix(&x)
+            }
+            for task in tasks {
+                for split in [task.train, task.valid, task.test] {
+                    mix(UInt64(split.count))
+                    for x in split.features { mix(x.bitPattern) }
+                    for y in split.labels { mix(y.bitPattern) }
+                }
+                mix(task.programSeed)
+            }
+            hashes[role.rawValue] = String(hash, radix: 16)
+        }
+        return hashes
+    }
+}

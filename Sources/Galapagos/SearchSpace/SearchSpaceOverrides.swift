@@ -1,0 +1,33 @@
+/// Changes to a search space's evolution settings made on the command line, kept with a run so
+/// that a resumed run applies them again.
+public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
+    public var islands: Int?
+    public var selector: SelectorKind?
+    public var operatorBandit: Bool?
+    public var fec: Bool?
+    public var population: Int?
+    public var batch: Int?
+    public var migrationEvery: Int?
+    public var migrants: Int?
+    public var restartAfter: Int?
+
+    public init() {}
+
+    /// The search space with these overrides applied.
+    public func apply(to space: SearchSpace) -> SearchSpace {
+        var space = space
+        if let islands { space.evolution.islands = islands }
+        if let selector { space.evolution.selector = selector }
+        if let operatorBandit { space.mutation.adaptive = operatorBandit }
+        if let fec { space.fec.enabled = fec }
+        if let population {
+            space.evolution.populationSize = population
+            space.evolution.tournamentSize = min(space.evolution.tournamentSize, population)
+        }
+        if let batch { space.evolution.batchSize = batch }
+        if let migrationEvery { space.evolution.migrationInterval = migrationEvery }
+        if let migrants { space.evolution.migrants = migrants }
+        if let restartAfter { space.evolution.restartAfterIndividuals = restartAfter }
+        return space
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+
+/// One checkpoint: the engine's state plus what accumulated since the previous checkpoint
+/// (lineage records, migrations), ready to be written in one transaction.
+public struct Checkpoint: Sendable {
+    public var state: EngineState
+    /// Lineage records not yet in the file.
+    public var records: [Member]
+    public var migrations: [MigrationEvent]
+    /// Seconds of search so far (across resumes).
+    public var seconds: Double
+    /// Individuals per second since the previous checkpoint.
+    public var individualsPerSecond: Double
+    /// The search-space name, written into program headers.
+    public var searchSpaceName: String
+    /// The names of the mutation operators (for the operator bandit's arms).
+    public var operatorNames: [String]
+
+    /// Captures a checkpoint from an engine (taking its pending lineage and migration records).
+    public init(engine: Engine, seconds: Double, individualsPerSecond: Double) {
+        records = engine.takeAncestryRecords()
+        migrations = engine.takeMigrationEvents()
+        state = engine.state
+        self.seconds = seconds
+        self.individualsPerSecond = individualsPerSecond
+        searchSpaceName = engine.space.name
+        operatorNames = engine.space.mutation.operators.map(\.rawValue)
+    }
+
+    private func text(_ program: Program) -> String {
+        ProgramPrinter.print(program, searchSpace: searchSpaceName)
+    }
+
+    func insert(into db: Database) throws {
+        let scalars = state.scalars
+        let individuals = scalars.individuals
+        let encodedScalars = try JSONText.encode(scalars)
+        let pending = try JSONText.encode(state.pending.map { PendingRecord($0, text: text($0.program)) })
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO checkpoint
+                    (id, individuals, seconds, created_at, scalars, fec, ancestry, pending)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                individuals, seconds, Timestamp.now(), encodedScalars, BlobCoding.fec(state.fec),
+                state.ancestry.map(BlobCoding.ancestry), pending,
+            ])
+        try db.execute(sql: "DELETE FROM member")
+        try db.execute(sql: "DELETE FROM island")
+        let memberInsert = try db.makeStatement(sql: """
+            INSERT INTO member (island, slot, id, program, fitness, fingerprint, parent_id, origin, birth)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let islandInsert = try db.makeStatement(
+            sql: "INSERT INTO island (island, oldest, individuals_since_start) VALUES (?, ?, ?)")
+        for (index, island) in state.islands.enumerated() {
+            try islandInsert.execute(arguments: [index, island.oldest, island.individualsSinceStart])
+            for (slot, member) in island.members.enumerated() {
+                try memberInsert.execute(arguments: [
+                    index, slot, member.id, text(member.program), member.fitness,
+                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+                ])
+            }
+        }
+        try db.execute(sql: "DELETE FROM kept")
+        let keptInsert = try db.makeStatement(sql: """
+            INSERT INTO kept (role, rank, id, program, fitness, fingerprint, parent_id, origin, birth)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var kept: [(String, [Member])] = [("hall_of_fame", state.hallOfFame), ("pareto", state.paretoMembers)]
+        if let best = state.bestSelected { kept.append(("selected", [best])) }
+        for (role, members) in kept {
+            for (rank, member) in members.enumerated() {
+                try keptInsert.execute(arguments: [
+                    role, rank, member.id, text(member.program), member.fitness,
+                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+                ])
+            }
+        }
+        let recordInsert = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO individual (id, program, fitness, fingerprint, parent_id, origin, birth)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for member in records {
+            try recordInsert.execute(arguments: [
+                member.id, text(member.program), member.fitness,
+                Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+            ])
+        }
+        let migrationInsert = try db.makeStatement(sql: """
+            INSERT INTO migration (individuals, from_island, to_island, member_id, original_id, fitness)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for event in migrations {
+            try migrationInsert.execute(arguments: [
+                event.individuals, event.from, event.to, event.memberID, event.originalID, event.fitness,
+            ])
+        }
+        try insertStatistics(db)
+    }
+
+    private func insertStatistics(_ db: Database) throws {
+        let individuals = state.scalars.individuals
+        let statement = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO statistic (individuals, seconds, island, size, best, mean, median,
+                diversity, individuals_per_second, fec_hits)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, island) in state.islands.enumerated() {
+            let fitness = island.members.map(\.fitness).sorted()
+            let best = fitness.last
+            let mean = fitness.isEmpty ? nil : fitness.reduce(0, +) / Double(fitness.count)
+            let median = fitness.isEmpty ? nil : fitness[fitness.count / 2]
+            let diversity = Set(island.members.map(\.fingerprint)).count
+            try statement.execute(arguments: [
+                individuals, seconds, index, island.members.count, best, mean, median, diversity,
+                individualsPerSecond, state.scalars.fecHits,
+            ])
+        }
+        let banditInsert = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO bandit (individuals, name, arm, pulls, mean) VALUES (?, ?, ?, ?, ?)
+            """)
+        func record(_ name: String, _ bandit: Bandit?, _ armName: (Int) -> String) throws {
+            guard let bandit else { return }
+            for arm in 0..<bandit.arms {
+                try banditInsert.execute(arguments: [
+                    individuals, name, armName(arm), bandit.totalPulls[arm], bandit.means[arm],
+                ])
+            }
+        }
+        let strata = ["top 1%", "1-10%", "10-50%", "50-100%"]
+        try record("operators", state.scalars.operatorBandit) { operatorNames[safe: $0] ?? "\($0)" }
+        try record("islands", state.scalars.selection.islandBandit) { "island \($0)" }
+        for (index, strataBandit) in state.scalars.selection.strataBandits.enumerated() {
+            try record("strata island \(index)", strataBandit) { strata[safe: $0] ?? "\($0)" }
+        }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}
+
+/// A pending child as JSON.
+struct PendingRecord: Codable {
+    var island: Int
+    var parentID: Int?
+    var parentFitness: Double
+    var arm: Int
+    var operatorArm: Int
+    var rewardScale: Double
+    var program: String
+    var fingerprint: UInt64
+    var fitness: Double
+    var cachedAtStart: Bool
+    var origin: String
+
+    init(_ child: EngineState.PendingState, text: String) {
+        island = child.island
+        parentID = child.parentID
+        parentFitness = child.parentFitness
+        arm = child.arm
+        operatorArm = child.operatorArm
+        rewardScale = child.rewardScale
+        program = text
+        fingerprint = child.fingerprint
+        fitness = child.fitness
+        cachedAtStart = child.cachedAtStart
+        origin = child.origin
+    }
+}
+
+/// Compact binary columns: little-endian words.
+enum BlobCoding {
+    static func fec(_ entries: [(key: UInt64, value: Double)]) -> Data {
+        var words: [UInt64] = []
+        words.reserveCapacity(entries.count * 2)
+        for entry in entries {
+            words.append(entry.key.littleEndian)
+            words.append(entry.value.bitPattern.littleEndian)
+        }
+        return words.withUnsafeBytes { Data($0) }
+    }
+
+    static func fecEntries(_ data: Data) -> [(key: UInt64, value: Double)]? {
+        guard data.count % 16 == 0 else { return nil }
+        let words = self.words(data)
+        return stride(from: 0, to: words.count, by: 2).map {
+            (UInt64(littleEndian: words[$0]), Double(bitPattern: UInt64(littleEndian: words[$0 + 1])))
+        }
+    }
+
+    static func ancestry(_ links: [(id: Int, parent: Int, references: Int32)]) -> Data {
+        var words: [UInt64] = []
+        words.reserveCapacity(links.count * 3)
+        for link in links {
+            words.append(UInt64(bitPattern: Int64(link.id)).littleEndian)
+            words.append(UInt64(bitPattern: Int64(link.parent)).littleEndian)
+            words.append(UInt64(bitPattern: Int64(link.references)).littleEndian)
+        }
+        return words.withUnsafeBytes { Data($0) }
+    }
+
+    static func ancestryLinks(_ data: Data) -> [(id: Int, parent: Int, references: Int32)]? {
+        guard data.count % 24 == 0 else { return nil }
+        let words = self.words(data)
+        var links: [(id: Int, parent: Int, references: Int32)] = []
+        for start in stride(from: 0, to: words.count, by: 3) {
+            let references = Int64(bitPattern: UInt64(littleEndian: words[start + 2]))
+            guard references > 0, references <= Int64(Int32.max) else { return nil }
+            links.append((
+                Int(Int64(bitPattern: UInt64(littleEndian: words[start]))),
+                Int(Int64(bitPattern: UInt64(littleEndian: words[start + 1]))),
+                Int32(references)))
+        }
+        return links
+    }
+
+    private static func words(_ data: Data) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: data.count / 8)
+        words.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<target.count])) }
+        }
+        return words
+    }
+}

@@ -1,0 +1,159 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A run that writes itself to a ``RunStore`` as it goes: a first checkpoint as soon as it
+/// starts, then one per ``CheckpointPolicy`` interval at batch boundaries, and a final one when
+/// it stops. Checkpoints are captured on the search thread (a cheap copy of the state) and
+/// written on a background queue, so evaluation does not wait for the disk.
+public final class RecordedRun {
+    public let engine: Engine
+    public let store: RunStore
+    public let policy: CheckpointPolicy
+    /// Seconds of search in earlier sessions of this run.
+    public let earlierSeconds: Double
+    private let writer: CheckpointWriter
+    private let clock = ContinuousClock()
+    private var sessionStart: ContinuousClock.Instant
+    private var lastCheckpoint: (time: ContinuousClock.Instant, individuals: Int)
+
+    public init(engine: Engine, store: RunStore, policy: CheckpointPolicy, earlierSeconds: Double = 0) {
+        self.engine = engine
+        self.store = store
+        self.policy = policy
+        self.earlierSeconds = earlierSeconds
+        writer = CheckpointWriter(store: store)
+        sessionStart = clock.now
+        lastCheckpoint = (clock.now, engine.individuals)
+    }
+
+    /// Closes the run file and releases its lock.
+    public func close() {
+        store.close()
+    }
+
+    /// Seconds of search so far, this session and earlier ones.
+    public var seconds: Double { earlierSeconds + (clock.now - sessionStart).seconds }
+
+    /// Seconds of search in this session.
+    public var sessionSeconds: Double { (clock.now - sessionStart).seconds }
+
+    /// Runs until a stop condition, writing checkpoints; writes a final checkpoint and records
+    /// why the run stopped.
+    ///
+    /// - Throws: the write error that stopped the run, after the final attempt to save.
+    public func run(
+        until deadline: ContinuousClock.Instant? = nil, shouldStop: () -> Bool = { false },
+        onStep: (Engine) -> Void = { _ in }
+    ) throws -> StopReason {
+        sessionStart = clock.now
+        checkpoint()
+        var failure: Error?
+        let reason = engine.run(until: deadline, shouldStop: {
+            if let error = writer.takeFailure() {
+                failure = error
+                return true
+            }
+            return shouldStop()
+        }, onStep: { engine in
+            if isCheckpointDue() { checkpoint() }
+            onStep(engine)
+        })
+        writer.flush()
+        if failure == nil { failure = writer.takeFailure() }
+        // The final checkpoint is written synchronously; if the disk refused the last ones,
+        // this is the retry.
+        writer.submit(capture())
+        writer.flush()
+        if let error = writer.takeFailure() ?? failure { throw error }
+        try store.markStopped(reason: reason.rawValue, finished: reason == .target)
+        return reason
+    }
+
+    private func isCheckpointDue() -> Bool {
+        guard !writer.isBusy else { return false }
+        switch policy {
+        case let .seconds(interval):
+            return (clock.now - lastCheckpoint.time).seconds >= interval
+        case let .individuals(interval):
+            return engine.individuals - lastCheckpoint.individuals >= interval
+        }
+    }
+
+    private func capture() -> Checkpoint {
+        let now = clock.now
+        let elapsed = (now - lastCheckpoint.time).seconds
+        let rate = elapsed > 0 ? Double(engine.individuals - lastCheckpoint.individuals) / elapsed : 0
+        lastCheckpoint = (now, engine.individuals)
+        return Checkpoint(engine: engine, seconds: seconds, individualsPerSecond: rate)
+    }
+
+    private func checkpoint() {
+        writer.submit(capture())
+    }
+}
+
+/// Writes checkpoints one at a time on a background queue. A checkpoint that fails keeps its
+/// lineage and migration records for the next one, so nothing is lost when a retry succeeds.
+final class CheckpointWriter: @unchecked Sendable {
+    // @unchecked: `store` is Sendable; the mutable state is behind the mutex; the queue and
+    // group are thread-safe.
+    private let store: RunStore
+    private let queue = DispatchQueue(label: "galapagos.checkpoint")
+    private let group = DispatchGroup()
+    private let busy = Atomic<Bool>(false)
+    private let state = Mutex<(failure: Error?, carried: [Member], carriedMigrations: [MigrationEvent])>(
+        (nil, [], []))
+
+    init(store: RunStore) {
+        self.store = store
+    }
+
+    var isBusy: Bool { busy.load(ordering: .acquiring) }
+
+    func submit(_ checkpoint: Checkpoint) {
+        group.wait()
+        busy.store(true, ordering: .releasing)
+        group.enter()
+        let store = self.store
+        queue.async { [self] in
+            var checkpoint = checkpoint
+            let (records, migrations) = state.withLock { state in
+                defer { state.carried = []; state.carriedMigrations = [] }
+                return (state.carried, state.carriedMigrations)
+            }
+            checkpoint.records = records + checkpoint.records
+            checkpoint.migrations = migrations + checkpoint.migrations
+            do {
+                try store.write(checkpoint)
+            } catch {
+                state.withLock {
+                    $0.failure = error
+                    $0.carried = checkpoint.records
+                    $0.carriedMigrations = checkpoint.migrations
+                }
+            }
+            busy.store(false, ordering: .releasing)
+            group.leave()
+        }
+    }
+
+    func flush() {
+        group.wait()
+    }
+
+    func takeFailure() -> Error? {
+        state.withLock { state in
+            defer { state.failure = nil }
+            return state.failure
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    public var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) * 1e-18
+    }
+}

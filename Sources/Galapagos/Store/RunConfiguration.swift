@@ -1,0 +1,37 @@
+/// How a run was started: everything besides the search-space text needed to continue it.
+public struct RunConfiguration: Sendable, Codable, Equatable {
+    /// The search-space file as given on the command line (for messages and change checks).
+    public var searchSpacePath: String
+    /// Command-line overrides of the search space.
+    public var overrides: SearchSpaceOverrides
+    /// The run's seed, as text (JSON numbers cannot hold every UInt64).
+    public var seed: String
+    public var targetFitness: Double?
+    public var selectEvery: Int
+    public var hallOfFameSize: Int
+    /// The seed programs' text, if the population started from files.
+    public var seedPrograms: [String]
+    /// Individuals the run was asked for when it started (`nil`: no limit).
+    public var maxIndividuals: Int?
+    /// Seconds the run was asked to last when it started (`nil`: no limit).
+    public var maxSeconds: Double?
+
+    public init(
+        searchSpacePath: String, overrides: SearchSpaceOverrides, seed: UInt64,
+        targetFitness: Double?, selectEvery: Int, hallOfFameSize: Int, seedPrograms: [String],
+        maxIndividuals: Int?, maxSeconds: Double?
+    ) {
+        self.searchSpacePath = searchSpacePath
+        self.overrides = overrides
+        self.seed = String(seed)
+        self.targetFitness = targetFitness
+        self.selectEvery = selectEvery
+        self.hallOfFameSize = hallOfFameSize
+        self.seedPrograms = seedPrograms
+        self.maxIndividuals = maxIndividuals
+        self.maxSeconds = maxSeconds
+    }
+
+    /// The seed as a number (0 if the stored text is not one).
+    public var seedValue: UInt64 { UInt64(seed) ?? 0 }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+
+/// Reads a run file without ever writing it: for `inspect`, reports and exports. Works while
+/// another process is still writing the run (SQLite's WAL lets readers see the last committed
+/// checkpoint).
+public final class RunReader {
+    public let path: String
+    let database: DatabaseQueue
+
+    /// Opens a run file read-only; never creates one.
+    public init(path: String) throws {
+        try StoreError.requireFile(path)
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(10)
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try StoreSchema.check(database, path: path)
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// One member as stored, with its program text.
+    public struct StoredMember: Sendable, Codable, Equatable {
+        public var id: Int
+        public var fitness: Double
+        public var parentID: Int?
+        public var origin: String
+        public var birth: Int
+        public var program: String
+        /// Number of instructions.
+        public var size: Int
+        /// The island it lives on, when it is alive.
+        public var island: Int?
+
+        init(row: Row, island: Int? = nil) {
+            id = row["id"]
+            fitness = row["fitness"]
+            parentID = row["parent_id"]
+            origin = row["origin"]
+            birth = row["birth"]
+            program = row["program"]
+            size = program.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
+            self.island = island
+        }
+    }
+
+    /// The run's definition.
+    public func run() throws -> StoredRun {
+        try read { try StoredRun.fetch($0, path: path) }
+    }
+
+    /// Facts about the latest checkpoint.
+    public struct Progress: Sendable, Codable {
+        public var individuals: Int
+        public var seconds: Double
+        public var fecHits: Int
+        public var migrations: Int
+        public var checkpointedAt: String
+    }
+
+    /// The latest checkpoint's counters, or `nil` before the first checkpoint.
+    public func progress() throws -> Progress? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoint WHERE id = 1") else {
+                return nil
+            }
+            let scalarsText: String = row["scalars"]
+            guard let scalars = try? JSONText.decode(EngineState.Scalars.self, scalarsText) else {
+                throw GalapagosError.run("\(path): the checkpoint is damaged (engine scalars unreadable)")
+            }
+            return Progress(
+                individuals: row["individuals"], seconds: row["seconds"], fecHits: scalars.fecHits,
+                migrations: scalars.migrations, checkpointedAt: row["created_at"])
+        }
+    }
+
+    /// Per-island facts from the latest checkpoint.
+    public struct IslandSummary: Sendable, Codable {
+        public var island: Int
+        public var size: Int
+        public var best: Double?
+        public var mean: Double?
+        public var diversity: Int
+    }
+
+    public func islands() throws -> [IslandSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT island, COUNT(*) AS size, MAX(fitness) AS best, AVG(fitness) AS mean,
+                       COUNT(DISTINCT fingerprint) AS diversity
+                FROM member GROUP BY island ORDER BY island
+                """).map {
+                IslandSummary(
+                    island: $0["island"], size: $0["size"], best: $0["best"], mean: $0["mean"],
+                    diversity: $0["diversity"])
+            }
+        }
+    }
+
+    /// The best-N hall of fame, best first.
+    public func hallOfFame(limit: Int = .max) throws -> [StoredMember] {
+        try kept(role: "hall_of_fame", limit: limit)
+    }
+
+    /// The best member of each program size that beats every smaller size.
+    public func paretoFront() throws -> [StoredMember] {
+        let all = try kept(role: "pareto", limit: .max).sorted { $0.size < $1.size }
+        var front: [StoredMember] = []
+        for member in all where front.last.map({ member.fitness > $0.fitness }) ?? true {
+            front.append(member)
+        }
+        return front
+    }
+
+    /// The member chosen on the select tasks so far, if any.
+    public func selected() throws -> StoredMember? {
+        try kept(role: "selected", limit: 1).first
+    }
+
+    private func kept(role: String, limit: Int) throws -> [StoredMember] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM kept WHERE role = ? ORDER BY rank LIMIT ?",
+                arguments: [role, min(limit, 1_000_000)]
+            ).map { StoredMember(row: $0) }
+        }
+    }
+
+    /// The members of an island, fittest first.
+    public func members(island: Int, limit: Int = .max) throws -> [StoredMember] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM member WHERE island = ? ORDER BY fitness DESC, birth LIMIT ?",
+                arguments: [island, min(limit, 1_000_000)]
+            ).map { StoredMember(row: $0, island: island) }
+        }
+    }
+
+    /// A member by id: alive, kept, or on record as an ancestor.
+    public func member(id: Int) throws -> StoredMember? {
+        try read { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM member WHERE id = ?", arguments: [id]) {
+                return StoredMember(row: row, island: row["island"])
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM kept WHERE id = ?", arguments: [id]) {
+                return StoredMember(row: row)
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM individual WHERE id = ?", arguments: [id]) {
+                return StoredMember(row: row)
+            }
+            return nil
+        }
+    }
+
+    /// The member and its ancestors, child first, as far back as the record goes.
+    public func lineage(of id: Int) throws -> [StoredMember] {
+        var chain: [StoredMember] = []
+        var next: Int? = id
+        var seen = Set<Int>()
+        while let current = next, !seen.contains(current), let member = try member(id: current) {
+            seen.insert(current)
+            chain.append(member)
+            next = member.parentID
+        }
+        return chain
+    }
+
+    /// One row of per-island statistics.
+    public struct Statistic: Sendable, Codable {
+        public var individuals: Int
+        public var seconds: Double
+        public var island: Int
+        public var size: Int
+        public var best: Double?
+        public var mean: Double?
+        public var median: Double?
+        public var diversity: Int
+        public var individualsPerSecond: Double
+        public var fecHits: Int
+    }
+
+    public func statistics() throws -> [Statistic] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM statistic ORDER BY individuals, island").map {
+                Statistic(
+                    individuals: $0["individuals"], seconds: $0["seconds"], island: $0["island"],
+                    size: $0["size"], best: $0["best"], mean: $0["mean"], median: $0["median"],
+                    diversity: $0["diversity"], individualsPerSecond: $0["individuals_per_second"],
+                    fecHits: $0["fec_hits"])
+            }
+        }
+    }
+
+    /// Bandit arms at one checkpoint.
+    public struct BanditArm: Sendable, Codable {
+        public var individuals: Int
+        public var bandit: String
+        public var arm: String
+        public var pulls: Int
+        public var mean: Double
+    }
+
+    public func bandits() throws -> [BanditArm] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM bandit ORDER BY individuals, name, arm").map {
+                BanditArm(
+                    individuals: $0["individuals"], bandit: $0["name"], arm: $0["arm"],
+                    pulls: $0["pulls"], mean: $0["mean"])
+            }
+        }
+    }
+
+    /// Migrations, oldest first.
+    public func migrations(limit: Int = 10_000) throws -> [MigrationEvent] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM migration ORDER BY rowid LIMIT ?", arguments: [limit]).map {
+                MigrationEvent(
+                    individuals: $0["individuals"], from: $0["from_island"], to: $0["to_island"],
+                    memberID: $0["member_id"], originalID: $0["original_id"], fitness: $0["fitness"])
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import GRDB
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The durable record of one run: `populations/<run>.sqlite`, written by exactly one process.
+///
+/// The file holds the run's definition (search-space text, configuration, dataset hashes), the
+/// latest checkpoint (everything that determines the future), the populations, the hall of
+/// fame, the lineage of what the run holds, and per-checkpoint statistics. Each checkpoint is
+/// one transaction: a crash, `kill -9` or full disk leaves the previous checkpoint intact.
+///
+/// An exclusive `flock` on the file keeps a second writer out; the kernel drops it when the
+/// process dies, so a killed run never leaves a stale lock.
+// @unchecked: every stored property is immutable; DatabasePool is itself thread-safe.
+public final class RunStore: @unchecked Sendable {
+    /// The file's path.
+    public let path: String
+    let database: DatabasePool
+    private let lock: Int32
+    private let closed = Mutex(false)
+
+    private init(path: String, database: DatabasePool, lock: Int32) {
+        self.path = path
+        self.database = database
+        self.lock = lock
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Closes the file and releases the lock. The file is left in rollback-journal mode, a
+    /// single self-contained file (WAL is used only while a process writes it).
+    public func close() {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        try? database.close()
+        if let queue = try? DatabaseQueue(path: path) {
+            _ = try? queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = DELETE")
+            }
+            try? queue.close()
+        }
+        flock(lock, LOCK_UN)
+        Glibc.close(lock)
+    }
+
+    // MARK: Opening
+
+    /// Creates a new run file; fails if the file exists.
+    public static func create(
+        path: String, name: String, space: SearchSpace, configuration: RunConfiguration,
+        datasetHashes: [String: String]
+    ) throws -> RunStore {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        // O_EXCL reserves the name: two runs can never write the same file.
+        let descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
+        guard descriptor >= 0 else {
+            let reason = errno == EEXIST ? "a run file already exists there" : String(cString: strerror(errno))
+            throw GalapagosError.io(path: path, "cannot create run file: \(reason)")
+        }
+        Glibc.close(descriptor)
+        let lock = try acquireLock(path)
+        do {
+            let database = try openPool(path: path, readonly: false)
+            try StoreSchema.migrator.migrate(database)
+            try database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO run (id, name, searchspace_name, searchspace_path, searchspace_text,
+                            configuration, seed, product_version, schema_version, created_at,
+                            dataset_hashes, status)
+                        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                        """,
+                    arguments: [
+                        name, space.name, configuration.searchSpacePath, space.sourceText,
+                        try JSONText.encode(configuration), configuration.seed, ProductVersion.current,
+                        StoreSchema.version, Timestamp.now(), try JSONText.encode(datasetHashes),
+                    ])
+            }
+            return RunStore(path: path, database: database, lock: lock)
+        } catch {
+            Glibc.close(lock)
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Opens an existing run to continue writing it.
+    public static func openForWriting(path: String) throws -> (RunStore, StoredRun) {
+        try StoreError.requireFile(path)
+        let lock = try acquireLock(path)
+        do {
+            let database = try openPool(path: path, readonly: false)
+            try StoreSchema.check(database, path: path)
+            try StoreSchema.migrator.migrate(database)
+            let run = try database.read { try StoredRun.fetch($0, path: path) }
+            try database.write { db in
+                try db.execute(sql: "UPDATE run SET status = 'running', stop_reason = NULL")
+            }
+            return (RunStore(path: path, database: database, lock: lock), run)
+        } catch {
+            Glibc.close(lock)
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    static func openPool(path: String, readonly: Bool) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.readonly = readonly
+        configuration.busyMode = .timeout(10)
+        configuration.label = "galapagos-run"
+        return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    private static func acquireLock(_ path: String) throws -> Int32 {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw GalapagosError.io(path: path, "cannot open run file: \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            Glibc.close(descriptor)
+            throw GalapagosError.run(
+                "\(path): another galapagos process is writing this run (the file is locked);"
+                    + " wait for it to stop, or inspect it read-only with `galapagos inspect`")
+        }
+        return descriptor
+    }
+
+    // MARK: Writing
+
+    /// Writes a checkpoint in one transaction.
+    public func write(_ checkpoint: Checkpoint) throws {
+        do {
+            try database.write { db in try checkpoint.insert(into: db) }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Records that the run stopped, and why; the file stays resumable.
+    public func markStopped(reason: String, finished: Bool) throws {
+        do {
+            try database.write { db in
+                try db.execute(
+                    sql: "UPDATE run SET status = ?, stop_reason = ?",
+                    arguments: [finished ? "finished" : "stopped", reason])
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Reads the latest checkpoint back as an engine state.
+    public func loadState(limits: ProgramLimits) throws -> (EngineState, seconds: Double)? {
+        do {
+            return try database.read { db in try Checkpoint.load(from: db, path: path, limits: limits) }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+}
+
+/// The run's definition as stored.
+public struct StoredRun: Sendable {
+    public var name: String
+    public var searchSpaceText: String
+    public var configuration: RunConfiguration
+    public var productVersion: String
+    public var datasetHashes: [String: String]
+    /// `running`, `stopped` or `finished`.
+    public var status: String
+    public var stopReason: String?
+
+    static func fetch(_ db: Database, path: String) throws -> StoredRun {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = 1") else {
+            throw GalapagosError.run("\(path): not a Galapagos run (the run record is missing)")
+        }
+        let configurationText: String = row["configuration"]
+        let hashesText: String = row["dataset_hashes"]
+        guard let configuration = try? JSONText.decode(RunConfiguration.self, configurationText),
+              let hashes = try? JSONText.decode([String: String].self, hashesText)
+        else {
+            throw GalapagosError.run("\(path): the run record is damaged (configuration unreadable)")
+        }
+        return StoredRun(
+            name: row["name"], searchSpaceText: row["searchspace_text"],
+            configuration: configuration, productVersion: row["product_version"],
+            datasetHashes: hashes, status: row["status"], stopReason: row["stop_reason"])
+    }
+}
+
+/// JSON as text columns.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
+/// ISO-8601 times for records.
+enum Timestamp {
+    static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Galapagos
+
+/// `galapagos resume`: continues a run from its last checkpoint.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a run exactly where its last checkpoint left it.",
+        discussion: """
+            A run of 2N individuals and a run of N resumed for N more end in the same state, \
+            bit for bit. --max-evals N means N more individuals. The search space and task \
+            data must be unchanged (their hashes are checked). Resuming a run that reached its \
+            target prints so and exits 0. Only one process may write a run at a time.
+
+            Examples:
+              galapagos resume populations/linear_demo-20261125-120000-seed1.sqlite
+              galapagos resume populations/run.sqlite --max-evals 1000000 --json
+            """
+    )
+
+    @Argument(help: "The run file (.sqlite).")
+    var runFile: String
+
+    @Option(name: .customLong("max-evals"), help: "Stop after this many more individuals.")
+    var maxEvals: Int?
+
+    @Option(name: .customLong("max-time"), help: "Stop after this long (90, 90s, 5m, 2h).")
+    var maxTime: DurationArgument?
+
+    @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
+    var workers: Int?
+
+    @Option(help: "A search-space file that must match the run's stored copy.")
+    var searchspace: String?
+
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
+    var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    @Flag(help: "Print one JSON object as the last line of stdout.")
+    var json = false
+
+    func validate() throws {
+        if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals must be at least 1") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() throws {
+        let outcome = try RecordedRun.resume(
+            path: runFile, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            additionalIndividuals: maxEvals, policy: checkpointEvery.policy,
+            searchSpacePath: searchspace)
+        switch outcome {
+        case let .finished(stored):
+            print("\(runFile): the run already finished (\(stored.stopReason ?? "target reached"));"
+                + " nothing to resume")
+            if json { try Console.json(["finished": true]) }
+        case let .resumed(recorded):
+            let stop = StopSignal()
+            let display = ProgressDisplay(quiet: quiet)
+            if !quiet {
+                Console.error("resuming \(runFile) at \(recorded.engine.individuals) individuals")
+            }
+            let deadline = maxTime.map { ContinuousClock.now + .milliseconds(Int64($0.seconds * 1000)) }
+            let reason = try recorded.run(
+                until: deadline, shouldStop: { stop.isRequested }, onStep: { display.update($0) })
+            display.update(recorded.engine, force: true)
+            display.finish()
+            try Report.print(
+                engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
+                runFile: runFile, json: json)
+        }
+    }
+}
