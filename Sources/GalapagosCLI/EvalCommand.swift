@@ -30,6 +30,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Which tasks: search, select or final.")
     var tasks: TaskRoleArgument = .search
 
+    @Flag(help: "Score on the held-out test split (never seen in search) instead of validation.")
+    var test = false
+
     @Flag(help: "Print one JSON object as the last line of stdout.")
     var json = false
 
@@ -42,16 +45,21 @@ struct EvalCommand: ParsableCommand {
             throw GalapagosError.invalidArgument(
                 "\(searchspace): the search space defines no \(tasks.role.rawValue) tasks")
         }
+        if test, taskSet.contains(where: { $0.testCount == 0 }) {
+            throw GalapagosError.invalidArgument(
+                "\(searchspace): the \(tasks.role.rawValue) tasks have no test split"
+                    + " (give them 'test:' examples or a split with test > 0)")
+        }
         let clock = ContinuousClock()
         let start = clock.now
-        let evaluation = Evaluator(shape: space.memory).evaluate(
-            compiled, on: taskSet, aggregation: space.aggregation)
+        let evaluation = space.makeEvaluator().evaluate(
+            compiled, on: taskSet, aggregation: space.aggregation, scoring: test ? .test : .validation)
         let seconds = (clock.now - start).seconds
         if json {
             try Console.json(EvalReport(
                 tasks: evaluation.taskFitness, fitness: evaluation.fitness,
                 searchspace: space.name, role: tasks.role.rawValue, seed: seed,
-                split: "validation", seconds: seconds))
+                split: test ? "test" : "validation", seconds: seconds))
         } else {
             let width = max(10, taskSet.map(\.name.count).max() ?? 0) + 2
             print(Console.pad("task", width) + "fitness")

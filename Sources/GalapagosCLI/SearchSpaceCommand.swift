@@ -51,7 +51,7 @@ struct SearchSpaceCommand: ParsableCommand {
             print("evolution: \(e.islands) island(s) × \(e.populationSize), tournament"
                 + " \(e.tournamentSize), selector \(e.selector.rawValue), mutation probability"
                 + " \(space.mutation.probability)")
-            print("search tasks: \(space.searchTasks.count) × \(space.searchTasks.generator.rawValue)")
+            print("search tasks: \(space.searchTasks.count) × \(space.searchTasks.generator.name)")
             print("program structures: \(count)")
             print("log10: \(String(format: "%.4f", count.log10))")
         }
@@ -70,14 +70,12 @@ struct SearchSpaceCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: directory)
-            } catch {
+            guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
                 throw GalapagosError.io(path: directory, "cannot list directory")
             }
+            let names = enumerator.compactMap { $0 as? String }.filter { $0.hasSuffix(".yaml") }
             var entries: [SearchSpaceListEntry] = []
-            for name in names.sorted() where name.hasSuffix(".yaml") {
+            for name in names.sorted() {
                 let path = (directory as NSString).appendingPathComponent(name)
                 do {
                     let space = try SearchSpace.load(path: path)

@@ -11,6 +11,9 @@ public struct MemoryShape: Hashable, Sendable, Codable {
     public var vectors: Int
     /// The number of matrix registers.
     public var matrices: Int
+    /// How many scalar registers, from `s2` on, also receive the features (for symbolic
+    /// regression, where scalar ops work on the inputs directly); 0 for none.
+    public var inputScalars: Int
 
     /// The largest feature size the interpreter accepts.
     public static let maximumFeatures = 256
@@ -19,12 +22,16 @@ public struct MemoryShape: Hashable, Sendable, Codable {
     /// The largest memory, in `Double`s, that one program may use (256 MiB).
     public static let maximumDoubles = 32 * 1024 * 1024
 
-    public init(features: Int, scalars: Int, vectors: Int, matrices: Int) {
+    public init(features: Int, scalars: Int, vectors: Int, matrices: Int, inputScalars: Int = 0) {
         self.features = features
         self.scalars = scalars
         self.vectors = vectors
         self.matrices = matrices
+        self.inputScalars = inputScalars
     }
+
+    /// The first scalar register that receives a feature when ``inputScalars`` > 0.
+    public static let firstInputScalar = 2
 
     /// The number of registers of a kind.
     public func count(of kind: ValueKind) -> Int {

@@ -68,7 +68,7 @@ public final class Engine {
         searchTasks = space.tasks(.search, runSeed: settings.seed)
         selectTasks = space.tasks(.select, runSeed: settings.seed)
         finalTasks = space.tasks(.final, runSeed: settings.seed)
-        pool = WorkerPool(workers: settings.workers, shape: space.memory)
+        pool = WorkerPool(workers: settings.workers, space: space)
         let evolution = space.evolution
         islands = Array(repeating: Island(capacity: evolution.populationSize), count: evolution.islands)
         random = RandomGenerator(seed: RandomGenerator.derive(settings.seed, 0xE9E1))

@@ -14,8 +14,8 @@ final class WorkerPool: @unchecked Sendable {
     /// The number of workers.
     var count: Int { evaluators.count }
 
-    init(workers: Int, shape: MemoryShape) {
-        evaluators = (0..<max(1, workers)).map { _ in Evaluator(shape: shape) }
+    init(workers: Int, space: SearchSpace) {
+        evaluators = (0..<max(1, workers)).map { _ in space.makeEvaluator() }
     }
 
     /// The evaluator of worker 0, for work done outside batches.

@@ -25,6 +25,8 @@ public struct CompiledProgram: Sendable {
     let ranges: [Range<Int>]
     /// Whether any instruction draws random numbers.
     public let usesRandomness: Bool
+    /// The program it was compiled from.
+    public let source: Program
 
     /// Translates a program.
     ///
@@ -56,6 +58,7 @@ public struct CompiledProgram: Sendable {
         self.code = code
         self.ranges = ranges
         self.usesRandomness = usesRandomness
+        source = program
     }
 }
 

@@ -9,7 +9,11 @@ extension Evaluator {
     public func fingerprint(
         of program: CompiledProgram, on task: TaskDataset, trainSteps: Int, validSteps: Int
     ) -> UInt64 {
-        program.code.withUnsafeBufferPointer { code in
+        if let training = objective.lossTraining {
+            return LossEvaluator(training: training).fingerprint(
+                of: program.source, scalars: machine.shape.scalars)
+        }
+        return program.code.withUnsafeBufferPointer { code in
             let base = code.baseAddress!
             let setup = Segment(base, program.ranges[Component.setup.rawValue])
             let predict = Segment(base, program.ranges[Component.predict.rawValue])
@@ -27,7 +31,6 @@ extension Evaluator {
     ) -> UInt64 {
         let memory = machine.memory
         let f = task.features
-        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
         let label = MemoryShape.labelScalar
         let prediction = MemoryShape.predictionScalar
         let classify = task.metric.isClassification
@@ -40,7 +43,7 @@ extension Evaluator {
             let example = Int(task.epochOrder[step])
             let x = task.trainFeatures + example * f
             let y = task.trainLabels[example]
-            copy(x, to: features, f)
+            load(x, f)
             memory[label] = 0
             machine.execute(predict.start, count: predict.count)
             if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
@@ -49,12 +52,12 @@ extension Evaluator {
                 return mix(hash, 0xDEAD_0000 &+ UInt64(step))
             }
             hash = mix(hash, UInt64(Float(output).bitPattern))
-            copy(x, to: features, f)
+            load(x, f)
             memory[label] = y
             machine.execute(learn.start, count: learn.count)
         }
         for example in 0..<validSteps {
-            copy(task.validFeatures + example * f, to: features, f)
+            load(task.validFeatures + example * f, f)
             memory[label] = 0
             machine.execute(predict.start, count: predict.count)
             let output = memory[prediction]

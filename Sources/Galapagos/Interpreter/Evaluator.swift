@@ -31,10 +31,13 @@ public final class Evaluator {
 
     /// The machine programs run on.
     public let machine: Machine
+    /// What programs are for; loss programs are scored by ``LossEvaluator``.
+    public let objective: Objective
 
     /// Creates an evaluator for programs of the given shape.
-    public init(shape: MemoryShape) {
+    public init(shape: MemoryShape, objective: Objective = .program) {
         machine = Machine(shape: shape)
+        self.objective = objective
     }
 
     /// Evaluates a program on every task and combines the fitnesses.
@@ -52,6 +55,10 @@ public final class Evaluator {
     ) -> Double {
         precondition(program.shape == machine.shape, "program compiled for another shape")
         precondition(task.features == machine.shape.features, "task has another feature size")
+        if let training = objective.lossTraining {
+            return LossEvaluator(training: training).fitness(
+                of: program.source, scalars: machine.shape.scalars, on: task, scoring: scoring)
+        }
         return program.code.withUnsafeBufferPointer { code in
             let base = code.baseAddress!
             let setup = Segment(base, program.ranges[Component.setup.rawValue])
@@ -72,10 +79,17 @@ public final class Evaluator {
         }
     }
 
-    /// Copies a few features; a plain loop beats `memmove`'s call for the small F of most tasks.
+    /// Writes an example's features to `v0` (and to `s2…` when the shape asks for it); a plain
+    /// loop beats `memmove`'s call for the small F of most tasks.
     @inline(__always)
-    func copy(_ source: UnsafeMutablePointer<Double>, to target: UnsafeMutablePointer<Double>, _ count: Int) {
+    func load(_ source: UnsafeMutablePointer<Double>, _ count: Int) {
+        let target = machine.memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
         for k in 0..<count { target[k] = source[k] }
+        let scalars = machine.shape.inputScalars
+        if scalars > 0 {
+            let first = machine.memory + MemoryShape.firstInputScalar
+            for k in 0..<min(scalars, count) { first[k] = source[k] }
+        }
     }
 
     @inline(__always)
@@ -88,7 +102,6 @@ public final class Evaluator {
         let machine = self.machine
         let memory = machine.memory
         let f = task.features
-        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
         let label = MemoryShape.labelScalar
         let prediction = MemoryShape.predictionScalar
         let classify = task.metric.isClassification
@@ -105,14 +118,14 @@ public final class Evaluator {
                 let example = Int(order[step])
                 let x = task.trainFeatures + example * f
                 let y = task.trainLabels[example]
-                copy(x, to: features, f)
+                load(x, f)
                 memory[label] = 0
                 machine.execute(predict.start, count: predict.count)
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
                 // `!(error <= bound)` is also true for NaN.
                 if !(error <= bound) { return epoch == 0 ? 0 : best }
-                copy(x, to: features, f)
+                load(x, f)
                 memory[label] = y
                 machine.execute(learn.start, count: learn.count)
             }
@@ -126,7 +139,6 @@ public final class Evaluator {
         let machine = self.machine
         let memory = machine.memory
         let f = task.features
-        let features = memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
         let (xs, ys, count) = scoring == .validation
             ? (task.validFeatures, task.validLabels, task.validCount)
             : (task.testFeatures, task.testLabels, task.testCount)
@@ -134,7 +146,7 @@ public final class Evaluator {
         let classify = task.metric.isClassification
         var loss = 0.0
         for example in 0..<count {
-            copy(xs + example * f, to: features, f)
+            load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
             machine.execute(predict.start, count: predict.count)
             let y = ys[example]

@@ -29,11 +29,16 @@ extension SearchSpace {
             throw GalapagosError.searchSpace(
                 SourceLocation(file: path), "expected UTF-8 YAML text, found binary data")
         }
-        return try parse(text, file: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
     }
 
     /// Parses and validates search-space YAML text.
-    public static func parse(_ text: String, file: String = "<searchspace>") throws -> SearchSpace {
+    ///
+    /// - Parameter baseDirectory: where relative dataset paths start (the file's directory).
+    public static func parse(
+        _ text: String, file: String = "<searchspace>", baseDirectory: String = "."
+    ) throws -> SearchSpace {
         guard text.utf8.count <= maximumFileSize else {
             throw GalapagosError.searchSpace(
                 SourceLocation(file: file), "text is larger than the \(maximumFileSize)-byte limit")
@@ -53,7 +58,8 @@ extension SearchSpace {
                 SourceLocation(file: file, line: 1), "expected a search space, found an empty file")
         }
         var reader = try YAMLReader(file: file, path: "", node: root)
-        let space = try SearchSpaceDecoder(file: file, text: text).decode(&reader)
+        let space = try SearchSpaceDecoder(file: file, text: text, baseDirectory: baseDirectory)
+            .decode(&reader)
         try reader.finish()
         return space
     }
@@ -87,6 +93,7 @@ extension SearchSpace {
 struct SearchSpaceDecoder {
     let file: String
     let text: String
+    let baseDirectory: String
 
     func decode(_ root: inout YAMLReader) throws -> SearchSpace {
         guard let name = try root.string("name"), !name.isEmpty else {
@@ -117,11 +124,53 @@ struct SearchSpaceDecoder {
         let final = try decodeTasks(&tasks, key: "final", memory: memory)
         try tasks.finish()
         let aggregation = try root.choice("aggregation", FitnessAggregation.self) ?? .mean
-        return SearchSpace(
+        let objective = try decodeObjective(&root, components: components)
+        var space = SearchSpace(
             name: name, summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
             sourceText: text, memory: memory, components: components, mutation: mutation,
             evolution: evolution, fec: fec, searchTasks: search, selectTasks: select,
             finalTasks: final, aggregation: aggregation)
+        space.objective = objective
+        if objective != .program {
+            for spec in [search, select, final].compactMap({ $0 }) {
+                guard case .dataset = spec.generator else {
+                    throw root.error("objective", root.mapping["objective"], "loss discovery needs projected_binary (classification) tasks")
+                }
+            }
+        }
+        return space
+    }
+
+    private func decodeObjective(_ root: inout YAMLReader, components: [ComponentSpec]) throws -> Objective {
+        guard var reader = try root.object("objective") else { return .program }
+        let kind = try reader.string("kind") ?? "program"
+        guard kind == "loss" || kind == "program" else {
+            throw reader.error("kind", reader.mapping["kind"], "expected program or loss, found '\(kind)'")
+        }
+        guard kind == "loss" else {
+            try reader.finish()
+            return .program
+        }
+        let modelName = try reader.string("model") ?? "logistic"
+        let model: LossTraining.Model
+        switch modelName {
+        case "logistic": model = .logistic
+        case "mlp": model = .mlp(hidden: try reader.int("hidden", in: 1...1_024) ?? 16)
+        default:
+            throw reader.error("model", reader.mapping["model"], "expected logistic or mlp, found '\(modelName)'")
+        }
+        let rate = try reader.double("learning_rate", in: 1e-9...100) ?? 0.05
+        try reader.finish()
+        for component in [Component.setup, .learn] where components[component.rawValue].maximumSize > 0 {
+            throw root.error(component.name, root.mapping[component.name], "a loss program has only 'predict' (the loss): set \(component.name): 0")
+        }
+        for op in components[Component.predict.rawValue].ops {
+            let info = op.info
+            guard info.output == .scalar, info.inputs.allSatisfy({ $0 == .scalar }), !info.isRandom else {
+                throw root.error("predict", root.mapping["predict"] ?? root.mapping["ops"], "a loss may use deterministic scalar ops only, found \(op.name)")
+            }
+        }
+        return .loss(LossTraining(model: model, learningRate: rate))
     }
 
     private func decodeMemory(_ root: inout YAMLReader) throws -> MemoryShape {
@@ -133,14 +182,24 @@ struct SearchSpaceDecoder {
         let scalars = try reader.int("scalars", in: 2...limit)
         let vectors = try reader.int("vectors", in: 1...limit)
         let matrices = try reader.int("matrices", in: 0...limit) ?? 0
+        let inputs = try reader.string("inputs") ?? "vector"
+        guard inputs == "vector" || inputs == "scalars" else {
+            throw reader.error("inputs", reader.mapping["inputs"], "expected vector or scalars, found '\(inputs)'")
+        }
         guard let features, let scalars, let vectors else {
             let missing = ["features": features, "scalars": scalars, "vectors": vectors]
                 .filter { $0.value == nil }.keys.sorted().joined(separator: ", ")
             throw root.error("memory", root.mapping["memory"], "missing \(missing)")
         }
         try reader.finish()
+        if inputs == "scalars", scalars < MemoryShape.firstInputScalar + features {
+            throw reader.error(
+                "scalars", reader.mapping["scalars"],
+                "inputs: scalars needs at least \(MemoryShape.firstInputScalar + features) scalars (s0, s1 and one per feature), found \(scalars)")
+        }
         let shape = MemoryShape(
-            features: features, scalars: scalars, vectors: vectors, matrices: matrices)
+            features: features, scalars: scalars, vectors: vectors, matrices: matrices,
+            inputScalars: inputs == "scalars" ? features : 0)
         guard shape.doubleCount <= MemoryShape.maximumDoubles else {
             throw root.error(
                 "memory", root.mapping["memory"],
@@ -285,22 +344,49 @@ struct SearchSpaceDecoder {
 
     private func decodeTasks(_ parent: inout YAMLReader, key: String, memory: MemoryShape) throws -> TaskSpec? {
         guard var reader = try parent.object(key) else { return nil }
-        guard let generator = try reader.choice("generator", TaskGenerator.self) else {
-            throw reader.error("generator", nil, "expected a task generator (\(TaskGenerator.allCases.map(\.rawValue).joined(separator: ", ")))")
+        guard let generatorName = try reader.string("generator") else {
+            throw reader.error("generator", nil, "expected a task generator (\(TaskGenerator.names.joined(separator: ", ")))")
         }
         let limit = 10_000_000
         let count = try reader.int("count", in: 1...100_000) ?? 1
-        guard let train = try reader.int("train", in: 1...limit) else {
-            throw reader.error("train", nil, "expected the number of training examples")
-        }
-        guard let valid = try reader.int("valid", in: 1...limit) else {
-            throw reader.error("valid", nil, "expected the number of validation examples")
-        }
-        let test = try reader.int("test", in: 0...limit) ?? 0
         let epochs = try reader.int("epochs", in: 1...100_000) ?? 1
-        let metric = try reader.choice("metric", FitnessMetric.self) ?? .rms
         let dataSeed = try reader.seed("data_seed")
         let paramSeed = try reader.seed("param_seed")
+        var train = 0, valid = 0, test = 0
+        var metric = FitnessMetric.rms
+        let generator: TaskGenerator
+        switch generatorName {
+        case "scalar_linear_regression", "nonlinear_teacher", "formula":
+            guard let t = try reader.int("train", in: 1...limit) else {
+                throw reader.error("train", nil, "expected the number of training examples")
+            }
+            guard let v = try reader.int("valid", in: 1...limit) else {
+                throw reader.error("valid", nil, "expected the number of validation examples")
+            }
+            (train, valid, test) = (t, v, try reader.int("test", in: 0...limit) ?? 0)
+            metric = try reader.choice("metric", FitnessMetric.self) ?? .rms
+            if generatorName == "nonlinear_teacher" {
+                generator = .nonlinearTeacher(hidden: try reader.int("hidden", in: 1...1_024) ?? memory.features)
+            } else if generatorName == "formula" {
+                guard let name = try reader.string("formula") else {
+                    throw reader.error("formula", nil, "expected a formula name (\(FormulaTask.nguyen.keys.sorted().joined(separator: ", ")))")
+                }
+                guard let formula = FormulaTask.nguyen[name] else {
+                    throw reader.error("formula", reader.mapping["formula"], "unknown formula '\(name)' (expected one of \(FormulaTask.nguyen.keys.sorted().joined(separator: ", ")))")
+                }
+                guard formula.variables == memory.features else {
+                    throw reader.error("formula", reader.mapping["formula"], "\(name) has \(formula.variables) variable(s) but memory.features is \(memory.features)")
+                }
+                generator = .formula(formula)
+            } else {
+                generator = .linearRegression
+            }
+        case "projected_binary":
+            generator = .dataset(try decodeDataset(&reader, memory: memory))
+            metric = try reader.choice("metric", FitnessMetric.self) ?? .accuracy
+        default:
+            throw reader.error("generator", reader.mapping["generator"], "unknown task generator '\(generatorName)' (expected one of \(TaskGenerator.names.joined(separator: ", ")))")
+        }
         try reader.finish()
         let doubles = Double(count) * Double(train + valid + test) * Double(memory.features + 1)
         guard doubles <= 512 * 1024 * 1024 / 8 else {
@@ -310,5 +396,50 @@ struct SearchSpaceDecoder {
             generator: generator, count: count, trainExamples: train, validExamples: valid,
             testExamples: test, epochs: epochs, metric: metric, dataSeed: dataSeed,
             paramSeed: paramSeed)
+    }
+
+    private func decodeDataset(_ reader: inout YAMLReader, memory: MemoryShape) throws -> DatasetTaskSpec {
+        guard let path = try reader.string("dataset"), !path.isEmpty else {
+            throw reader.error("dataset", nil, "expected a CSV file (absolute, or relative to the search-space file)")
+        }
+        let resolved = path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
+        let labelColumn = try reader.string("label") ?? "label"
+        let table = try CSVDataset.load(path: resolved, labelColumn: labelColumn)
+        var pairs = DatasetTaskSpec.allPairs(table.classes)
+        if let node = reader.node("classes") {
+            guard case let .sequence(items) = node, !items.isEmpty else {
+                throw reader.error("classes", node, "expected a list of class pairs such as [[0, 1], [3, 8]]")
+            }
+            pairs = try items.map { item in
+                guard case let .sequence(pair) = item, pair.count == 2,
+                      let a = pair[0].int, let b = pair[1].int, a != b,
+                      table.classes.contains(a), table.classes.contains(b)
+                else {
+                    throw reader.error("classes", item, "expected a pair of two different classes of \(table.classes), found \(YAMLReader.describe(item))")
+                }
+                return [a, b]
+            }
+        }
+        let project = try reader.bool("projection") ?? (table.featureCount != memory.features)
+        if !project, table.featureCount != memory.features {
+            throw reader.error("projection", reader.mapping["projection"], "\(path) has \(table.featureCount) features but memory.features is \(memory.features): set projection: true or features: \(table.featureCount)")
+        }
+        var fractions = (train: 0.6, valid: 0.2, test: 0.2)
+        if var split = try reader.object("split") {
+            fractions.train = try split.double("train", in: 0.01...0.99) ?? fractions.train
+            fractions.valid = try split.double("valid", in: 0.01...0.99) ?? fractions.valid
+            fractions.test = try split.double("test", in: 0...0.98) ?? fractions.test
+            guard fractions.train + fractions.valid + fractions.test <= 1.0 + 1e-9 else {
+                throw split.error("train", split.mapping["train"], "expected train + valid + test ≤ 1, found \(fractions.train + fractions.valid + fractions.test)")
+            }
+            try split.finish()
+        }
+        let smallest = pairs.map { pair in table.labels.filter { pair.contains($0) }.count }.min() ?? 0
+        guard Double(smallest) * fractions.valid >= 1, Double(smallest) * fractions.train >= 2 else {
+            throw reader.error("dataset", reader.mapping["dataset"], "\(path): a class pair has only \(smallest) rows, too few for the split")
+        }
+        return DatasetTaskSpec(
+            path: path, table: table, classPairs: pairs, project: project,
+            trainFraction: fractions.train, validFraction: fractions.valid, testFraction: fractions.test)
     }
 }

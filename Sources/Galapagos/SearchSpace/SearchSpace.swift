@@ -28,6 +28,13 @@ public struct SearchSpace: Sendable {
     public var finalTasks: TaskSpec?
     /// How per-task fitnesses combine.
     public var aggregation: FitnessAggregation
+    /// What programs are for: learning algorithms (the default) or losses.
+    public var objective: Objective = .program
+
+    /// An evaluator for this search space's programs.
+    public func makeEvaluator() -> Evaluator {
+        Evaluator(shape: memory, objective: objective)
+    }
 
     /// The specification of one component.
     public subscript(component: Component) -> ComponentSpec {

@@ -36,7 +36,9 @@ extension RecordedRun {
     ) throws -> ResumeOutcome {
         let (store, run) = try RunStore.openForWriting(path: path)
         if run.status == "finished" { return .finished(run) }
-        let stored = try SearchSpace.parse(run.searchSpaceText, file: "\(path) (stored search space)")
+        let stored = try SearchSpace.parse(
+            run.searchSpaceText, file: "\(path) (stored search space)",
+            baseDirectory: run.configuration.searchSpaceDirectory)
         for candidate in [searchSpacePath, run.configuration.searchSpacePath].compactMap({ $0 }) {
             guard let text = try? String(contentsOfFile: candidate, encoding: .utf8) else {
                 if candidate == searchSpacePath {

@@ -1,7 +1,11 @@
+import Foundation
+
 /// How a run was started: everything besides the search-space text needed to continue it.
 public struct RunConfiguration: Sendable, Codable, Equatable {
     /// The search-space file as given on the command line (for messages and change checks).
     public var searchSpacePath: String
+    /// The absolute directory relative dataset paths start from.
+    public var searchSpaceDirectory: String
     /// Command-line overrides of the search space.
     public var overrides: SearchSpaceOverrides
     /// The run's seed, as text (JSON numbers cannot hold every UInt64).
@@ -22,6 +26,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         maxIndividuals: Int?, maxSeconds: Double?
     ) {
         self.searchSpacePath = searchSpacePath
+        let directory = (searchSpacePath as NSString).deletingLastPathComponent
+        let absolute = directory.hasPrefix("/")
+            ? directory
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+        searchSpaceDirectory = (absolute as NSString).standardizingPath
         self.overrides = overrides
         self.seed = String(seed)
         self.targetFitness = targetFitness

@@ -17,10 +17,31 @@ public enum TaskRole: String, Sendable, CaseIterable {
     }
 }
 
-/// The family a task is drawn from.
-public enum TaskGenerator: String, Sendable, CaseIterable {
+/// The family a task is drawn from, with its parameters.
+public enum TaskGenerator: Sendable, Equatable {
     /// AutoML-Zero's scalar linear regression: features and teacher weights N(0, 1), label w·x.
-    case linearRegression = "scalar_linear_regression"
+    case linearRegression
+    /// AutoML-Zero's nonlinear regression: a random 2-layer ReLU teacher,
+    /// label = w₂·relu(W₁x), weights N(0, 1), `hidden` hidden units.
+    case nonlinearTeacher(hidden: Int)
+    /// Binary classification on a CSV dataset: a pair of classes per task, optionally a
+    /// Gaussian random projection to F features, standardised on the training split.
+    case dataset(DatasetTaskSpec)
+    /// A symbolic-regression benchmark formula sampled at random points.
+    case formula(FormulaTask)
+
+    /// The name used in search-space files.
+    public var name: String {
+        switch self {
+        case .linearRegression: "scalar_linear_regression"
+        case .nonlinearTeacher: "nonlinear_teacher"
+        case .dataset: "projected_binary"
+        case .formula: "formula"
+        }
+    }
+
+    /// Every generator name, for error messages.
+    public static let names = ["scalar_linear_regression", "nonlinear_teacher", "projected_binary", "formula"]
 }
 
 /// How to build one set of tasks (search, select or final).
@@ -28,7 +49,7 @@ public struct TaskSpec: Sendable, Equatable {
     public var generator: TaskGenerator
     /// Number of tasks.
     public var count: Int
-    /// Examples per split.
+    /// Examples per split (generated tasks; dataset tasks split by fractions instead).
     public var trainExamples: Int
     public var validExamples: Int
     public var testExamples: Int
@@ -75,12 +96,38 @@ public struct TaskSpec: Sendable, Equatable {
     public func makeTasks(features: Int, runSeed: UInt64, role: TaskRole) -> [TaskDataset] {
         (0..<count).map { index in
             let seeds = seeds(index: index, runSeed: runSeed, role: role)
+            let name = "\(generator.name) #\(index)"
             switch generator {
             case .linearRegression:
-                return LinearRegressionTask.make(
-                    spec: self, features: features, index: index, dataSeed: seeds.data,
+                return TeacherTask.linear(
+                    spec: self, name: name, features: features, dataSeed: seeds.data,
                     paramSeed: seeds.param)
+            case let .nonlinearTeacher(hidden):
+                return TeacherTask.nonlinear(
+                    spec: self, name: name, features: features, hidden: hidden,
+                    dataSeed: seeds.data, paramSeed: seeds.param)
+            case let .dataset(dataset):
+                return dataset.makeTask(
+                    spec: self, name: name, features: features, index: index, dataSeed: seeds.data,
+                    paramSeed: seeds.param)
+            case let .formula(formula):
+                return formula.makeTask(
+                    spec: self, name: "\(formula.name) #\(index)", features: features,
+                    dataSeed: seeds.data)
             }
         }
+    }
+
+    /// The generic task constructor the generators share: per-epoch shuffles and the
+    /// program's random stream derive from the data seed.
+    static func task(
+        spec: TaskSpec, name: String, features: Int, train: TaskDataset.Split,
+        valid: TaskDataset.Split, test: TaskDataset.Split, dataSeed: UInt64
+    ) -> TaskDataset {
+        TaskDataset(
+            name: name, metric: spec.metric, features: features, train: train, valid: valid,
+            test: test, epochs: spec.epochs,
+            shuffleSeed: RandomGenerator.derive(dataSeed, 0x5348_5546),
+            programSeed: RandomGenerator.derive(dataSeed, 0x5052_4F47))
     }
 }
