@@ -17,7 +17,8 @@ public struct GalapagosCommand: ParsableCommand {
               galapagos searchspace info searchspaces/linear_demo.yaml
             """,
         subcommands: [
-            EvolveCommand.self, ResumeCommand.self, SweepCommand.self, EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self,
+            EvolveCommand.self, ResumeCommand.self, InspectCommand.self, SweepCommand.self,
+            EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self, BenchCommand.self,
         ]
     )
 
