@@ -175,6 +175,7 @@ public final class Engine {
         var pendingFill = Array(repeating: 0, count: islands.count)
         var rankings: [Int: [Int]] = [:]
         var scales: [Int: Double] = [:]
+        var powerLawWeights: [Int: [Double]] = [:]
         var proposals: [Proposal] = []
         proposals.reserveCapacity(plan.count)
         for index in plan {
@@ -210,8 +211,15 @@ public final class Engine {
                 }()
                 scales[index] = scale
             }
+            var weights: [Double]?
+            if selection.kind == .powerLaw {
+                weights = powerLawWeights[island.members.count] ?? ParentSelection.powerLawWeights(
+                    n: island.members.count, alpha: selection.powerLawExponent)
+                powerLawWeights[island.members.count] = weights
+            }
             let (parentIndex, arm) = selection.chooseParent(
-                in: island, index: index, ranking: ranking, using: &random)
+                in: island, index: index, ranking: ranking, cumulativeWeights: weights,
+                using: &random)
             var kind = MutationKind.identity
             var operatorArm = -1
             if random.nextBool(probability: space.mutation.probability) {

@@ -66,8 +66,11 @@ public struct ParentSelection: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - ranking: storage indices from fittest to least fit.
     /// - Returns: the parent's storage index and the stratum arm (−1 when no bandit chose).
+    ///   - cumulativeWeights: ``powerLawWeights(n:alpha:)`` for the island's size, computed once
+    ///     per step by the caller (power-law selection only).
     public func chooseParent(
-        in island: Island, index: Int, ranking: [Int], using random: inout RandomGenerator
+        in island: Island, index: Int, ranking: [Int], cumulativeWeights: [Double]? = nil,
+        using random: inout RandomGenerator
     ) -> (member: Int, arm: Int) {
         let members = island.members
         let n = members.count
@@ -80,7 +83,8 @@ public struct ParentSelection: Sendable, Equatable, Codable {
             }
             return (best, -1)
         case .powerLaw:
-            return (ranking[Self.powerLawRank(n: n, alpha: powerLawExponent, using: &random)], -1)
+            let weights = cumulativeWeights ?? Self.powerLawWeights(n: n, alpha: powerLawExponent)
+            return (ranking[Self.powerLawRank(cumulative: weights, using: &random)], -1)
         case .ucb, .thompson:
             let bounds = Self.stratumBounds(n: n)
             var allowed = bounds.map { $0.count > 0 }
@@ -110,21 +114,32 @@ public struct ParentSelection: Sendable, Equatable, Codable {
         }
     }
 
-    /// A rank in 0..<n drawn with probability ∝ (rank + 1)^−α, by inverting the cumulative
-    /// weights (binary search over a table built per call: n is at most a population).
-    static func powerLawRank(n: Int, alpha: Double, using random: inout RandomGenerator) -> Int {
+    /// Cumulative weights (rank + 1)^−α for ranks 0..<n.
+    public static func powerLawWeights(n: Int, alpha: Double) -> [Double] {
         var cumulative = [Double](repeating: 0, count: n)
         var total = 0.0
         for r in 0..<n {
             total += Math.exp(-alpha * Math.log(Double(r + 1)))
             cumulative[r] = total
         }
+        return cumulative
+    }
+
+    /// A rank drawn with probability ∝ (rank + 1)^−α, by binary search in the cumulative
+    /// weights.
+    static func powerLawRank(cumulative: [Double], using random: inout RandomGenerator) -> Int {
+        guard let total = cumulative.last else { return 0 }
         let target = random.nextDouble() * total
-        var low = 0, high = n - 1
+        var low = 0, high = cumulative.count - 1
         while low < high {
             let mid = (low + high) / 2
             if cumulative[mid] > target { high = mid } else { low = mid + 1 }
         }
         return low
+    }
+
+    /// A rank in 0..<n drawn with probability ∝ (rank + 1)^−α.
+    static func powerLawRank(n: Int, alpha: Double, using random: inout RandomGenerator) -> Int {
+        powerLawRank(cumulative: powerLawWeights(n: n, alpha: alpha), using: &random)
     }
 }

@@ -54,6 +54,9 @@ public struct CompiledProgram: Sendable {
             }
             ranges.append(start..<code.count)
         }
+        // Invariant: `code` is never empty, so `withUnsafeBufferPointer` always yields a base
+        // address (an all-empty program gets one unreachable no-op).
+        if code.isEmpty { code.append(CompiledInstruction(op: .noOp, output: 0, input1: 0, input2: 0, constant1: 0, constant2: 0)) }
         self.shape = shape
         self.code = code
         self.ranges = ranges

@@ -60,7 +60,7 @@ public final class Evaluator {
                 of: program.source, scalars: machine.shape.scalars, on: task, scoring: scoring)
         }
         return program.code.withUnsafeBufferPointer { code in
-            let base = code.baseAddress!
+            let base = code.baseAddress!  // non-nil: CompiledProgram keeps `code` non-empty
             let setup = Segment(base, program.ranges[Component.setup.rawValue])
             let predict = Segment(base, program.ranges[Component.predict.rawValue])
             let learn = Segment(base, program.ranges[Component.learn.rawValue])

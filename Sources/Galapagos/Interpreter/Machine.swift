@@ -86,6 +86,7 @@ public final class Machine {
     public func run(_ program: CompiledProgram, _ component: Component) {
         program.code.withUnsafeBufferPointer { code in
             let range = program.ranges[component.rawValue]
+            // Non-nil: CompiledProgram keeps `code` non-empty.
             execute(code.baseAddress! + range.lowerBound, count: range.count)
         }
     }

@@ -63,7 +63,7 @@ public final class RecordedRun {
         if failure == nil { failure = writer.takeFailure() }
         // The final checkpoint is written synchronously; if the disk refused the last ones,
         // this is the retry.
-        writer.submit(capture())
+        checkpoint()
         writer.flush()
         if let error = writer.takeFailure() ?? failure { throw error }
         try store.markStopped(reason: reason.rawValue, finished: reason == .target)
@@ -89,7 +89,8 @@ public final class RecordedRun {
     }
 
     private func checkpoint() {
-        writer.submit(capture())
+        let start = clock.now
+        writer.submit(capture(), pausedSince: start)
     }
 }
 
@@ -111,12 +112,24 @@ final class CheckpointWriter: @unchecked Sendable {
 
     var isBusy: Bool { busy.load(ordering: .acquiring) }
 
-    func submit(_ checkpoint: Checkpoint) {
+    /// `GALAPAGOS_LOG_CHECKPOINTS=1` in the environment: one stderr line per checkpoint written,
+    /// `checkpoint: N individuals, capture X ms, write Y ms (M members, R lineage records)`.
+    /// Capture is the pause of the search (copying the state, plus waiting for a previous write
+    /// still in progress); write is the background transaction. For Benchmarks/checkpoint.sh
+    /// and scripts/kill-resume.sh; off by default.
+    static let logs = ProcessInfo.processInfo.environment["GALAPAGOS_LOG_CHECKPOINTS"] == "1"
+
+    /// Queues a checkpoint for writing; waits for the previous one first. `pausedSince` is when
+    /// the search paused to capture it (for the log).
+    func submit(_ checkpoint: Checkpoint, pausedSince: ContinuousClock.Instant? = nil) {
         group.wait()
+        let clock = ContinuousClock()
+        let pause = pausedSince.map { (clock.now - $0).seconds }
         busy.store(true, ordering: .releasing)
         group.enter()
         let store = self.store
         queue.async { [self] in
+            let writeStart = clock.now
             var checkpoint = checkpoint
             let (records, migrations) = state.withLock { state in
                 defer { state.carried = []; state.carriedMigrations = [] }
@@ -126,6 +139,15 @@ final class CheckpointWriter: @unchecked Sendable {
             checkpoint.migrations = migrations + checkpoint.migrations
             do {
                 try store.write(checkpoint)
+                if Self.logs {
+                    let write = (clock.now - writeStart).seconds
+                    let members = checkpoint.state.islands.reduce(0) { $0 + $1.members.count }
+                    let line = "checkpoint: \(checkpoint.state.scalars.individuals) individuals, capture "
+                        + (pause.map { String(format: "%.2f", $0 * 1000) } ?? "-")
+                        + " ms, write \(String(format: "%.2f", write * 1000)) ms"
+                        + " (\(members) members, \(checkpoint.records.count) lineage records)\n"
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
             } catch {
                 state.withLock {
                     $0.failure = error

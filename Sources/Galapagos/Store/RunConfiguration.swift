@@ -44,3 +44,30 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// The seed as a number (0 if the stored text is not one).
     public var seedValue: UInt64 { UInt64(seed) ?? 0 }
 }
+
+extension RunConfiguration {
+    /// Decodes a stored configuration. Run files written before `searchSpaceDirectory` existed
+    /// (same schema version) lack the key: it defaults to the directory of `searchSpacePath`,
+    /// as `init` computes it, so that those files stay readable and resumable.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        searchSpacePath = try container.decode(String.self, forKey: .searchSpacePath)
+        overrides = try container.decode(SearchSpaceOverrides.self, forKey: .overrides)
+        seed = try container.decode(String.self, forKey: .seed)
+        targetFitness = try container.decodeIfPresent(Double.self, forKey: .targetFitness)
+        selectEvery = try container.decode(Int.self, forKey: .selectEvery)
+        hallOfFameSize = try container.decode(Int.self, forKey: .hallOfFameSize)
+        seedPrograms = try container.decode([String].self, forKey: .seedPrograms)
+        maxIndividuals = try container.decodeIfPresent(Int.self, forKey: .maxIndividuals)
+        maxSeconds = try container.decodeIfPresent(Double.self, forKey: .maxSeconds)
+        if let directory = try container.decodeIfPresent(String.self, forKey: .searchSpaceDirectory) {
+            searchSpaceDirectory = directory
+        } else {
+            let directory = (searchSpacePath as NSString).deletingLastPathComponent
+            let absolute = directory.hasPrefix("/")
+                ? directory
+                : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+            searchSpaceDirectory = (absolute as NSString).standardizingPath
+        }
+    }
+}
