@@ -264,7 +264,7 @@ struct SearchSpaceTests {
             tiny(replacing: [3: "  features: 2.5"]), prefix: "tiny.yaml:3: memory.features: expected a whole number")
         expectSpaceError(
             tiny(replacing: [19: "    generator: quadratic_regression"]),
-            prefix: "tiny.yaml:19: tasks.search.generator: expected one of scalar_linear_regression")
+            prefix: "tiny.yaml:19: tasks.search.generator: unknown task generator 'quadratic_regression' (expected one of scalar_linear_regression")
         expectSpaceError(
             tiny(replacing: [2: "memory: 12", 3: nil, 4: nil, 5: nil, 6: nil]),
             prefix: "tiny.yaml:2: memory: expected a mapping of fields, found '12'")
