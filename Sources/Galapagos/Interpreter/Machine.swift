@@ -92,12 +92,26 @@ public final class Machine {
     }
 
     /// Executes `count` instructions starting at `code`.
-    // The loop entry is not inlined so that its callers stay small; every handler is.
-    @inline(never)
+    ///
+    /// Common feature sizes get their own specialised copy of the loop, in which F is a
+    /// compile-time constant, so vector and matrix loops unroll and vectorise.
     @usableFromInline
     func execute(_ code: UnsafePointer<CompiledInstruction>, count: Int) {
+        switch shape.features {
+        case 4: execute(code, count: count, width: Width4.self)
+        case 8: execute(code, count: count, width: Width8.self)
+        case 16: execute(code, count: count, width: Width16.self)
+        default: execute(code, count: count, width: AnyWidth.self)
+        }
+    }
+
+    // The loop entry is not inlined so that its callers stay small; every handler is.
+    @inline(never)
+    func execute<W: FeatureWidth>(
+        _ code: UnsafePointer<CompiledInstruction>, count: Int, width: W.Type
+    ) {
         let m = memory
-        let f = shape.features
+        let f = W.count > 0 ? W.count : shape.features
         let ff = f * f
         let random = generator
         var pc = code
@@ -229,3 +243,15 @@ public final class Machine {
         }
     }
 }
+
+/// A feature size known at compile time (or `AnyWidth`, known only at run time), so that the
+/// interpreter loop can be specialised for the sizes most search spaces use.
+protocol FeatureWidth {
+    /// The feature size, or 0 for "read it from the machine".
+    static var count: Int { get }
+}
+
+enum Width4: FeatureWidth { static var count: Int { 4 } }
+enum Width8: FeatureWidth { static var count: Int { 8 } }
+enum Width16: FeatureWidth { static var count: Int { 16 } }
+enum AnyWidth: FeatureWidth { static var count: Int { 0 } }

@@ -43,6 +43,7 @@ extension SearchSpace {
             throw GalapagosError.searchSpace(
                 SourceLocation(file: file), "text is larger than the \(maximumFileSize)-byte limit")
         }
+        try YAMLPreScan.check(text, file: file)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -323,6 +324,13 @@ struct SearchSpaceDecoder {
             spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants
             spec.topology = try migration.choice("topology", MigrationTopology.self) ?? spec.topology
             try migration.finish()
+        }
+        let members = Double(spec.populationSize) * Double(spec.islands)
+        guard members <= 10_000_000 else {
+            throw reader.error(
+                "population", reader.mapping["population"],
+                "\(spec.islands) islands × \(spec.populationSize) members would hold"
+                    + " \(Int(members)) programs (about \(Int(members * 1_000 / 1_048_576)) MiB); the limit is 10,000,000")
         }
         guard spec.tournamentSize <= spec.populationSize else {
             throw reader.error("tournament", reader.mapping["tournament"], "expected tournament ≤ population (\(spec.populationSize)), found \(spec.tournamentSize)")
