@@ -9,7 +9,8 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Prints each task's fitness and the combined fitness. With --json, the last line of \
             stdout is {"tasks": [fitness, …], "fitness": x, "searchspace": name, "role": \
-            "search|select|final", "seed": n, "split": "validation|test", "seconds": t}.
+            "search|select|final", "seed": n, "split": "validation|test", "seconds": t, \
+            "r2": [R² per task] (regression tasks only)}.
 
             Examples:
               galapagos eval searchspaces/examples/sgd_linear_regression.gal \\
@@ -55,11 +56,18 @@ struct EvalCommand: ParsableCommand {
         let evaluation = space.makeEvaluator().evaluate(
             compiled, on: taskSet, aggregation: space.aggregation, scoring: test ? .test : .validation)
         let seconds = (clock.now - start).seconds
+        var r2: [Double?]?
+        if space.objective == .program, taskSet.allSatisfy({ $0.metric == .rms }) {
+            let evaluator = space.makeEvaluator()
+            r2 = taskSet.map {
+                evaluator.coefficientOfDetermination(of: compiled, on: $0, scoring: test ? .test : .validation)
+            }
+        }
         if json {
             try Console.json(EvalReport(
                 tasks: evaluation.taskFitness, fitness: evaluation.fitness,
                 searchspace: space.name, role: tasks.role.rawValue, seed: seed,
-                split: test ? "test" : "validation", seconds: seconds))
+                split: test ? "test" : "validation", seconds: seconds, r2: r2))
         } else {
             let width = max(10, taskSet.map(\.name.count).max() ?? 0) + 2
             print(Console.pad("task", width) + "fitness")
@@ -67,6 +75,11 @@ struct EvalCommand: ParsableCommand {
                 print(Console.pad(task.name, width) + format(fitness))
             }
             print(Console.pad(space.aggregation.rawValue, width) + format(evaluation.fitness))
+            if let r2 {
+                let values = r2.compactMap { $0 }
+                let mean = values.isEmpty ? Double.nan : values.reduce(0, +) / Double(values.count)
+                print(Console.pad("mean R²", width) + format(mean))
+            }
         }
     }
 
@@ -84,6 +97,8 @@ struct EvalReport: Encodable {
     var seed: UInt64
     var split: String
     var seconds: Double
+    /// R² per task on the scored split (regression tasks only; null where evaluation stopped).
+    var r2: [Double?]?
 }
 
 /// A task role as a command-line value.

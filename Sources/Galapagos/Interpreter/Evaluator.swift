@@ -33,6 +33,8 @@ public final class Evaluator {
     public let machine: Machine
     /// What programs are for; loss programs are scored by ``LossEvaluator``.
     public let objective: Objective
+    /// When set, each validation pass records its predictions here (the last pass wins).
+    private var recorded: [Double]?
 
     /// Creates an evaluator for programs of the given shape.
     public init(shape: MemoryShape, objective: Objective = .program) {
@@ -145,12 +147,14 @@ public final class Evaluator {
         guard count > 0 else { return 0 }
         let classify = task.metric.isClassification
         var loss = 0.0
+        if recorded != nil { recorded = [] }
         for example in 0..<count {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
             machine.execute(predict.start, count: predict.count)
             let y = ys[example]
             let output = memory[MemoryShape.predictionScalar]
+            recorded?.append(output)
             let error: Double
             if classify {
                 let probability = Self.sigmoid(output)
@@ -164,6 +168,28 @@ public final class Evaluator {
         }
         loss /= Double(count)
         return classify ? 1.0 - loss : Self.squash(loss.squareRoot())
+    }
+
+    /// The coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² of a program's
+    /// predictions on a split after training on the task (regression tasks); `nil` when the
+    /// evaluation stopped early or the split is empty.
+    public func coefficientOfDetermination(
+        of program: CompiledProgram, on task: TaskDataset, scoring: ScoringSplit
+    ) -> Double? {
+        recorded = []
+        defer { recorded = nil }
+        _ = fitness(of: program, on: task, scoring: scoring)
+        let labels = scoring == .validation ? task.valid.labels : task.test.labels
+        guard let predictions = recorded, predictions.count == labels.count, !labels.isEmpty else {
+            return nil
+        }
+        let mean = labels.reduce(0, +) / Double(labels.count)
+        var residual = 0.0, total = 0.0
+        for (y, prediction) in zip(labels, predictions) {
+            residual += (y - prediction) * (y - prediction)
+            total += (y - mean) * (y - mean)
+        }
+        return total > 0 ? 1 - residual / total : (residual == 0 ? 1 : -.infinity)
     }
 
     /// Maps an error in [0, ∞] to a fitness in [0, 1]: 1 − (2/π)·arctan(x); 0 for NaN or ∞.
