@@ -50,7 +50,8 @@ public struct HTMLReport {
             islands.map { island in
                 SVGChart.Series(
                     name: "island \(island)\(suffix)",
-                    points: statistics.filter { $0.island == island }.compactMap { row in
+                    // The checkpoint at the start, before the population exists, has no points.
+                    points: statistics.filter { $0.island == island && $0.size > 0 }.compactMap { row in
                         value(row).map { (Double(row.individuals), $0) }
                     },
                     color: SVGChart.palette[island % SVGChart.palette.count], dashed: dashed)
@@ -72,7 +73,9 @@ public struct HTMLReport {
         html += "<h2>Operator and parent-selection statistics</h2>\n"
         if let last = bandits.map(\.individuals).max() {
             let latest = bandits.filter { $0.individuals == last }
-            for name in Set(latest.map(\.bandit)).sorted() {
+            var names: [String] = []  // in the order the run wrote them: strata island 2 before 10
+            for arm in latest where !names.contains(arm.bandit) { names.append(arm.bandit) }
+            for name in names {
                 let arms = latest.filter { $0.bandit == name }
                 let chart = SVGChart(title: "\(name): pulls (bar) and mean reward", xLabel: "", yLabel: "")
                 html += "<div class=\"figure\">" + chart.bars(arms.map {

@@ -23,8 +23,11 @@ struct SVGChart {
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let left = 60.0, right = 150.0, top = 30.0, bottom = 45.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\""
-            + " viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
+        // The legend (14 px per series) may run below the plot: more than ~10 islands.
+        let legendBottom = top + 12 + Double(series.filter { !$0.points.isEmpty }.count) * 14
+        let canvasHeight = Int(max(height, legendBottom).rounded(.up))
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(canvasHeight)\""
+            + " viewBox=\"0 0 \(Int(width)) \(canvasHeight)\" role=\"img\" aria-label=\"\(escape(title))\">"
         svg += "<text x=\"\(left)\" y=\"18\" font-size=\"14\" font-weight=\"bold\">\(escape(title))</text>"
         guard let minX = all.map(\.x).min(), let maxX = all.map(\.x).max(),
               var minY = all.map(\.y).min(), var maxY = all.map(\.y).max()
@@ -47,7 +50,7 @@ struct SVGChart {
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\">\(escape(xLabel))</text>"
         svg += "<text x=\"14\" y=\"\(top + plotHeight / 2)\" font-size=\"11\" text-anchor=\"middle\""
             + " transform=\"rotate(-90 14 \(top + plotHeight / 2))\">\(escape(yLabel))</text>"
-        for (index, line) in series.enumerated() where !line.points.isEmpty {
+        for (index, line) in series.filter({ !$0.points.isEmpty }).enumerated() {
             let path = line.points.filter { $0.x.isFinite && $0.y.isFinite }
                 .map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
             let dash = line.dashed ? " stroke-dasharray=\"4 3\"" : ""
@@ -61,7 +64,8 @@ struct SVGChart {
 
     /// A horizontal bar chart of labelled values in [0, max].
     func bars(_ values: [(label: String, value: Double, note: String)]) -> String {
-        let rowHeight = 18.0, left = 190.0, barWidth = width - left - 120
+        // The note after the longest bar ("12345 pulls, mean reward 0.1234") needs ~200 px.
+        let rowHeight = 18.0, left = 190.0, barWidth = width - left - 210
         let chartHeight = 30 + Double(values.count) * rowHeight + 10
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(chartHeight))\""
             + " viewBox=\"0 0 \(Int(width)) \(Int(chartHeight))\" role=\"img\" aria-label=\"\(escape(title))\">"

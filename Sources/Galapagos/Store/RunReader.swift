@@ -212,9 +212,11 @@ public final class RunReader {
         public var mean: Double
     }
 
+    /// Bandit arms per checkpoint, in the order they were written: bandits as the engine lists
+    /// them, arms by index (not by name: "island 10" follows "island 9", "top 1%" comes first).
     public func bandits() throws -> [BanditArm] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM bandit ORDER BY individuals, name, arm").map {
+            try Row.fetchAll(db, sql: "SELECT * FROM bandit ORDER BY individuals, rowid").map {
                 BanditArm(
                     individuals: $0["individuals"], bandit: $0["name"], arm: $0["arm"],
                     pulls: $0["pulls"], mean: $0["mean"])
