@@ -137,16 +137,20 @@ struct CheckpointArgument: ExpressibleByArgument {
 
 /// The end-of-run report shared by `evolve` and `resume`.
 enum Report {
+    /// - Parameter startIndividuals: individuals already produced when this session started
+    ///   (non-zero after `resume`), so that throughput counts this session's work only.
     static func print(
-        engine: Engine, reason: StopReason, seconds: Double, runFile: String?, json: Bool
+        engine: Engine, reason: StopReason, seconds: Double, runFile: String?, json: Bool,
+        startIndividuals: Int = 0
     ) throws {
         guard let summary = engine.finish() else {
             throw GalapagosError.run("the run stopped before any program was evaluated")
         }
         let text = ProgramPrinter.print(summary.best.program, searchSpace: engine.space.name)
-        let rate = seconds > 0 ? Double(summary.individuals) / seconds : 0
+        let rate = seconds > 0 ? Double(summary.individuals - startIndividuals) / seconds : 0
         let test = summary.testFitness.map { String($0) } ?? "n/a"
-        Swift.print("# stopped: \(reason.rawValue) after \(summary.individuals) individuals in"
+        let session = startIndividuals > 0 ? " (\(summary.individuals - startIndividuals) this session)" : ""
+        Swift.print("# stopped: \(reason.rawValue) after \(summary.individuals) individuals\(session) in"
             + " \(String(format: "%.1f", seconds)) s (\(Int(rate))/s), FEC hits \(summary.fecHits)")
         Swift.print("# best: member \(summary.best.id), search fitness \(summary.searchFitness),"
             + " select fitness \(summary.selectFitness), test fitness \(test)")

@@ -10,8 +10,12 @@ final class ProgressDisplay {
     private var lastDraw: ContinuousClock.Instant
     private let clock = ContinuousClock()
     private let quiet: Bool
+    private let startIndividuals: Int
 
-    init(quiet: Bool, logInterval: Double = 10) {
+    /// - Parameter startIndividuals: individuals produced before this session (after
+    ///   `resume`), left out of the rate.
+    init(quiet: Bool, logInterval: Double = 10, startIndividuals: Int = 0) {
+        self.startIndividuals = startIndividuals
         isTerminal = isatty(STDERR_FILENO) != 0
         interval = isTerminal ? 0.2 : logInterval
         start = clock.now
@@ -26,7 +30,8 @@ final class ProgressDisplay {
         let now = clock.now
         guard force || (now - lastDraw).seconds >= interval else { return }
         lastDraw = now
-        let line = Self.describe(engine.progress, seconds: elapsed, workers: engine.settings.workers)
+        let line = Self.describe(
+            engine.progress, seconds: elapsed, sessionIndividuals: engine.individuals - startIndividuals)
         if isTerminal {
             let width = 160
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + String(line.prefix(width))).utf8))
@@ -40,8 +45,8 @@ final class ProgressDisplay {
         if isTerminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 
-    static func describe(_ progress: EngineProgress, seconds: Double, workers: Int) -> String {
-        let rate = seconds > 0 ? Double(progress.individuals) / seconds : 0
+    static func describe(_ progress: EngineProgress, seconds: Double, sessionIndividuals: Int) -> String {
+        let rate = seconds > 0 ? Double(sessionIndividuals) / seconds : 0
         let hitRate = progress.individuals > 0
             ? 100 * Double(progress.fecHits) / Double(progress.individuals) : 0
         let islands = progress.islandBest.map { $0.map { String(format: "%.5f", $0) } ?? "-" }

@@ -61,7 +61,8 @@ struct ResumeCommand: ParsableCommand {
             if json { try Console.json(["finished": true]) }
         case let .resumed(recorded):
             let stop = StopSignal()
-            let display = ProgressDisplay(quiet: quiet)
+            let startIndividuals = recorded.engine.individuals
+            let display = ProgressDisplay(quiet: quiet, startIndividuals: startIndividuals)
             if !quiet {
                 Console.error("resuming \(runFile) at \(recorded.engine.individuals) individuals")
             }
@@ -72,7 +73,7 @@ struct ResumeCommand: ParsableCommand {
             display.finish()
             try Report.print(
                 engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
-                runFile: runFile, json: json)
+                runFile: runFile, json: json, startIndividuals: startIndividuals)
         }
     }
 }

@@ -48,18 +48,33 @@ public struct Ancestry: Sendable {
         }
     }
 
-    /// The records not yet persisted (still in the tree), oldest first; their programs are
-    /// dropped from memory.
-    public mutating func takeUnpersisted() -> [Member] {
+    /// The records not yet persisted (still in the tree), oldest first; their programs leave
+    /// memory. Members in `alive` are held back: a store writes them as population rows
+    /// anyway, so their lineage records are written only once they die while still being
+    /// someone's ancestor (most die without descendants and are never written at all).
+    public mutating func takeUnpersisted(holdingBack alive: Set<Int> = []) -> [Member] {
         var records: [Member] = []
+        var held: [Int] = []
         for id in unpersisted {
-            if let record = nodes[id]?.record {
+            guard let record = nodes[id]?.record else { continue }
+            if alive.contains(id) {
+                held.append(id)
+            } else {
                 records.append(record)
                 nodes[id]!.record = nil
             }
         }
-        unpersisted.removeAll(keepingCapacity: true)
+        unpersisted = held
         return records
+    }
+
+    /// Gives restored nodes their records back (for members that are alive, whose programs
+    /// the population holds), so that they are written if they die as ancestors.
+    public mutating func restoreRecords(_ members: [Member]) {
+        for member in members where nodes[member.id] != nil && nodes[member.id]!.record == nil {
+            nodes[member.id]!.record = member
+            unpersisted.append(member.id)
+        }
     }
 
     /// The tree as (id, parent, references) triples, for checkpoints.

@@ -121,9 +121,13 @@ extension Engine {
             ancestry: ancestry?.links)
     }
 
-    /// Ancestry records not yet persisted; their programs leave memory.
+    /// Ancestry records to persist: members no longer alive that are still ancestors of what
+    /// the run holds. Living members are written with the populations instead.
     public func takeAncestryRecords() -> [Member] {
-        ancestry?.takeUnpersisted() ?? []
+        guard ancestry != nil else { return [] }
+        var alive = Set<Int>()
+        for island in islands { for member in island.members { alive.insert(member.id) } }
+        return ancestry?.takeUnpersisted(holdingBack: alive) ?? []
     }
 
     /// Restores an engine from a state captured with the same search space and settings
@@ -184,7 +188,9 @@ extension Engine {
                     origin: child.origin))
         }
         if settings.tracksAncestry {
-            ancestry = Ancestry(links: state.ancestry ?? [])
+            var tree = Ancestry(links: state.ancestry ?? [])
+            tree.restoreRecords(state.islands.flatMap(\.members))
+            ancestry = tree
         }
     }
 }

@@ -28,11 +28,25 @@ public struct Checkpoint: Sendable {
         operatorNames = engine.space.mutation.operators.map(\.rawValue)
     }
 
+    /// Program texts by member id, so that a member written as a population row and as a
+    /// lineage record in the same checkpoint is printed once.
+    private final class TextCache {
+        var texts: [Int: String] = [:]
+    }
+
+    private func text(_ member: Member, _ cache: TextCache) -> String {
+        if let text = cache.texts[member.id] { return text }
+        let text = ProgramPrinter.print(member.program, searchSpace: searchSpaceName)
+        cache.texts[member.id] = text
+        return text
+    }
+
     private func text(_ program: Program) -> String {
         ProgramPrinter.print(program, searchSpace: searchSpaceName)
     }
 
     func insert(into db: Database) throws {
+        let cache = TextCache()
         let scalars = state.scalars
         let individuals = scalars.individuals
         let encodedScalars = try JSONText.encode(scalars)
@@ -59,7 +73,7 @@ public struct Checkpoint: Sendable {
             try islandInsert.execute(arguments: [index, island.oldest, island.individualsSinceStart])
             for (slot, member) in island.members.enumerated() {
                 try memberInsert.execute(arguments: [
-                    index, slot, member.id, text(member.program), member.fitness,
+                    index, slot, member.id, text(member, cache), member.fitness,
                     Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
                 ])
             }
@@ -74,7 +88,7 @@ public struct Checkpoint: Sendable {
         for (role, members) in kept {
             for (rank, member) in members.enumerated() {
                 try keptInsert.execute(arguments: [
-                    role, rank, member.id, text(member.program), member.fitness,
+                    role, rank, member.id, text(member, cache), member.fitness,
                     Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
                 ])
             }
@@ -85,7 +99,7 @@ public struct Checkpoint: Sendable {
             """)
         for member in records {
             try recordInsert.execute(arguments: [
-                member.id, text(member.program), member.fitness,
+                member.id, text(member, cache), member.fitness,
                 Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
             ])
         }

@@ -63,8 +63,13 @@ public final class RunStore: @unchecked Sendable {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        // O_EXCL reserves the name: two runs can never write the same file.
-        let descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
+        // O_EXCL reserves the name: two runs can never write the same file. A file left empty
+        // by a process killed right after reserving it (and not locked by anyone) is reused.
+        var descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
+        if descriptor < 0, errno == EEXIST, isAbandonedReservation(path) {
+            unlink(path)
+            descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
+        }
         guard descriptor >= 0 else {
             let reason = errno == EEXIST ? "a run file already exists there" : String(cString: strerror(errno))
             throw GalapagosError.io(path: path, "cannot create run file: \(reason)")
@@ -93,6 +98,18 @@ public final class RunStore: @unchecked Sendable {
             Glibc.close(lock)
             throw StoreError.wrap(error, path: path)
         }
+    }
+
+    /// Whether `path` is an empty file nobody holds the lock of: the trace of a run killed
+    /// between reserving its name and writing its first record.
+    private static func isAbandonedReservation(_ path: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              (attributes[.size] as? Int) == 0
+        else { return false }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { Glibc.close(descriptor) }
+        return flock(descriptor, LOCK_EX | LOCK_NB) == 0
     }
 
     /// Opens an existing run to continue writing it.

@@ -52,8 +52,11 @@ private func expectSameState(_ a: EngineState, _ b: EngineState) {
             for record in engine.takeAncestryRecords() { records[record.id] = record }
         })
         let ancestry = try #require(engine.ancestry)
-        // Every living member's chain of parents is on record back to a random program.
-        for member in engine.islands.flatMap(\.members) {
+        // Every living member's chain of parents is on record (dead ancestors) or alive, back
+        // to a random program.
+        let living = engine.islands.flatMap(\.members)
+        for member in living { records[member.id] = member }
+        for member in living {
             var current: Member? = records[member.id]
             var steps = 0
             while let node = current, let parent = node.parentID {
