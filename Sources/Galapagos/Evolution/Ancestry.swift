@@ -9,11 +9,15 @@ public struct Ancestry: Sendable {
     struct Node: Sendable {
         var parent: Int
         var references: Int32
+        var birth: Int
         var record: Member?
     }
 
     private(set) var nodes: [Int: Node] = [:]
     private var unpersisted: [Int] = []
+    /// Persisted nodes that left the tree since the last ``takeForgotten()``: their records
+    /// can be deleted from the store.
+    private var forgotten: [Int] = []
 
     public init() {}
 
@@ -25,7 +29,8 @@ public struct Ancestry: Sendable {
 
     /// Adds a newborn (holding one reference for being alive) and references its parent.
     public mutating func born(_ member: Member) {
-        nodes[member.id] = Node(parent: member.parentID ?? -1, references: 1, record: member)
+        nodes[member.id] = Node(
+            parent: member.parentID ?? -1, references: 1, birth: member.birth, record: member)
         unpersisted.append(member.id)
         if let parent = member.parentID { retain(parent) }
     }
@@ -44,6 +49,7 @@ public struct Ancestry: Sendable {
                 return
             }
             nodes[current] = nil
+            if node.record == nil { forgotten.append(current) }
             current = node.parent
         }
     }
@@ -68,6 +74,12 @@ public struct Ancestry: Sendable {
         return records
     }
 
+    /// Ids of persisted records that no longer belong to the tree.
+    public mutating func takeForgotten() -> [Int] {
+        defer { forgotten.removeAll(keepingCapacity: true) }
+        return forgotten
+    }
+
     /// Gives restored nodes their records back (for members that are alive, whose programs
     /// the population holds), so that they are written if they die as ancestors.
     public mutating func restoreRecords(_ members: [Member]) {
@@ -77,15 +89,46 @@ public struct Ancestry: Sendable {
         }
     }
 
-    /// The tree as (id, parent, references) triples, for checkpoints.
-    public var links: [(id: Int, parent: Int, references: Int32)] {
-        nodes.keys.sorted().map { ($0, nodes[$0]!.parent, nodes[$0]!.references) }
+    /// Forgets every ancestor born before `cutoff` (living members and kept entries stay, as
+    /// nodes, whatever their age). Lineages then end at the window's edge, which bounds memory
+    /// and the run file for runs of any length.
+    ///
+    /// - Returns: the number of nodes removed.
+    @discardableResult
+    public mutating func prune(bornBefore cutoff: Int, keeping alive: Set<Int>) -> Int {
+        let old = nodes.filter { $0.value.birth < cutoff && !alive.contains($0.key) }.map(\.key)
+        for id in old { nodes[id] = nil }
+        return old.count
+    }
+
+    /// The tree as (id, parent, references, birth) links, for checkpoints.
+    public var links: [Link] {
+        nodes.keys.sorted().map {
+            let node = nodes[$0]!
+            return Link(id: $0, parent: node.parent, references: node.references, birth: node.birth)
+        }
+    }
+
+    /// One node of the tree without its record.
+    public struct Link: Sendable, Equatable {
+        public var id: Int
+        public var parent: Int
+        public var references: Int32
+        public var birth: Int
+
+        public init(id: Int, parent: Int, references: Int32, birth: Int) {
+            self.id = id
+            self.parent = parent
+            self.references = references
+            self.birth = birth
+        }
     }
 
     /// Restores a tree whose records are all persisted.
-    public init(links: [(id: Int, parent: Int, references: Int32)]) {
+    public init(links: [Link]) {
         for link in links {
-            nodes[link.id] = Node(parent: link.parent, references: link.references, record: nil)
+            nodes[link.id] = Node(
+                parent: link.parent, references: link.references, birth: link.birth, record: nil)
         }
     }
 }

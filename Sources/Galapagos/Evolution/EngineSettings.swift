@@ -17,11 +17,14 @@ public struct EngineSettings: Sendable, Equatable {
     public var seedPrograms: [Program]
     /// Whether the engine keeps the family tree of what it holds (for lineage in snapshots).
     public var tracksAncestry: Bool
+    /// How far back lineages reach, in individuals (0: all the way, at the cost of a run file
+    /// that grows with the run).
+    public var lineageWindow: Int
 
     public init(
         seed: UInt64 = 1, workers: Int = 1, maxIndividuals: Int? = nil,
         targetFitness: Double? = nil, selectEvery: Int = 20_000, hallOfFameSize: Int = 20,
-        seedPrograms: [Program] = [], tracksAncestry: Bool = false
+        seedPrograms: [Program] = [], tracksAncestry: Bool = false, lineageWindow: Int = 2_000_000
     ) {
         self.seed = seed
         self.workers = workers
@@ -31,5 +34,6 @@ public struct EngineSettings: Sendable, Equatable {
         self.hallOfFameSize = hallOfFameSize
         self.seedPrograms = seedPrograms
         self.tracksAncestry = tracksAncestry
+        self.lineageWindow = lineageWindow
     }
 }

@@ -80,7 +80,7 @@ public struct EngineState: Sendable {
     public var bestSelected: Member?
     public var pending: [PendingState]
     /// The ancestry tree's links (records are persisted separately).
-    public var ancestry: [(id: Int, parent: Int, references: Int32)]?
+    public var ancestry: [Ancestry.Link]?
 }
 
 extension Engine {
@@ -125,9 +125,24 @@ extension Engine {
     /// the run holds. Living members are written with the populations instead.
     public func takeAncestryRecords() -> [Member] {
         guard ancestry != nil else { return [] }
+        let alive = livingMemberIDs
+        let records = ancestry?.takeUnpersisted(holdingBack: alive) ?? []
+        if settings.lineageWindow > 0, individuals > settings.lineageWindow {
+            ancestry?.prune(bornBefore: individuals - settings.lineageWindow, keeping: alive)
+        }
+        return records
+    }
+
+    /// Ids of lineage records a store may delete: they left the family tree.
+    public func takeForgottenRecords() -> [Int] {
+        ancestry?.takeForgotten() ?? []
+    }
+
+    /// The ids of every member of every island.
+    var livingMemberIDs: Set<Int> {
         var alive = Set<Int>()
         for island in islands { for member in island.members { alive.insert(member.id) } }
-        return ancestry?.takeUnpersisted(holdingBack: alive) ?? []
+        return alive
     }
 
     /// Restores an engine from a state captured with the same search space and settings

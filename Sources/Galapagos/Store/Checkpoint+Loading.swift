@@ -33,7 +33,7 @@ extension Checkpoint {
         }
         let fecData: Data = row["fec"]
         guard let fec = BlobCoding.fecEntries(fecData) else { throw damaged("FEC cache") }
-        var ancestry: [(id: Int, parent: Int, references: Int32)]?
+        var ancestry: [Ancestry.Link]?
         if let data: Data = row["ancestry"] {
             guard let links = BlobCoding.ancestryLinks(data) else { throw damaged("ancestry") }
             ancestry = links

@@ -7,6 +7,8 @@ public struct Checkpoint: Sendable {
     public var state: EngineState
     /// Lineage records not yet in the file.
     public var records: [Member]
+    /// Lineage records in the file that left the family tree.
+    public var forgotten: [Int]
     public var migrations: [MigrationEvent]
     /// Seconds of search so far (across resumes).
     public var seconds: Double
@@ -16,16 +18,21 @@ public struct Checkpoint: Sendable {
     public var searchSpaceName: String
     /// The names of the mutation operators (for the operator bandit's arms).
     public var operatorNames: [String]
+    /// Lineage records born before this are deleted (the lineage window), or `nil`.
+    public var lineageCutoff: Int?
 
     /// Captures a checkpoint from an engine (taking its pending lineage and migration records).
     public init(engine: Engine, seconds: Double, individualsPerSecond: Double) {
         records = engine.takeAncestryRecords()
+        forgotten = engine.takeForgottenRecords()
         migrations = engine.takeMigrationEvents()
         state = engine.state
         self.seconds = seconds
         self.individualsPerSecond = individualsPerSecond
         searchSpaceName = engine.space.name
         operatorNames = engine.space.mutation.operators.map(\.rawValue)
+        let window = engine.settings.lineageWindow
+        lineageCutoff = window > 0 && engine.individuals > window ? engine.individuals - window : nil
     }
 
     /// Program texts by member id, so that a member written as a population row and as a
@@ -97,12 +104,19 @@ public struct Checkpoint: Sendable {
             INSERT OR IGNORE INTO individual (id, program, fitness, fingerprint, parent_id, origin, birth)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        if let cutoff = lineageCutoff {
+            try db.execute(sql: "DELETE FROM individual WHERE birth < ?", arguments: [cutoff])
+        }
         for member in records {
             try recordInsert.execute(arguments: [
                 member.id, text(member, cache), member.fitness,
                 Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
             ])
         }
+        // After the inserts, so that a record carried over from a failed checkpoint and
+        // forgotten since is removed too.
+        let forget = try db.makeStatement(sql: "DELETE FROM individual WHERE id = ?")
+        for id in forgotten { try forget.execute(arguments: [id]) }
         let migrationInsert = try db.makeStatement(sql: """
             INSERT INTO migration (individuals, from_island, to_island, member_id, original_id, fitness)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -208,28 +222,28 @@ enum BlobCoding {
         }
     }
 
-    static func ancestry(_ links: [(id: Int, parent: Int, references: Int32)]) -> Data {
+    static func ancestry(_ links: [Ancestry.Link]) -> Data {
         var words: [UInt64] = []
-        words.reserveCapacity(links.count * 3)
+        words.reserveCapacity(links.count * 4)
         for link in links {
             words.append(UInt64(bitPattern: Int64(link.id)).littleEndian)
             words.append(UInt64(bitPattern: Int64(link.parent)).littleEndian)
             words.append(UInt64(bitPattern: Int64(link.references)).littleEndian)
+            words.append(UInt64(bitPattern: Int64(link.birth)).littleEndian)
         }
         return words.withUnsafeBytes { Data($0) }
     }
 
-    static func ancestryLinks(_ data: Data) -> [(id: Int, parent: Int, references: Int32)]? {
-        guard data.count % 24 == 0 else { return nil }
+    static func ancestryLinks(_ data: Data) -> [Ancestry.Link]? {
+        guard data.count % 32 == 0 else { return nil }
         let words = self.words(data)
-        var links: [(id: Int, parent: Int, references: Int32)] = []
-        for start in stride(from: 0, to: words.count, by: 3) {
-            let references = Int64(bitPattern: UInt64(littleEndian: words[start + 2]))
+        var links: [Ancestry.Link] = []
+        for start in stride(from: 0, to: words.count, by: 4) {
+            func int(_ offset: Int) -> Int64 { Int64(bitPattern: UInt64(littleEndian: words[start + offset])) }
+            let references = int(2)
             guard references > 0, references <= Int64(Int32.max) else { return nil }
-            links.append((
-                Int(Int64(bitPattern: UInt64(littleEndian: words[start]))),
-                Int(Int64(bitPattern: UInt64(littleEndian: words[start + 1]))),
-                Int32(references)))
+            links.append(Ancestry.Link(
+                id: Int(int(0)), parent: Int(int(1)), references: Int32(references), birth: Int(int(3))))
         }
         return links
     }

@@ -103,8 +103,8 @@ final class CheckpointWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "galapagos.checkpoint")
     private let group = DispatchGroup()
     private let busy = Atomic<Bool>(false)
-    private let state = Mutex<(failure: Error?, carried: [Member], carriedMigrations: [MigrationEvent])>(
-        (nil, [], []))
+    private let state = Mutex<(failure: Error?, carried: [Member], carriedMigrations: [MigrationEvent], carriedForgotten: [Int])>(
+        (nil, [], [], []))
 
     init(store: RunStore) {
         self.store = store
@@ -131,11 +131,12 @@ final class CheckpointWriter: @unchecked Sendable {
         queue.async { [self] in
             let writeStart = clock.now
             var checkpoint = checkpoint
-            let (records, migrations) = state.withLock { state in
-                defer { state.carried = []; state.carriedMigrations = [] }
-                return (state.carried, state.carriedMigrations)
+            let (records, migrations, forgotten) = state.withLock { state in
+                defer { state.carried = []; state.carriedMigrations = []; state.carriedForgotten = [] }
+                return (state.carried, state.carriedMigrations, state.carriedForgotten)
             }
             checkpoint.records = records + checkpoint.records
+            checkpoint.forgotten = forgotten + checkpoint.forgotten
             checkpoint.migrations = migrations + checkpoint.migrations
             do {
                 try store.write(checkpoint)
@@ -153,6 +154,7 @@ final class CheckpointWriter: @unchecked Sendable {
                     $0.failure = error
                     $0.carried = checkpoint.records
                     $0.carriedMigrations = checkpoint.migrations
+                    $0.carriedForgotten = checkpoint.forgotten
                 }
             }
             busy.store(false, ordering: .releasing)
