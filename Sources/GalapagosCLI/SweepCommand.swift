@@ -112,7 +112,7 @@ struct SeedList: ExpressibleByArgument {
         }
         let list = argument.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
         guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else { return nil }
-        values = list.map { $0! }
+        values = list.compactMap { $0 }
     }
 }
 

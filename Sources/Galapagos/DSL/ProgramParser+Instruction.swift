@@ -221,7 +221,7 @@ struct InstructionReader {
     ) throws -> Instruction {
         let nameColumn = currentColumn
         guard Self.signaturesBySpelling[name] != nil else {
-            let known = Set(Self.signaturesBySpelling.keys.filter { $0.first!.isLetter })
+            let known = Set(Self.signaturesBySpelling.keys.filter { $0.first?.isLetter == true })
             throw error(
                 nameColumn,
                 "expected an op (\(known.sorted().joined(separator: ", "))), found unknown op"

@@ -45,7 +45,7 @@ public struct Ancestry: Sendable {
         var current = id
         while let node = nodes[current] {
             if node.references > 1 {
-                nodes[current]!.references -= 1
+                nodes[current]?.references -= 1
                 return
             }
             nodes[current] = nil
@@ -67,7 +67,7 @@ public struct Ancestry: Sendable {
                 held.append(id)
             } else {
                 records.append(record)
-                nodes[id]!.record = nil
+                nodes[id]?.record = nil
             }
         }
         unpersisted = held
@@ -83,8 +83,8 @@ public struct Ancestry: Sendable {
     /// Gives restored nodes their records back (for members that are alive, whose programs
     /// the population holds), so that they are written if they die as ancestors.
     public mutating func restoreRecords(_ members: [Member]) {
-        for member in members where nodes[member.id] != nil && nodes[member.id]!.record == nil {
-            nodes[member.id]!.record = member
+        for member in members where nodes[member.id] != nil && nodes[member.id]?.record == nil {
+            nodes[member.id]?.record = member
             unpersisted.append(member.id)
         }
     }
@@ -103,9 +103,8 @@ public struct Ancestry: Sendable {
 
     /// The tree as (id, parent, references, birth) links, for checkpoints.
     public var links: [Link] {
-        nodes.keys.sorted().map {
-            let node = nodes[$0]!
-            return Link(id: $0, parent: node.parent, references: node.references, birth: node.birth)
+        nodes.sorted { $0.key < $1.key }.map { id, node in
+            Link(id: id, parent: node.parent, references: node.references, birth: node.birth)
         }
     }
 

@@ -253,13 +253,13 @@ public final class Engine {
         var fitness = outcome.fitness
         var hit = false
         if fec != nil {
-            if let cached = fec!.lookup(outcome.fingerprint) {
+            if let cached = fec?.lookup(outcome.fingerprint) {
                 fitness = cached
                 hit = true
             } else {
                 // Either new, or cached at the batch start and evicted since: the value the
                 // worker read then is the value the cache held.
-                fec!.insert(outcome.fingerprint, outcome.fitness)
+                fec?.insert(outcome.fingerprint, outcome.fitness)
                 hit = outcome.cachedAtStart
             }
         }

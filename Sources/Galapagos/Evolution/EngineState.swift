@@ -101,7 +101,7 @@ extension Engine {
                 selection: selection, operatorBandit: operatorBandit),
             fec: fec?.entriesByRecency ?? [],
             hallOfFame: hallOfFame.members,
-            paretoMembers: hallOfFame.bestBySize.keys.sorted().map { hallOfFame.bestBySize[$0]! },
+            paretoMembers: hallOfFame.bestBySize.sorted { $0.key < $1.key }.map(\.value),
             bestSelected: bestSelected,
             pending: pending.map { child in
                 var parentID: Int?

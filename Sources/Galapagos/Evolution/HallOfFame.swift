@@ -47,8 +47,7 @@ public struct HallOfFame: Sendable {
     /// The Pareto front: sizes ascending, each strictly fitter than every smaller size.
     public var paretoFront: [Member] {
         var front: [Member] = []
-        for size in bestBySize.keys.sorted() {
-            let member = bestBySize[size]!
+        for (_, member) in bestBySize.sorted(by: { $0.key < $1.key }) {
             if front.last.map({ member.fitness > $0.fitness }) ?? true { front.append(member) }
         }
         return front

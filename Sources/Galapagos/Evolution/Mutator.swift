@@ -176,7 +176,7 @@ public struct Mutator: Sendable {
         choices.append(contentsOf: (0..<info.constantCount).map { 5 + $0 })
         guard !choices.isEmpty else { return }
         switch choices[random.nextInt(below: choices.count)] {
-        case 0: instruction.output = randomRegister(info.output!, using: &random)
+        case 0: instruction.output = randomRegister(info.output ?? .scalar, using: &random)
         case 1: instruction.input1 = randomRegister(info.inputs[0], using: &random)
         case 2: instruction.input2 = randomRegister(info.inputs[1], using: &random)
         case 3: instruction.index1 = randomIndex(using: &random)

@@ -45,6 +45,7 @@ final class WorkerPool: @unchecked Sendable {
                 slots[job] = body(job, evaluator)
             }
         }
-        return results.map { $0! }
+        // Invariant: every job index was claimed exactly once, so every slot is filled.
+        return results.compactMap { $0 }
     }
 }
