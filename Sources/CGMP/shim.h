@@ -8,5 +8,7 @@
 
 static inline int galapagos_mpz_sgn(const __mpz_struct *z) { return mpz_sgn(z); }
 static inline int galapagos_mpq_sgn(const __mpq_struct *q) { return mpq_sgn(q); }
+static inline __mpz_struct *galapagos_mpq_numref(__mpq_struct *q) { return mpq_numref(q); }
+static inline __mpz_struct *galapagos_mpq_denref(__mpq_struct *q) { return mpq_denref(q); }
 
 #endif

@@ -1,0 +1,87 @@
+/// Which instructions of a program can influence what the evaluator observes, across components
+/// and across calls.
+///
+/// The evaluation protocol (see ``Evaluator``) fixes the order of calls: `setup` once, then any
+/// number of `predict` calls, each of which may be followed by `learn`; `learn` is always
+/// followed by `predict` (or by nothing). The evaluator reads `s1` after every `predict` and
+/// writes `v0` and `s0` before every `predict` and `learn`. So a register's value at the end of
+/// a component matters exactly when the next component that may run can read it:
+///
+/// - after `setup`: what `predict` reads before writing;
+/// - after `predict`: `s1`, and what `predict` or `learn` reads before writing;
+/// - after `learn`: what `predict` reads before writing;
+///
+/// never `v0` or `s0`, which the evaluator overwrites. The sets are the least fixed point of
+/// these equations, computed register by register; an element write (`v1[2] = c`) keeps the
+/// rest of its register, so it does not end the register's liveness.
+struct Liveness {
+    /// Whether each instruction's result can be observed, per component.
+    let isLive: [[Bool]]
+    /// The registers that may be read after each instruction, per component.
+    let liveAfter: [[Set<Register>]]
+    /// Registers a component reads before writing them, per component (`v0` and `s0`
+    /// included, although for `predict` and `learn` the evaluator provides them).
+    let liveIn: [Set<Register>]
+    /// Registers whose value at the end of a component may be read later, per component.
+    let liveOut: [Set<Register>]
+
+    init(_ program: Program) {
+        var liveIn: [Set<Register>] = [[], [], []]
+        var liveOut: [Set<Register>] = [[], [], []]
+        var isLive: [[Bool]] = []
+        var liveAfter: [[Set<Register>]] = []
+        while true {
+            let predictIn = liveIn[Component.predict.rawValue].subtracting(Register.definedAtEntry)
+            let learnIn = liveIn[Component.learn.rawValue].subtracting(Register.definedAtEntry)
+            liveOut = [
+                predictIn,
+                predictIn.union(learnIn).union([.prediction]),
+                predictIn,
+            ]
+            isLive = []
+            liveAfter = []
+            var next: [Set<Register>] = []
+            for component in Component.allCases {
+                let pass = Self.backward(program[component], liveOut: liveOut[component.rawValue])
+                isLive.append(pass.isLive)
+                liveAfter.append(pass.liveAfter)
+                next.append(pass.liveIn)
+            }
+            if next == liveIn { break }
+            liveIn = next
+        }
+        self.isLive = isLive
+        self.liveAfter = liveAfter
+        self.liveIn = liveIn
+        self.liveOut = liveOut
+    }
+
+    /// One backward pass over a component.
+    private static func backward(
+        _ instructions: [Instruction], liveOut: Set<Register>
+    ) -> (isLive: [Bool], liveAfter: [Set<Register>], liveIn: Set<Register>) {
+        var live = liveOut
+        var isLive = Array(repeating: false, count: instructions.count)
+        var liveAfter = Array(repeating: Set<Register>(), count: instructions.count)
+        for position in instructions.indices.reversed() {
+            let instruction = instructions[position]
+            liveAfter[position] = live
+            guard let output = instruction.outputRegister, live.contains(output) else { continue }
+            isLive[position] = true
+            if !instruction.isElementWrite { live.remove(output) }
+            live.formUnion(instruction.inputRegisters)
+        }
+        return (isLive, liveAfter, live)
+    }
+
+    /// The registers whose values must survive from one call to the next: what `predict` and
+    /// `learn` read before writing (other than `v0` and `s0`) and what each component leaves for
+    /// a later one. These are the program's state; every other register is a temporary.
+    var state: Set<Register> {
+        var result = Set<Register>()
+        for set in liveOut { result.formUnion(set) }
+        result.formUnion(liveIn[Component.predict.rawValue])
+        result.formUnion(liveIn[Component.learn.rawValue])
+        return result.subtracting(Register.definedAtEntry)
+    }
+}

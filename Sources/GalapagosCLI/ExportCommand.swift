@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import Galapagos
+
+/// `galapagos export`: writes a discovered program as Swift (or DSL, JSON, Python, LaTeX).
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a program as self-contained Swift code (or DSL, JSON, Python, LaTeX).",
+        discussion: """
+            Reads a program from a run file (by default the run's reported program: the \
+            member chosen on the select tasks, or the hall of fame's best when the run has \
+            none; --program ID picks another) or from a program file with --searchspace, \
+            simplifies it (see galapagos simplify) and writes it in one format:
+
+              swift   a struct with init(), setup(), predict(_:), learn(_:label:) and
+                      train(_:labels:epochs:); helpers nested inside, so that many
+                      exports compile together; standard library only (Foundation for
+                      sin, exp, log…); predictions match the interpreter bit for bit
+              dsl     the simplified .gal program
+              json    the program, simplified and original, with its provenance
+              python  a NumPy class
+              latex   the predict function as math
+
+            The format defaults to the extension of -o (.swift, .gal, .json, .py, .tex), \
+            else swift. Without -o the export goes to stdout.
+
+            Examples:
+              galapagos export run.sqlite --best --name SGDRegressor -o SGDRegressor.swift
+              galapagos export run.sqlite --program 197133 --format latex
+              galapagos export searchspaces/examples/sgd_linear_regression.gal \\
+                  --searchspace searchspaces/linear_demo.yaml --name SGDRegressor
+            """
+    )
+
+    @Argument(help: "A run file (.sqlite), or a program file (.gal) with --searchspace.")
+    var input: String
+
+    @Option(help: "The search-space file, when the input is a program file.")
+    var searchspace: String?
+
+    @Option(help: "The id of the run's member to export.")
+    var program: Int?
+
+    @Flag(help: "Export the run's reported program (the default).")
+    var best = false
+
+    @Option(help: "The exported type's name (a Swift identifier).")
+    var name: String?
+
+    @Option(help: "The output format (default: from the extension of -o, else swift).")
+    var format: FormatArgument?
+
+    @Option(name: .shortAndLong, help: "The file to write (default: stdout).")
+    var output: String?
+
+    @Option(help: "For a program file: the seed of the search tasks its fitness is measured on.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        if program != nil && best {
+            throw ValidationError("--program and --best are mutually exclusive")
+        }
+        if searchspace != nil && (program != nil || best) {
+            throw ValidationError("--program and --best select a run's member; a program file needs neither")
+        }
+    }
+
+    func run() throws {
+        if let name { try SwiftIdentifier.validateTypeName(name) }
+        let format = self.format?.format ?? output.map(Self.inferredFormat) ?? .swift
+        if let output { try ExportInputs.checkWritable(output, input: input) }
+        let export = try searchspace.map { try exportProgramFile(searchSpacePath: $0) } ?? exportMember()
+        let text = export.render(format)
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw GalapagosError.io(path: output, "cannot write the export (\(error.localizedDescription))")
+            }
+            print("wrote \(output): \(format.rawValue) \(export.metadata.typeName), \(export.simplification.summary)")
+        } else {
+            print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+
+    /// The format a file name asks for, or Swift.
+    static func inferredFormat(_ path: String) -> ExportFormat {
+        let lowered = path.lowercased()
+        return ExportFormat.allCases.first { lowered.hasSuffix("." + $0.fileExtension) } ?? .swift
+    }
+
+    // MARK: Sources
+
+    private func exportProgramFile(searchSpacePath: String) throws -> ProgramExport {
+        let space = try Inputs.searchSpace(searchSpacePath)
+        try ExportInputs.requireLearningAlgorithms(space, file: searchSpacePath)
+        let parsed = try Inputs.program(input, in: space, strictOps: false)
+        let tasks = space.tasks(.search, runSeed: seed)
+        let fitness = try tasks.isEmpty ? nil : space.makeEvaluator().evaluate(
+            CompiledProgram(parsed, shape: space.memory), on: tasks, aggregation: space.aggregation
+        ).fitness
+        let base = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let metadata = ExportMetadata(
+            typeName: name ?? SwiftIdentifier.typeName(from: base),
+            searchSpace: space.name, metric: space.searchTasks.metric, fitness: fitness,
+            fitnessNote: "\(space.aggregation.rawValue) over \(tasks.count) search tasks, seed \(seed)",
+            source: input)
+        return try ProgramExport(program: parsed, shape: space.memory, metadata: metadata)
+    }
+
+    private func exportMember() throws -> ProgramExport {
+        guard !input.lowercased().hasSuffix(".gal") else {
+            throw GalapagosError.invalidArgument(
+                "\(input): a program file needs --searchspace FILE (run files end in .sqlite)")
+        }
+        let reader = try RunReader(path: input)
+        let run = try reader.run()
+        let space = try SearchSpace.parse(run.searchSpaceText, file: "\(input) (stored search space)")
+        try ExportInputs.requireLearningAlgorithms(space, file: input)
+        let member: RunReader.StoredMember
+        if let program {
+            guard let found = try reader.member(id: program) else {
+                throw GalapagosError.run(
+                    "\(input): no program with id \(program) (galapagos inspect lists the hall of fame)")
+            }
+            member = found
+        } else {
+            guard let reported = try reader.selected() ?? reader.hallOfFame(limit: 1).first else {
+                throw GalapagosError.run("\(input): the run holds no programs yet")
+            }
+            member = reported
+        }
+        let parsed = try ProgramParser(limits: space.programLimits(strictOps: false))
+            .parse(member.program, file: "\(input) (program \(member.id))")
+        let metadata = ExportMetadata(
+            typeName: name ?? SwiftIdentifier.typeName(from: "\(space.name) \(member.id)"),
+            searchSpace: space.name, metric: space.searchTasks.metric, fitness: member.fitness,
+            fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
+            seed: run.configuration.seedValue, runName: run.name, programID: member.id,
+            source: input)
+        return try ProgramExport(program: parsed, shape: space.memory, metadata: metadata)
+    }
+}
+
+/// An export format as a command-line value.
+struct FormatArgument: ExpressibleByArgument {
+    var format: ExportFormat
+
+    init?(argument: String) {
+        guard let format = ExportFormat(rawValue: argument) else { return nil }
+        self.format = format
+    }
+
+    static var allValueStrings: [String] { ExportFormat.allCases.map(\.rawValue) }
+}
+
+/// Checks shared by `export` and `simplify`.
+enum ExportInputs {
+    /// Simplification and export assume the learning-algorithm protocol (features in `v0`,
+    /// label in `s0`); a loss program runs under another.
+    static func requireLearningAlgorithms(_ space: SearchSpace, file: String) throws {
+        guard space.objective == .program else {
+            throw GalapagosError.invalidArgument(
+                "\(file): objective: programs of this search space are losses, not learning"
+                    + " algorithms; simplify and export handle learning algorithms only")
+        }
+    }
+
+    /// Fails early, before any work, when `path` cannot be written or would overwrite `input`.
+    static func checkWritable(_ path: String, input: String) throws {
+        let url = URL(fileURLWithPath: path)
+        guard url.standardizedFileURL.resolvingSymlinksInPath()
+            != URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+        else {
+            throw GalapagosError.io(path: path, "refusing to overwrite the input file with the export")
+        }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else {
+                throw GalapagosError.io(path: path, "expected a file to write, found a directory")
+            }
+            guard manager.isWritableFile(atPath: path) else {
+                throw GalapagosError.io(path: path, "the file is not writable")
+            }
+            return
+        }
+        let directory = url.deletingLastPathComponent().path
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GalapagosError.io(path: path, "no such directory \(directory)")
+        }
+        guard manager.isWritableFile(atPath: directory) else {
+            throw GalapagosError.io(path: path, "the directory \(directory) is not writable")
+        }
+    }
+}

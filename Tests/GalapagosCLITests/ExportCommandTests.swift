@@ -1,0 +1,178 @@
+import Foundation
+import Galapagos
+import GalapagosCLI
+import Testing
+
+// `galapagos export` and `galapagos simplify`: success paths in-process and through the binary,
+// and one-line errors for bad input.
+
+private func packageRoot() throws -> URL {
+    var url = URL(fileURLWithPath: #filePath)
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        let parent = url.deletingLastPathComponent()
+        try #require(parent.path != url.path, "package root not found above \(#filePath)")
+        url = parent
+    }
+    return url
+}
+
+private func repositoryPath(_ relative: String) throws -> String {
+    try packageRoot().appendingPathComponent(relative).path
+}
+
+/// The `galapagos` executable built next to this test bundle.
+private func galapagosExecutable() throws -> URL {
+    var directories: [URL] = []
+    if let executable = Bundle.main.executableURL {
+        directories.append(executable.deletingLastPathComponent())
+    }
+    directories.append(Bundle.main.bundleURL)
+    directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        directories.append(bundle.bundleURL.deletingLastPathComponent())
+    }
+    if let first = CommandLine.arguments.first {
+        directories.append(URL(fileURLWithPath: first).deletingLastPathComponent())
+    }
+    for directory in directories {
+        let candidate = directory.appendingPathComponent("galapagos")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+           !isDirectory.boolValue, FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+    }
+    Issue.record("no galapagos executable in \(directories.map(\.path))")
+    throw CancellationError()
+}
+
+private struct Outcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init) }
+    var stdoutLines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init) }
+}
+
+/// Runs the binary; stderr goes to a file so that neither pipe can fill up.
+private func galapagos(_ arguments: [String]) throws -> Outcome {
+    let process = Process()
+    process.executableURL = try galapagosExecutable()
+    process.arguments = arguments
+    let errorFile = NSTemporaryDirectory() + "galapagos-export-stderr-\(UUID().uuidString)"
+    _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+    defer { try? FileManager.default.removeItem(atPath: errorFile) }
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let stderr = FileManager.default.contents(atPath: errorFile) ?? Data()
+    return Outcome(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// A small run made once through the command line, shared by the tests.
+private final class RunFixture: Sendable {
+    let directory: String
+    let run: String
+
+    static let shared: Result<RunFixture, any Error> = Result { try RunFixture() }
+
+    private init() throws {
+        directory = NSTemporaryDirectory() + "galapagos-export-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        RunFixture.removeAtExit = directory
+        atexit {
+            if let directory = RunFixture.removeAtExit { try? FileManager.default.removeItem(atPath: directory) }
+        }
+        run = directory + "/run.sqlite"
+        let status = GalapagosCommand.run(arguments: [
+            "evolve", "--searchspace", try repositoryPath("searchspaces/linear_demo.yaml"), "--seed", "5",
+            "--max-evals", "400", "--population", "20", "--out", run, "--quiet",
+        ])
+        try #require(status == 0, "evolve failed with status \(status)")
+    }
+
+    nonisolated(unsafe) private static var removeAtExit: String?
+}
+
+@Suite("galapagos export and simplify", .serialized)
+struct ExportCommandTests {
+    @Test("simplify prints the program and a summary; --json ends with one object")
+    func simplify() throws {
+        let space = try repositoryPath("searchspaces/linear_demo.yaml")
+        let sgd = try repositoryPath("searchspaces/examples/sgd_linear_regression.gal")
+        let plain = try galapagos(["simplify", sgd, "--searchspace", space])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdoutLines.first == "# galapagos program v1 · searchspace linear_demo")
+        #expect(plain.stdoutLines.last == "instructions: 6 → 6")
+        let json = try galapagos(["simplify", sgd, "--searchspace", space, "--json"])
+        let last = try #require(json.stdoutLines.last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(object["before"] as? Int == 6 && object["after"] as? Int == 6)
+        #expect((object["program"] as? String)?.contains("s1 = dot(v0, v1)") == true)
+    }
+
+    @Test("export from a program file and from a run, in every format")
+    func exports() throws {
+        let fixture = try RunFixture.shared.get()
+        let space = try repositoryPath("searchspaces/linear_demo.yaml")
+        let sgd = try repositoryPath("searchspaces/examples/sgd_linear_regression.gal")
+        let swift = fixture.directory + "/SGD.swift"
+        #expect(GalapagosCommand.run(arguments: ["export", sgd, "--searchspace", space, "--name", "SGDRegressor", "-o", swift]) == 0)
+        let text = try String(contentsOfFile: swift, encoding: .utf8)
+        #expect(text.contains("struct SGDRegressor {") && text.contains("prediction = dot(x, w)"))
+        // The format follows the extension of -o.
+        for (file, marker) in [("m.py", "class Model"), ("m.tex", "\\begin{aligned}"), ("m.json", "\"format\""), ("m.gal", "def predict():")] {
+            let path = fixture.directory + "/" + file
+            #expect(GalapagosCommand.run(arguments: ["export", sgd, "--searchspace", space, "--name", "Model", "-o", path]) == 0)
+            #expect((try? String(contentsOfFile: path, encoding: .utf8))?.contains(marker) == true, "\(file)")
+        }
+        // From the run: the reported program, then one picked by id, to stdout.
+        let best = try galapagos(["export", fixture.run, "--best", "--name", "Best"])
+        #expect(best.status == 0, "\(best.stderr)")
+        #expect(best.stdout.contains("struct Best {") && best.stdout.contains("/// - Origin: run `"))
+        let reader = try RunReader(path: fixture.run)
+        let member = try #require(try reader.hallOfFame(limit: 3).last)
+        let latex = try galapagos(["export", fixture.run, "--program", "\(member.id)", "--format", "latex"])
+        #expect(latex.status == 0, "\(latex.stderr)")
+        #expect(latex.stdout.contains("\\hat{y}"))
+    }
+
+    @Test("bad input: one line on stderr naming the problem, exit 1")
+    func badInput() throws {
+        let fixture = try RunFixture.shared.get()
+        let space = try repositoryPath("searchspaces/linear_demo.yaml")
+        let sgd = try repositoryPath("searchspaces/examples/sgd_linear_regression.gal")
+        let cases: [([String], String)] = [
+            (["export", fixture.directory + "/missing.sqlite"], "no such run file"),
+            (["export", sgd], "needs --searchspace"),
+            (["export", space], "not a Galapagos run file"),
+            (["export", fixture.run, "--program", "987654321"], "no program with id 987654321"),
+            (["export", fixture.run, "--name", "not-an-identifier"], "not a Swift identifier"),
+            (["export", fixture.run, "--name", "Self"], "keyword"),
+            (["export", fixture.run, "--name", "model"], "uppercase"),
+            (["export", fixture.run, "-o", fixture.directory + "/no/such/dir/X.swift"], "no such directory"),
+            (["export", fixture.run, "-o", fixture.directory], "found a directory"),
+            (["export", fixture.run, "-o", fixture.run], "refusing to overwrite the input"),
+            (["export", fixture.directory + "/missing.gal", "--searchspace", space], "no such program file"),
+            (["simplify", fixture.directory + "/missing.gal", "--searchspace", space], "no such program file"),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try galapagos(arguments)
+            #expect(outcome.status == 1, "\(arguments): status \(outcome.status), stderr \(outcome.stderr)")
+            #expect(outcome.stderrLines.count == 1, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(message), "\(arguments): \(outcome.stderr)")
+        }
+        // The run file is untouched by the refused overwrite.
+        #expect(try RunReader(path: fixture.run).hallOfFame(limit: 1).count == 1)
+        // Contradictory options are usage errors.
+        #expect(GalapagosCommand.run(arguments: ["export", fixture.run, "--best", "--program", "1"]) == 2)
+        #expect(GalapagosCommand.run(arguments: ["export", sgd, "--searchspace", space, "--best"]) == 2)
+        #expect(GalapagosCommand.run(arguments: ["export", fixture.run, "--format", "cobol"]) == 2)
+    }
+}
