@@ -40,6 +40,10 @@ struct EvolveCommand: ParsableCommand {
             help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
     var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
 
+    @Option(name: .customLong("on-write-error"),
+            help: "When a checkpoint cannot be written (disk full): stop (default) or retry.")
+    var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -76,6 +80,8 @@ struct EvolveCommand: ParsableCommand {
         let recorded = try startRecordedRun(
             space: baseSpace, configuration: configuration, settings: settings)
         if !quiet { Console.error("run file: \(recorded.store.path)") }
+        recorded.writeErrorPolicy = onWriteError.policy
+        recorded.onWriteError = { Console.error("warning: checkpoint not written: \($0)") }
         let reason = try recorded.run(
             until: search.deadline(), shouldStop: { stop.isRequested },
             onStep: { display.update($0) })
@@ -113,6 +119,22 @@ struct EvolveCommand: ParsableCommand {
         }
         throw lastError ?? GalapagosError.run("cannot create a run file in populations/")
     }
+}
+
+/// `stop` or `retry`.
+struct WriteErrorArgument: ExpressibleByArgument {
+    var policy: WriteErrorPolicy
+
+    init(policy: WriteErrorPolicy) {
+        self.policy = policy
+    }
+
+    init?(argument: String) {
+        guard let policy = WriteErrorPolicy(rawValue: argument) else { return nil }
+        self.policy = policy
+    }
+
+    static var allValueStrings: [String] { WriteErrorPolicy.allCases.map(\.rawValue) }
 }
 
 /// `5s`, `2m`, `1h` (seconds between checkpoints) or a plain number of individuals.

@@ -38,6 +38,10 @@ struct ResumeCommand: ParsableCommand {
             help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
     var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
 
+    @Option(name: .customLong("on-write-error"),
+            help: "When a checkpoint cannot be written (disk full): stop (default) or retry.")
+    var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -60,6 +64,8 @@ struct ResumeCommand: ParsableCommand {
                 + " nothing to resume")
             if json { try Console.json(["finished": true]) }
         case let .resumed(recorded):
+            recorded.writeErrorPolicy = onWriteError.policy
+            recorded.onWriteError = { Console.error("warning: checkpoint not written: \($0)") }
             let stop = StopSignal()
             let startIndividuals = recorded.engine.individuals
             let display = ProgressDisplay(quiet: quiet, startIndividuals: startIndividuals)

@@ -12,6 +12,12 @@ public final class RecordedRun {
     public let policy: CheckpointPolicy
     /// Seconds of search in earlier sessions of this run.
     public let earlierSeconds: Double
+    /// What a failed checkpoint write (disk full, I/O error) does to the run: `stop` ends it
+    /// after one more attempt to save; `retry` keeps searching and retries at the next
+    /// checkpoint. Either way the previous checkpoint stays intact.
+    public var writeErrorPolicy: WriteErrorPolicy = .stop
+    /// Told about every failed checkpoint write (e.g. to print it).
+    public var onWriteError: (Error) -> Void = { _ in }
     private let writer: CheckpointWriter
     private let clock = ContinuousClock()
     private var sessionStart: ContinuousClock.Instant
@@ -51,8 +57,11 @@ public final class RecordedRun {
         var failure: Error?
         let reason = engine.run(until: deadline, shouldStop: {
             if let error = writer.takeFailure() {
-                failure = error
-                return true
+                onWriteError(error)
+                if writeErrorPolicy == .stop {
+                    failure = error
+                    return true
+                }
             }
             return shouldStop()
         }, onStep: { engine in
@@ -65,7 +74,11 @@ public final class RecordedRun {
         // this is the retry.
         checkpoint()
         writer.flush()
-        if let error = writer.takeFailure() ?? failure { throw error }
+        if let error = writer.takeFailure() { throw error }
+        if let failure {
+            try? store.markStopped(reason: "write error", finished: false)
+            throw failure
+        }
         try store.markStopped(reason: reason.rawValue, finished: reason == .target)
         return reason
     }
@@ -92,6 +105,14 @@ public final class RecordedRun {
         let start = clock.now
         writer.submit(capture(), pausedSince: start)
     }
+}
+
+/// What a run does when a checkpoint cannot be written.
+public enum WriteErrorPolicy: String, Sendable, CaseIterable {
+    /// Stop the run (after one more attempt to save) and report the error.
+    case stop
+    /// Keep searching; retry at the next checkpoint.
+    case retry
 }
 
 /// Writes checkpoints one at a time on a background queue. A checkpoint that fails keeps its
