@@ -30,6 +30,13 @@ struct EvolveCommand: ParsableCommand {
             help: "Program files (.gal) that start the population instead of random programs.")
     var seedPrograms: [String] = []
 
+    @Option(name: .customLong("warm-start"),
+            help: "A run file whose hall of fame starts the population (with --seed-programs, both).")
+    var warmStart: String?
+
+    @Option(name: .customLong("warm-start-top"), help: "Hall-of-fame entries taken by --warm-start.")
+    var warmStartTop: Int = 20
+
     @Option(help: "The run file to write (default: populations/<searchspace>-<time>-seed<seed>.sqlite).")
     var out: String?
 
@@ -57,7 +64,10 @@ struct EvolveCommand: ParsableCommand {
     func run() throws {
         let baseSpace = try Inputs.searchSpace(search.searchspace)
         let space = search.overrides.apply(to: baseSpace)
-        let programs = try seedPrograms.map { try Inputs.program($0, in: space, strictOps: false) }
+        var programs = try seedPrograms.map { try Inputs.program($0, in: space, strictOps: false) }
+        if let warmStart {
+            programs += try Inputs.hallOfFamePrograms(warmStart, top: warmStartTop, in: space)
+        }
         let settings = search.settings(seed: seed, seedPrograms: programs)
         let stop = StopSignal()
         let display = ProgressDisplay(quiet: quiet)

@@ -17,6 +17,24 @@ enum Inputs {
             .parse(bytes: bytes, file: path)
     }
 
+    /// The best programs of another run, for a warm start; they must fit this search space.
+    static func hallOfFamePrograms(_ path: String, top: Int, in space: SearchSpace) throws -> [Program] {
+        let reader = try RunReader(path: path)
+        let parser = ProgramParser(limits: space.programLimits(strictOps: false))
+        let entries = try reader.hallOfFame(limit: max(1, top))
+        guard !entries.isEmpty else {
+            throw GalapagosError.run("\(path): the run has no hall of fame yet to warm-start from")
+        }
+        return try entries.map { entry in
+            do {
+                return try parser.parse(entry.program, file: "\(path) (member \(entry.id))")
+            } catch {
+                throw GalapagosError.run(
+                    "\(path): member \(entry.id) does not fit the search space \(space.name): \(error)")
+            }
+        }
+    }
+
     /// Reads a whole file, refusing it before reading if it is larger than `limit`.
     static func readBytes(_ path: String, limit: Int, what: String) throws -> [UInt8] {
         var isDirectory: ObjCBool = false

@@ -313,7 +313,14 @@ public final class Engine {
                 let offset = 1 + random.nextInt(below: islands.count - 1)
                 destination = (index + offset) % islands.count
             }
-            for rank in ranking.prefix(evolution.migrants) {
+            var chosen = Array(ranking.prefix(evolution.migrants))
+            if evolution.migrantSelection == .random {
+                var pool = Array(island.members.indices)
+                chosen = (0..<min(evolution.migrants, pool.count)).map { _ in
+                    pool.remove(at: random.nextInt(below: pool.count))
+                }
+            }
+            for rank in chosen {
                 // Pinned: an earlier arrival may push the original out of its island.
                 ancestry?.retain(island.members[rank].id)
                 islandOf[island.members[rank].id] = index

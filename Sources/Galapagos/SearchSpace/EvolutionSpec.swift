@@ -18,6 +18,14 @@ public enum MigrationTopology: String, Sendable, Codable, CaseIterable {
     case random
 }
 
+/// Which members an island sends when it migrates.
+public enum MigrantSelection: String, Sendable, Codable, CaseIterable {
+    /// Its fittest members.
+    case best
+    /// A uniform random sample.
+    case random
+}
+
 /// The island-model settings of a search.
 public struct EvolutionSpec: Sendable, Equatable {
     /// Members of each island's population.
@@ -37,6 +45,8 @@ public struct EvolutionSpec: Sendable, Equatable {
     public var migrants: Int
     /// Where migrants go.
     public var topology: MigrationTopology
+    /// Which members migrate (copies: the sending island keeps them, so its best survives).
+    public var migrantSelection: MigrantSelection = .best
     /// Restart an island from random programs after this many individuals without reaching the
     /// target (0 never restarts).
     public var restartAfterIndividuals: Int

@@ -323,6 +323,7 @@ struct SearchSpaceDecoder {
             spec.migrationInterval = try migration.int("every", in: 0...Int.max) ?? spec.migrationInterval
             spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants
             spec.topology = try migration.choice("topology", MigrationTopology.self) ?? spec.topology
+            spec.migrantSelection = try migration.choice("select", MigrantSelection.self) ?? spec.migrantSelection
             try migration.finish()
         }
         let members = Double(spec.populationSize) * Double(spec.islands)

@@ -267,3 +267,16 @@ private func runEngine(
         #expect(abs(Double(counts[0]) / 10_000 - 0.3414) < 0.02)
     }
 }
+
+@Suite struct MigrantSelectionTests {
+    @Test func randomMigrantsAreCopiesFromTheSendingIsland() throws {
+        var space = try smallLinearSpace(islands: 3, population: 20, migrationEvery: 100)
+        space.evolution.migrantSelection = .random
+        let engine = Engine(space: space, settings: EngineSettings(seed: 6, maxIndividuals: 400))
+        var events: [MigrationEvent] = []
+        _ = engine.run(onStep: { events += $0.takeMigrationEvents() })
+        #expect(engine.migrations >= 3)
+        #expect(!events.isEmpty)
+        #expect(events.allSatisfy { $0.to == ($0.from + 1) % 3 })
+    }
+}
