@@ -61,7 +61,10 @@ extension Engine {
         guard let best, let select = known[best.id] else { return nil }
         var test: Double?
         if !finalTasks.isEmpty {
-            test = score(best.program, on: finalTasks, scoring: .validation)
+            // The final tasks' held-out test split when they have one (dataset tasks), else
+            // their validation split: either way data the search never saw.
+            let split: ScoringSplit = finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
+            test = score(best.program, on: finalTasks, scoring: split)
         } else if searchTasks.contains(where: { $0.testCount > 0 }) {
             test = score(best.program, on: searchTasks, scoring: .test)
         }
