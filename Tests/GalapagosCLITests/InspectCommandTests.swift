@@ -507,8 +507,9 @@ struct InspectCommandTests {
         #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
     }
 
-    @Test("inspect works while evolve writes the run; SIGINT stops it cleanly; resume continues")
-    func inspectWhileRunning() throws {
+    @Test("inspect works while evolve writes the run; SIGINT or SIGTERM stops it cleanly; resume continues",
+          arguments: [SIGINT, SIGTERM])
+    func inspectWhileRunning(signal: Int32) throws {
         let fixture = try Fixture.get()
         let directory = fixture.directory + "/live-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -553,9 +554,9 @@ struct InspectCommandTests {
         #expect(second.stderrLines.count == 1 && second.stderr.contains("locked"), "stderr: \(second.stderr)")
         try #require(process.isRunning, "evolve stopped while being inspected")
 
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         let exited = waitUntil(timeout: 60) { !process.isRunning }
-        try #require(exited, "evolve did not stop within 60 s of SIGINT")
+        try #require(exited, "evolve did not stop within 60 s of signal \(signal)")
         process.waitUntilExit()
         let evolveErrors = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
         #expect(process.terminationReason == .exit, "stderr: \(evolveErrors)")
@@ -577,5 +578,21 @@ struct InspectCommandTests {
         #expect((after["run"] as? [String: Any])?["stop_reason"] as? String == "max-evals")
         // The writer left one self-contained file behind.
         #expect(listing(directory).filter { $0.hasPrefix("live.sqlite") } == ["live.sqlite"])
+    }
+
+    @Test("a second evolve writing the same run file is refused with one line")
+    func secondEvolveOnTheSameFile() throws {
+        let fixture = try Fixture.get()
+        let path = fixture.directory + "/twice-\(UUID().uuidString).sqlite"
+        let arguments = [
+            "evolve", "--searchspace", fixture.searchSpace, "--max-evals", "200", "--population", "20",
+            "--islands", "1", "--out", path, "--quiet",
+        ]
+        let first = try galapagos(arguments)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let second = try galapagos(arguments)
+        #expect(second.status == 1)
+        #expect(second.stderrLines.count == 1 && second.stderr.contains(path) && second.stderr.contains("already exists"),
+                "stderr: \(second.stderr)")
     }
 }

@@ -66,12 +66,14 @@ public final class RunStore: @unchecked Sendable {
         // O_EXCL reserves the name: two runs can never write the same file. A file left empty
         // by a process killed right after reserving it (and not locked by anyone) is reused.
         var descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
-        if descriptor < 0, errno == EEXIST, isAbandonedReservation(path) {
+        var failure = descriptor < 0 ? errno : 0
+        if failure == EEXIST, isAbandonedReservation(path) {
             unlink(path)
             descriptor = open(path, O_CREAT | O_EXCL | O_RDWR, 0o644)
+            failure = descriptor < 0 ? errno : 0
         }
         guard descriptor >= 0 else {
-            let reason = errno == EEXIST ? "a run file already exists there" : String(cString: strerror(errno))
+            let reason = failure == EEXIST ? "a run file already exists there" : String(cString: strerror(failure))
             throw GalapagosError.io(path: path, "cannot create run file: \(reason)")
         }
         Glibc.close(descriptor)
