@@ -17,7 +17,7 @@ print("linear_demo seed 1: select fitness", r["select_fitness"], "after", r["eva
 assert r["reached_target"], "the demo did not reach its target"'
 
 echo "== kill -9 at random moments, then resume"
-timeout 300 scripts/kill-resume.sh 10
+timeout 300 scripts/kill-resume.sh 20
 
 echo "== report rendering (skipped when Chromium is not installed)"
 timeout 120 scripts/render-report.sh || echo "render-report: failed (not fatal in CI)"
