@@ -60,7 +60,7 @@ for k in $(seq 1 "$points"); do
     milliseconds=$((300 + RANDOM % 2701))
     delay=$(printf '%d.%03d' $((milliseconds / 1000)) $((milliseconds % 1000)))
     GALAPAGOS_LOG_CHECKPOINTS=1 "$bin" evolve --searchspace "$space" --seed "$k" \
-        --population 200 --islands 2 --checkpoint-every 1000 --max-evals 400000 \
+        --population 200 --islands 2 --checkpoint-every 1000 --max-evals 1000000000 \
         --out "$run" --quiet >"$dir/evolve-$k.out" 2>"$dir/evolve-$k.err" &
     pid=$!
     sleep "$delay"
