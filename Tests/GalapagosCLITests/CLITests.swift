@@ -5,21 +5,6 @@ import Testing
 
 // The command line: exit codes in-process, and the built binary end to end.
 
-private func packageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
-private func repositoryPath(_ relative: String) throws -> String {
-    try packageRoot().appendingPathComponent(relative).path
-}
-
-/// A temporary directory with the given files, removed by the caller.
 private func temporaryDirectory(files: [String: [UInt8]]) throws -> URL {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("galapagos-cli-tests-\(UUID().uuidString)")
@@ -41,68 +26,6 @@ private let badProgram = """
     """
 
 /// The `galapagos` executable built next to this test bundle.
-private func galapagosExecutable() throws -> URL {
-    var directories: [URL] = []
-    if let executable = Bundle.main.executableURL {
-        directories.append(executable.deletingLastPathComponent())
-    }
-    directories.append(Bundle.main.bundleURL)
-    directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        directories.append(bundle.bundleURL.deletingLastPathComponent())
-    }
-    if let first = CommandLine.arguments.first {
-        directories.append(URL(fileURLWithPath: first).deletingLastPathComponent())
-    }
-    for directory in directories {
-        let candidate = directory.appendingPathComponent("galapagos")
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
-           !isDirectory.boolValue, FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate
-        }
-    }
-    Issue.record("no galapagos executable in \(directories.map(\.path))")
-    throw CancellationError()
-}
-
-private struct Outcome {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs the binary and collects its output.
-private func runBinary(_ arguments: [String]) throws -> Outcome {
-    let process = Process()
-    process.executableURL = try galapagosExecutable()
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes to the end before waiting, so that a full pipe cannot block the child.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let stderrBox = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let stderrData = stderrBox.data
-    process.waitUntilExit()
-    return Outcome(
-        status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-        stderr: String(decoding: stderrData, as: UTF8.self))
-}
-
-private func lines(_ text: String) -> [String] {
-    text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
-}
-
 @Suite("Command line", .serialized)
 struct CLITests {
     // MARK: in-process
@@ -173,7 +96,7 @@ struct CLITests {
     func evalJSONEndToEnd() throws {
         let space = try repositoryPath("searchspaces/linear_demo.yaml")
         let sgd = try repositoryPath("searchspaces/examples/sgd_linear_regression.gal")
-        let outcome = try runBinary(["eval", sgd, "--searchspace", space, "--json"])
+        let outcome = try galapagos(["eval", sgd, "--searchspace", space, "--json"])
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let last = try #require(lines(outcome.stdout).last, "no output")
         let object = try JSONSerialization.jsonObject(with: Data(last.utf8))
@@ -203,7 +126,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let bad = directory.appendingPathComponent("bad.gal").path
         for command in ["eval", "check"] {
-            let outcome = try runBinary([command, bad, "--searchspace", space])
+            let outcome = try galapagos([command, bad, "--searchspace", space])
             #expect(outcome.status == 1)
             let errorLines = lines(outcome.stderr)
             #expect(errorLines.count == 1, "stderr: \(outcome.stderr)")
@@ -215,7 +138,7 @@ struct CLITests {
 
     @Test("the binary returns 2 for a usage error")
     func usageErrorEndToEnd() throws {
-        let outcome = try runBinary(["eval"])
+        let outcome = try galapagos(["eval"])
         #expect(outcome.status == 2)
         #expect(!outcome.stderr.isEmpty)
     }
