@@ -39,6 +39,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "galapagos", dependencies: ["GalapagosCLI"]),
+        .executableTarget(name: "galapagos-fuzz", dependencies: ["Galapagos"], path: "Sources/galapagos-fuzz"),
         .testTarget(name: "GalapagosTests", dependencies: ["Galapagos"]),
         .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos"]),
     ]

@@ -22,4 +22,7 @@ timeout 300 scripts/kill-resume.sh 20
 echo "== report rendering (skipped when Chromium is not installed)"
 timeout 120 scripts/render-report.sh || echo "render-report: failed (not fatal in CI)"
 
+echo "== fuzzing: parser, search-space loader, CSV loader, run files, interpreter (see RELIABILITY.md)"
+timeout 300 .build/release/galapagos-fuzz
+
 echo "ci-checks: passed in $(( $(date +%s) - started )) s"

@@ -159,6 +159,9 @@ extension Engine {
                 "the snapshot has \(state.islands.count) islands but the search space"
                     + " \(space.name) has \(space.evolution.islands)")
         }
+        if let problem = Self.inconsistency(of: state, space: space) {
+            throw GalapagosError.run("the snapshot is inconsistent: \(problem)")
+        }
         let capacity = space.evolution.populationSize
         islands = state.islands.map {
             Island(
@@ -207,5 +210,43 @@ extension Engine {
             tree.restoreRecords(state.islands.flatMap(\.members))
             ancestry = tree
         }
+    }
+}
+
+extension Engine {
+    /// What makes a restored state unusable, or `nil`. A damaged or hostile run file must be
+    /// refused here, not run into an index out of range or an arithmetic overflow: counters far
+    /// from overflow, bandits shaped as this search space's, pending children on real islands.
+    static func inconsistency(of state: EngineState, space: SearchSpace) -> String? {
+        let scalars = state.scalars
+        let counters = [scalars.individuals, scalars.fecHits, scalars.migrations, scalars.nextMemberID,
+                        scalars.lastSelectAt] + state.islands.map(\.individualsSinceStart)
+        // (The next migration may legitimately be far away, up to Int.max: never.)
+        guard counters.allSatisfy({ $0 >= 0 && $0 <= 1 << 53 }), scalars.nextMigrationAt >= 0 else {
+            return "a counter is negative or too large"
+        }
+        let evolution = space.evolution
+        let fresh = ParentSelection(
+            kind: evolution.selector, islands: evolution.islands, tournamentSize: evolution.tournamentSize)
+        let selection = scalars.selection
+        guard selection.kind == fresh.kind, selection.tournamentSize == fresh.tournamentSize,
+              selection.islandBandit?.arms == fresh.islandBandit?.arms,
+              selection.strataBandits.map(\.arms) == fresh.strataBandits.map(\.arms),
+              scalars.operatorBandit?.arms == (space.mutation.adaptive ? space.mutation.operators.count : nil)
+        else { return "parent or operator selection does not match the search space" }
+        let bandits = [selection.islandBandit, scalars.operatorBandit].compactMap { $0 } + selection.strataBandits
+        for bandit in bandits {
+            // Negative or non-finite statistics would also send Thompson sampling's Gamma
+            // deviate into unbounded recursion (shape < 1 recurses with shape + 1).
+            guard bandit.rewards.count == bandit.arms, bandit.totalPulls.count == bandit.arms,
+                  bandit.totalPulls.allSatisfy({ $0 >= 0 && $0 <= 1 << 53 }),
+                  (bandit.pulls + bandit.rewards).allSatisfy({ $0.isFinite && $0 >= 0 }),
+                  bandit.decay > 0 && bandit.decay <= 1
+            else { return "a bandit's statistics are damaged" }
+        }
+        for child in state.pending where !(0..<evolution.islands).contains(child.island) {
+            return "a pending child belongs to island \(child.island)"
+        }
+        return nil
     }
 }

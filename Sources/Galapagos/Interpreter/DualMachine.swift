@@ -11,8 +11,10 @@ public struct DualMachine {
 
     /// Prepares a program's `predict` component.
     ///
-    /// - Returns: `nil` if the component uses a non-scalar or random op.
+    /// - Returns: `nil` if the component uses a non-scalar or random op, or if there are too
+    ///   few scalars to hold the label, the loss and the logit (`s0`, `s1`, `s2`).
     public init?(program: Program, scalars: Int) {
+        guard scalars > LossTraining.logitScalar else { return nil }
         for instruction in program.predict {
             let info = instruction.op.info
             guard info.output == .scalar || info.output == nil,

@@ -29,7 +29,7 @@ extension SearchSpace {
             throw GalapagosError.searchSpace(
                 SourceLocation(file: path), "expected UTF-8 YAML text, found binary data")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = directoryPart(of: path)
         return try parse(text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
     }
 
@@ -126,6 +126,12 @@ struct SearchSpaceDecoder {
         try tasks.finish()
         let aggregation = try root.choice("aggregation", FitnessAggregation.self) ?? .mean
         let objective = try decodeObjective(&root, components: components)
+        if objective != .program, memory.scalars <= LossTraining.logitScalar {
+            throw root.error(
+                "memory", root.mapping["memory"],
+                "a loss reads the logit z from s\(LossTraining.logitScalar): needs at least"
+                    + " \(LossTraining.logitScalar + 1) scalars, found \(memory.scalars)")
+        }
         var space = SearchSpace(
             name: name, summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
             sourceText: text, memory: memory, components: components, mutation: mutation,

@@ -22,23 +22,23 @@ extension Checkpoint {
             }
         }
         func member(_ row: Row, _ what: String) throws -> Member {
-            Member(
-                id: row["id"], program: try program(row["program"], what), fitness: row["fitness"],
-                fingerprint: UInt64(bitPattern: row["fingerprint"]), parentID: row["parent_id"],
-                origin: row["origin"], birth: row["birth"])
+            try Member(
+                id: row.value("id"), program: program(row.value("program"), what),
+                fitness: row.value("fitness"), fingerprint: UInt64(bitPattern: row.value("fingerprint")),
+                parentID: row.value("parent_id"), origin: row.value("origin"), birth: row.value("birth"))
         }
-        let scalarsText: String = row["scalars"]
+        let scalarsText: String = try row.value("scalars")
         guard let scalars = try? JSONText.decode(EngineState.Scalars.self, scalarsText) else {
             throw damaged("engine scalars unreadable")
         }
-        let fecData: Data = row["fec"]
+        let fecData: Data = try row.value("fec")
         guard let fec = BlobCoding.fecEntries(fecData) else { throw damaged("FEC cache") }
         var ancestry: [Ancestry.Link]?
-        if let data: Data = row["ancestry"] {
+        if let data: Data = try row.value("ancestry") {
             guard let links = BlobCoding.ancestryLinks(data) else { throw damaged("ancestry") }
             ancestry = links
         }
-        let pendingText: String = row["pending"]
+        let pendingText: String = try row.value("pending")
         guard let pendingRecords = try? JSONText.decode([PendingRecord].self, pendingText) else {
             throw damaged("pending children")
         }
@@ -53,29 +53,29 @@ extension Checkpoint {
         }
         var islands: [EngineState.IslandState] = []
         for islandRow in try Row.fetchAll(db, sql: "SELECT * FROM island ORDER BY island") {
-            let index: Int = islandRow["island"]
+            let index: Int = try islandRow.value("island")
             guard index == islands.count else { throw damaged("island \(index) out of order") }
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM member WHERE island = ? ORDER BY slot", arguments: [index])
             var members: [Member] = []
             for (slot, memberRow) in rows.enumerated() {
-                guard memberRow["slot"] == slot else { throw damaged("island \(index) slot \(slot) missing") }
+                guard try memberRow.value("slot") as Int == slot else { throw damaged("island \(index) slot \(slot) missing") }
                 members.append(try member(memberRow, "island \(index) slot \(slot)"))
             }
             islands.append(EngineState.IslandState(
-                members: members, oldest: islandRow["oldest"],
-                individualsSinceStart: islandRow["individuals_since_start"]))
+                members: members, oldest: try islandRow.value("oldest"),
+                individualsSinceStart: try islandRow.value("individuals_since_start")))
         }
         var kept: [String: [Member]] = [:]
         for keptRow in try Row.fetchAll(db, sql: "SELECT * FROM kept ORDER BY role, rank") {
-            let role: String = keptRow["role"]
-            let rank: Int = keptRow["rank"]
+            let role: String = try keptRow.value("role")
+            let rank: Int = try keptRow.value("rank")
             kept[role, default: []].append(try member(keptRow, "\(role) #\(rank)"))
         }
         let state = EngineState(
             islands: islands, scalars: scalars, fec: fec, hallOfFame: kept["hall_of_fame"] ?? [],
             paretoMembers: kept["pareto"] ?? [], bestSelected: kept["selected"]?.first,
             pending: pending, ancestry: ancestry)
-        return (state, row["seconds"])
+        return (state, try row.value("seconds"))
     }
 }

@@ -78,7 +78,11 @@ extension RecordedRun {
             tracksAncestry: true)
         let engine: Engine
         if let (state, _) = loaded {
-            engine = try Engine(space: space, settings: settings, state: state)
+            do {
+                engine = try Engine(space: space, settings: settings, state: state)
+            } catch {
+                throw GalapagosError.run("\(path): refusing to resume: \(error)")
+            }
         } else {
             engine = Engine(space: space, settings: settings)
         }

@@ -26,7 +26,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         maxIndividuals: Int?, maxSeconds: Double?
     ) {
         self.searchSpacePath = searchSpacePath
-        let directory = (searchSpacePath as NSString).deletingLastPathComponent
+        let directory = directoryPart(of: searchSpacePath)
         let absolute = directory.hasPrefix("/")
             ? directory
             : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
@@ -63,7 +63,7 @@ extension RunConfiguration {
         if let directory = try container.decodeIfPresent(String.self, forKey: .searchSpaceDirectory) {
             searchSpaceDirectory = directory
         } else {
-            let directory = (searchSpacePath as NSString).deletingLastPathComponent
+            let directory = directoryPart(of: searchSpacePath)
             let absolute = directory.hasPrefix("/")
                 ? directory
                 : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)

@@ -44,13 +44,13 @@ public final class RunReader {
         /// The island it lives on, when it is alive.
         public var island: Int?
 
-        init(row: Row, island: Int? = nil) {
-            id = row["id"]
-            fitness = row["fitness"]
-            parentID = row["parent_id"]
-            origin = row["origin"]
-            birth = row["birth"]
-            program = row["program"]
+        init(row: Row, island: Int? = nil) throws {
+            id = try row.value("id")
+            fitness = try row.value("fitness")
+            parentID = try row.value("parent_id")
+            origin = try row.value("origin")
+            birth = try row.value("birth")
+            program = try row.value("program")
             size = program.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
             self.island = island
         }
@@ -76,13 +76,14 @@ public final class RunReader {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM checkpoint WHERE id = 1") else {
                 return nil
             }
-            let scalarsText: String = row["scalars"]
+            let scalarsText: String = try row.value("scalars")
             guard let scalars = try? JSONText.decode(EngineState.Scalars.self, scalarsText) else {
                 throw GalapagosError.run("\(path): the checkpoint is damaged (engine scalars unreadable)")
             }
-            return Progress(
-                individuals: row["individuals"], seconds: row["seconds"], fecHits: scalars.fecHits,
-                migrations: scalars.migrations, checkpointedAt: row["created_at"])
+            return try Progress(
+                individuals: row.value("individuals"), seconds: row.value("seconds"),
+                fecHits: scalars.fecHits, migrations: scalars.migrations,
+                checkpointedAt: row.value("created_at"))
         }
     }
 
@@ -102,9 +103,9 @@ public final class RunReader {
                        COUNT(DISTINCT fingerprint) AS diversity
                 FROM member GROUP BY island ORDER BY island
                 """).map {
-                IslandSummary(
-                    island: $0["island"], size: $0["size"], best: $0["best"], mean: $0["mean"],
-                    diversity: $0["diversity"])
+                try IslandSummary(
+                    island: $0.value("island"), size: $0.value("size"), best: $0.value("best"),
+                    mean: $0.value("mean"), diversity: $0.value("diversity"))
             }
         }
     }
@@ -134,7 +135,7 @@ public final class RunReader {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM kept WHERE role = ? ORDER BY rank LIMIT ?",
                 arguments: [role, min(limit, 1_000_000)]
-            ).map { StoredMember(row: $0) }
+            ).map { try StoredMember(row: $0) }
         }
     }
 
@@ -144,7 +145,7 @@ public final class RunReader {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM member WHERE island = ? ORDER BY fitness DESC, birth LIMIT ?",
                 arguments: [island, min(limit, 1_000_000)]
-            ).map { StoredMember(row: $0, island: island) }
+            ).map { try StoredMember(row: $0, island: island) }
         }
     }
 
@@ -152,13 +153,13 @@ public final class RunReader {
     public func member(id: Int) throws -> StoredMember? {
         try read { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM member WHERE id = ?", arguments: [id]) {
-                return StoredMember(row: row, island: row["island"])
+                return try StoredMember(row: row, island: row.value("island"))
             }
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM kept WHERE id = ?", arguments: [id]) {
-                return StoredMember(row: row)
+                return try StoredMember(row: row)
             }
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM individual WHERE id = ?", arguments: [id]) {
-                return StoredMember(row: row)
+                return try StoredMember(row: row)
             }
             return nil
         }
@@ -194,11 +195,13 @@ public final class RunReader {
     public func statistics() throws -> [Statistic] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM statistic ORDER BY individuals, island").map {
-                Statistic(
-                    individuals: $0["individuals"], seconds: $0["seconds"], island: $0["island"],
-                    size: $0["size"], best: $0["best"], mean: $0["mean"], median: $0["median"],
-                    diversity: $0["diversity"], individualsPerSecond: $0["individuals_per_second"],
-                    fecHits: $0["fec_hits"])
+                try Statistic(
+                    individuals: $0.value("individuals"), seconds: $0.value("seconds"),
+                    island: $0.value("island"), size: $0.value("size"), best: $0.value("best"),
+                    mean: $0.value("mean"), median: $0.value("median"),
+                    diversity: $0.value("diversity"),
+                    individualsPerSecond: $0.value("individuals_per_second"),
+                    fecHits: $0.value("fec_hits"))
             }
         }
     }
@@ -217,9 +220,9 @@ public final class RunReader {
     public func bandits() throws -> [BanditArm] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM bandit ORDER BY individuals, rowid").map {
-                BanditArm(
-                    individuals: $0["individuals"], bandit: $0["name"], arm: $0["arm"],
-                    pulls: $0["pulls"], mean: $0["mean"])
+                try BanditArm(
+                    individuals: $0.value("individuals"), bandit: $0.value("name"),
+                    arm: $0.value("arm"), pulls: $0.value("pulls"), mean: $0.value("mean"))
             }
         }
     }
@@ -228,9 +231,10 @@ public final class RunReader {
     public func migrations(limit: Int = 10_000) throws -> [MigrationEvent] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM migration ORDER BY rowid LIMIT ?", arguments: [limit]).map {
-                MigrationEvent(
-                    individuals: $0["individuals"], from: $0["from_island"], to: $0["to_island"],
-                    memberID: $0["member_id"], originalID: $0["original_id"], fitness: $0["fitness"])
+                try MigrationEvent(
+                    individuals: $0.value("individuals"), from: $0.value("from_island"),
+                    to: $0.value("to_island"), memberID: $0.value("member_id"),
+                    originalID: $0.value("original_id"), fitness: $0.value("fitness"))
             }
         }
     }

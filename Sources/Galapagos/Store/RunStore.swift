@@ -59,7 +59,7 @@ public final class RunStore: @unchecked Sendable {
         path: String, name: String, space: SearchSpace, configuration: RunConfiguration,
         datasetHashes: [String: String]
     ) throws -> RunStore {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = directoryPart(of: path)
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
@@ -204,17 +204,17 @@ public struct StoredRun: Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = 1") else {
             throw GalapagosError.run("\(path): not a Galapagos run (the run record is missing)")
         }
-        let configurationText: String = row["configuration"]
-        let hashesText: String = row["dataset_hashes"]
+        let configurationText: String = try row.value("configuration")
+        let hashesText: String = try row.value("dataset_hashes")
         guard let configuration = try? JSONText.decode(RunConfiguration.self, configurationText),
               let hashes = try? JSONText.decode([String: String].self, hashesText)
         else {
             throw GalapagosError.run("\(path): the run record is damaged (configuration unreadable)")
         }
-        return StoredRun(
-            name: row["name"], searchSpaceText: row["searchspace_text"],
-            configuration: configuration, productVersion: row["product_version"],
-            datasetHashes: hashes, status: row["status"], stopReason: row["stop_reason"])
+        return try StoredRun(
+            name: row.value("name"), searchSpaceText: row.value("searchspace_text"),
+            configuration: configuration, productVersion: row.value("product_version"),
+            datasetHashes: hashes, status: row.value("status"), stopReason: row.value("stop_reason"))
     }
 }
 

@@ -15,6 +15,11 @@ enum StoreError {
 
     static func wrap(_ error: Error, path: String) -> Error {
         if error is GalapagosError { return error }
+        if let damaged = error as? DamagedRecord {
+            return GalapagosError.run(
+                "\(path): the run file is damaged (column '\(damaged.column)' is missing, NULL or"
+                    + " of the wrong type)")
+        }
         guard let error = error as? DatabaseError else {
             return GalapagosError.run("\(path): \(error)")
         }
@@ -48,6 +53,25 @@ extension StoreSchema {
                     "\(path): written by a newer Galapagos (schema migrations \(applied); this"
                         + " build knows up to v\(version)); upgrade galapagos to read it")
             }
+        }
+    }
+}
+
+/// A value a run file must hold is missing, NULL or of another type: the file is damaged or
+/// was not written by Galapagos.
+struct DamagedRecord: Error {
+    let column: String
+}
+
+extension Row {
+    /// A column's value. Reading code uses this instead of GRDB's `row["column"]`, which traps
+    /// (`try!`) on a NULL, a missing column or a value of another type: a damaged or hostile run
+    /// file must give an error, never a crash.
+    func value<Value: DatabaseValueConvertible>(_ column: String) throws -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch {
+            throw DamagedRecord(column: column)
         }
     }
 }

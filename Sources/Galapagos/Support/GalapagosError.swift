@@ -41,7 +41,7 @@ public enum GalapagosError: Error, Sendable, CustomStringConvertible, Equatable 
     case invalidArgument(String)
 
     public var description: String {
-        switch self {
+        let text = switch self {
         case let .program(location, message): "\(location): \(message)"
         case let .searchSpace(location, message): "\(location): \(message)"
         case let .data(location, message): "\(location): \(message)"
@@ -49,5 +49,29 @@ public enum GalapagosError: Error, Sendable, CustomStringConvertible, Equatable 
         case let .run(message): message
         case let .invalidArgument(message): message
         }
+        return Self.oneLine(text)
+    }
+
+    /// Escapes line breaks and other control characters that messages quote from the input (a
+    /// newline inside a YAML value or a CSV cell), so that every error prints as one line.
+    static func oneLine(_ text: String) -> String {
+        func breaks(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || scalar.value == 0x85
+                || scalar.value == 0x2028 || scalar.value == 0x2029
+        }
+        guard text.unicodeScalars.contains(where: breaks) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                result.append(contentsOf: "\\n".unicodeScalars)
+            } else if scalar == "\r" {
+                result.append(contentsOf: "\\r".unicodeScalars)
+            } else if breaks(scalar) {
+                result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 }

@@ -51,7 +51,8 @@ public struct CSVDataset: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw fail(nil, "expected UTF-8 CSV text, found binary data")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        // "\r\n" is a single Character in Swift: split on it too, or a CRLF file is one line.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
         while let last = lines.last, last.allSatisfy({ $0 == " " || $0 == "\t" }) { lines.removeLast() }
