@@ -40,7 +40,14 @@ public final class Evaluator {
     public init(shape: MemoryShape, objective: Objective = .program) {
         machine = Machine(shape: shape)
         self.objective = objective
+        featureTarget = machine.memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
+        inputScalars = shape.inputScalars
     }
+
+    /// Where `v0` lives, and how many scalars also receive the features: fixed per evaluator,
+    /// so the per-example load does no address arithmetic or shape look-up.
+    private let featureTarget: UnsafeMutablePointer<Double>
+    private let inputScalars: Int
 
     /// Evaluates a program on every task and combines the fitnesses.
     public func evaluate(
@@ -85,9 +92,9 @@ public final class Evaluator {
     /// loop beats `memmove`'s call for the small F of most tasks.
     @inline(__always)
     func load(_ source: UnsafeMutablePointer<Double>, _ count: Int) {
-        let target = machine.memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
+        let target = featureTarget
         for k in 0..<count { target[k] = source[k] }
-        let scalars = machine.shape.inputScalars
+        let scalars = inputScalars
         if scalars > 0 {
             let first = machine.memory + MemoryShape.firstInputScalar
             for k in 0..<min(scalars, count) { first[k] = source[k] }
