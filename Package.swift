@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // GMP, the GNU multiple-precision library, through its system headers (libgmp-dev).
@@ -30,17 +33,29 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Runs spread over many machines, coordinated through PostgreSQL.
+        .target(
+            name: "GalapagosHub",
+            dependencies: [
+                "Galapagos",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The commands, as a library so that tests can drive them in-process.
         .target(
             name: "GalapagosCLI",
             dependencies: [
                 "Galapagos",
+                "GalapagosHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "galapagos", dependencies: ["GalapagosCLI"]),
         .executableTarget(name: "galapagos-fuzz", dependencies: ["Galapagos"], path: "Sources/galapagos-fuzz"),
         .testTarget(name: "GalapagosTests", dependencies: ["Galapagos"]),
+        .testTarget(name: "GalapagosHubTests", dependencies: ["GalapagosHub", "Galapagos"]),
         .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+import GalapagosHub
 
 /// `galapagos evolve`: runs a search.
 struct EvolveCommand: ParsableCommand {
@@ -18,6 +19,11 @@ struct EvolveCommand: ParsableCommand {
                   --target-fitness 0.9999 --max-time 10m
               galapagos evolve --searchspace searchspaces/linear_demo.yaml --islands 4 \\
                   --selector ucb --max-evals 200000 --json
+              galapagos evolve --searchspace searchspaces/linear_demo.yaml \\
+                  --hub postgres://galapagos@db.example/galapagos --run demo1 --target-fitness 0.9999
+
+            With --hub the run lives in PostgreSQL: this process creates it and watches it while \
+            `galapagos worker` processes, on any machines, evolve its islands (see README).
             """
     )
 
@@ -51,6 +57,15 @@ struct EvolveCommand: ParsableCommand {
             help: "When a checkpoint cannot be written (disk full): stop (default) or retry.")
     var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
 
+    @OptionGroup var hubOptions: HubOptions
+
+    @Option(help: "With --hub: seconds after which a silent worker's islands go to other workers.")
+    var lease: Double = 30
+
+    @Option(name: .customLong("sync-every"),
+            help: "With --hub: seconds between a worker's checkpoints and migrant exchanges.")
+    var syncEvery: Double = 2
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -59,6 +74,12 @@ struct EvolveCommand: ParsableCommand {
 
     func validate() throws {
         if noSave && out != nil { throw ValidationError("--no-save and --out exclude each other") }
+        if hubOptions.isHub && (noSave || out != nil) {
+            throw ValidationError("--hub keeps the run on the hub: drop --out and --no-save")
+        }
+        guard lease.isFinite, syncEvery.isFinite, syncEvery >= 0.05, lease >= 2 * syncEvery else {
+            throw ValidationError("--lease must be at least twice --sync-every (at least 0.05 s)")
+        }
     }
 
     func run() throws {
@@ -69,6 +90,9 @@ struct EvolveCommand: ParsableCommand {
             programs += try Inputs.hallOfFamePrograms(warmStart, top: warmStartTop, in: space)
         }
         let settings = search.settings(seed: seed, seedPrograms: programs)
+        if hubOptions.isHub {
+            return try startHubRun(baseSpace: baseSpace, space: space, programs: programs, settings: settings)
+        }
         let stop = StopSignal()
         let display = ProgressDisplay(quiet: quiet)
         if noSave {
@@ -100,6 +124,26 @@ struct EvolveCommand: ParsableCommand {
         try Report.print(
             engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
             runFile: recorded.store.path, json: json)
+    }
+
+    /// `--hub`: the run lives in PostgreSQL and workers evolve it; this process watches.
+    private func startHubRun(
+        baseSpace: SearchSpace, space: SearchSpace, programs: [Program], settings: EngineSettings
+    ) throws {
+        let (hub, runName) = try hubOptions.connect(quiet: quiet)
+        let configuration = RunConfiguration(
+            searchSpacePath: search.searchspace, overrides: search.overrides, seed: seed,
+            targetFitness: search.targetFitness, selectEvery: search.selectEvery,
+            hallOfFameSize: settings.hallOfFameSize,
+            seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
+            maxIndividuals: search.maxEvals, maxSeconds: search.maxTime?.seconds)
+        let definition = try HubRunDefinition(
+            name: runName, space: baseSpace, searchSpacePath: search.searchspace,
+            configuration: configuration, leaseSeconds: lease, syncSeconds: syncEvery)
+        try HubSession.start(
+            definition: definition, hub: hub, maxIndividuals: search.maxEvals,
+            maxSeconds: search.maxTime?.seconds,
+            output: HubSession.Output(quiet: quiet, json: json, threads: settings.workers))
     }
 
     private func startRecordedRun(

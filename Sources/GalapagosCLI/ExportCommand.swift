@@ -28,13 +28,17 @@ struct ExportCommand: ParsableCommand {
             Examples:
               galapagos export run.sqlite --best --name SGDRegressor -o SGDRegressor.swift
               galapagos export run.sqlite --program 197133 --format latex
+              galapagos export postgres://galapagos@db.example/galapagos --run demo1 --best -o Best.swift
               galapagos export searchspaces/examples/sgd_linear_regression.gal \\
                   --searchspace searchspaces/linear_demo.yaml --name SGDRegressor
             """
     )
 
-    @Argument(help: "A run file (.sqlite), or a program file (.gal) with --searchspace.")
+    @Argument(help: "A run file (.sqlite), a hub's postgres:// URL with --run, or a program file (.gal) with --searchspace.")
     var input: String
+
+    @Option(name: .customLong("run"), help: "With a hub URL: the run's name.")
+    var runName: String?
 
     @Option(help: "The search-space file, when the input is a program file.")
     var searchspace: String?
@@ -114,7 +118,7 @@ struct ExportCommand: ParsableCommand {
             throw GalapagosError.invalidArgument(
                 "\(input): a program file needs --searchspace FILE (run files end in .sqlite)")
         }
-        let reader = try RunReader(path: input)
+        let reader = try RunInput.records(input, run: runName)
         let run = try reader.run()
         let space = try SearchSpace.parse(run.searchSpaceText, file: "\(input) (stored search space)")
         try ExportInputs.requireLearningAlgorithms(space, file: input)

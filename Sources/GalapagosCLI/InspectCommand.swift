@@ -23,11 +23,15 @@ struct InspectCommand: ParsableCommand {
               galapagos inspect run.sqlite --program 197133
               galapagos inspect run.sqlite --csv statistics > stats.csv
               galapagos inspect run.sqlite --html report.html
+              galapagos inspect postgres://galapagos@db.example/galapagos --run demo1 --json
             """
     )
 
-    @Argument(help: "The run file (.sqlite).")
+    @Argument(help: "The run file (.sqlite), or a hub's postgres:// URL with --run.")
     var runFile: String
+
+    @Option(name: .customLong("run"), help: "With a hub URL: the run's name.")
+    var runName: String?
 
     @Option(help: "Hall-of-fame entries (or island members) to show.")
     var top: Int = 5
@@ -57,7 +61,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reader = try RunReader(path: runFile)
+        let reader = try RunInput.records(runFile, run: runName)
         if let html {
             let text = try HTMLReport(reader: reader).render()
             do {
@@ -73,7 +77,7 @@ struct InspectCommand: ParsableCommand {
         if html == nil || json { try showSummary(reader) }
     }
 
-    private func showSummary(_ reader: RunReader) throws {
+    private func showSummary(_ reader: any RunRecords) throws {
         let report = try InspectReport(reader: reader, top: top)
         if json { return try Console.json(report) }
         let run = report.run
@@ -109,7 +113,7 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private func showProgram(_ id: Int, _ reader: RunReader) throws {
+    private func showProgram(_ id: Int, _ reader: any RunRecords) throws {
         guard let member = try reader.member(id: id) else {
             throw GalapagosError.run("\(runFile): no program with id \(id) (see the hall of fame or --island)")
         }
@@ -132,7 +136,7 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private func showIsland(_ index: Int, _ reader: RunReader) throws {
+    private func showIsland(_ index: Int, _ reader: any RunRecords) throws {
         let members = try reader.members(island: index, limit: top)
         guard !members.isEmpty else {
             throw GalapagosError.run("\(runFile): island \(index) has no members (see inspect for the islands)")
@@ -150,7 +154,7 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    private func printCSV(_ table: CSVTable, _ reader: RunReader) throws {
+    private func printCSV(_ table: CSVTable, _ reader: any RunRecords) throws {
         switch table {
         case .hall:
             print("rank,id,fitness,size,origin,parent_id")
@@ -234,7 +238,7 @@ struct InspectReport: Encodable {
     var pareto: [ParetoPoint]
     var selected: Selected?
 
-    init(reader: RunReader, top: Int) throws {
+    init(reader: any RunRecords, top: Int) throws {
         let stored = try reader.run()
         let space = try? SearchSpace.parse(stored.searchSpaceText)
         run = Run(

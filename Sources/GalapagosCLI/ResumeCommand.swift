@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+import GalapagosHub
 
 /// `galapagos resume`: continues a run from its last checkpoint.
 struct ResumeCommand: ParsableCommand {
@@ -16,11 +17,17 @@ struct ResumeCommand: ParsableCommand {
             Examples:
               galapagos resume populations/linear_demo-20261125-120000-seed1.sqlite
               galapagos resume populations/run.sqlite --max-evals 1000000 --json
+              galapagos resume --hub postgres://galapagos@db.example/galapagos --run demo1
+
+            With --hub: a run stopped by Ctrl-C on its `evolve --hub` process runs again (workers \
+            rejoin); its budgets count from now.
             """
     )
 
-    @Argument(help: "The run file (.sqlite).")
-    var runFile: String
+    @Argument(help: "The run file (.sqlite); omit with --hub.")
+    var runFile: String?
+
+    @OptionGroup var hubOptions: HubOptions
 
     @Option(name: .customLong("max-evals"), help: "Stop after this many more individuals.")
     var maxEvals: Int?
@@ -49,13 +56,23 @@ struct ResumeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if hubOptions.isHub == (runFile != nil) {
+            throw ValidationError("give a run file, or --hub URL --run NAME")
+        }
         if let maxEvals, maxEvals < 1 { throw ValidationError("--max-evals must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() throws {
+        let threads = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        guard let runFile else {
+            let (hub, runName) = try hubOptions.connect(quiet: quiet)
+            return try HubSession.resume(
+                runName: runName, hub: hub, maxIndividuals: maxEvals, maxSeconds: maxTime?.seconds,
+                output: HubSession.Output(quiet: quiet, json: json, threads: threads))
+        }
         let outcome = try RecordedRun.resume(
-            path: runFile, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            path: runFile, workers: threads,
             additionalIndividuals: maxEvals, policy: checkpointEvery.policy,
             searchSpacePath: searchspace)
         switch outcome {

@@ -65,9 +65,10 @@ public final class Engine {
         self.space = space
         self.settings = settings
         mutator = Mutator(space: space)
-        searchTasks = space.tasks(.search, runSeed: settings.seed)
-        selectTasks = space.tasks(.select, runSeed: settings.seed)
-        finalTasks = space.tasks(.final, runSeed: settings.seed)
+        let taskSeed = settings.taskSeed ?? settings.seed
+        searchTasks = space.tasks(.search, runSeed: taskSeed)
+        selectTasks = space.tasks(.select, runSeed: taskSeed)
+        finalTasks = space.tasks(.final, runSeed: taskSeed)
         pool = WorkerPool(workers: settings.workers, space: space)
         let evolution = space.evolution
         islands = Array(repeating: Island(capacity: evolution.populationSize), count: evolution.islands)

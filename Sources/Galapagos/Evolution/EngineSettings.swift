@@ -2,6 +2,9 @@
 public struct EngineSettings: Sendable, Equatable {
     /// The seed every random choice of the run derives from.
     public var seed: UInt64
+    /// The seed the tasks' data derive from, when it differs from ``seed``: the islands of a
+    /// distributed run each have their own seed but must score programs on the same tasks.
+    public var taskSeed: UInt64?
     /// Worker threads for evaluation. Results do not depend on it.
     public var workers: Int
     /// Stop after this many individuals (every child counts, FEC hits included).
@@ -24,9 +27,11 @@ public struct EngineSettings: Sendable, Equatable {
     public init(
         seed: UInt64 = 1, workers: Int = 1, maxIndividuals: Int? = nil,
         targetFitness: Double? = nil, selectEvery: Int = 20_000, hallOfFameSize: Int = 20,
-        seedPrograms: [Program] = [], tracksAncestry: Bool = false, lineageWindow: Int = 2_000_000
+        seedPrograms: [Program] = [], tracksAncestry: Bool = false, lineageWindow: Int = 2_000_000,
+        taskSeed: UInt64? = nil
     ) {
         self.seed = seed
+        self.taskSeed = taskSeed
         self.workers = workers
         self.maxIndividuals = maxIndividuals
         self.targetFitness = targetFitness

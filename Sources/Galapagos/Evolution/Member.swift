@@ -40,6 +40,15 @@ public struct MigrationEvent: Sendable, Equatable {
     /// The id of the original.
     public var originalID: Int
     public var fitness: Double
+
+    public init(individuals: Int, from: Int, to: Int, memberID: Int, originalID: Int, fitness: Double) {
+        self.individuals = individuals
+        self.from = from
+        self.to = to
+        self.memberID = memberID
+        self.originalID = originalID
+        self.fitness = fitness
+    }
 }
 
 extension Engine {

@@ -1,9 +1,9 @@
 /// A self-contained HTML report of a run: SVG plots of fitness, diversity and throughput over
 /// time, bandit statistics and the hall of fame with program texts. No scripts and no network.
 public struct HTMLReport {
-    let reader: RunReader
+    let reader: any RunRecords
 
-    public init(reader: RunReader) {
+    public init(reader: any RunRecords) {
         self.reader = reader
     }
 

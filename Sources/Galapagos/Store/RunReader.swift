@@ -68,6 +68,14 @@ public final class RunReader {
         public var fecHits: Int
         public var migrations: Int
         public var checkpointedAt: String
+
+        public init(individuals: Int, seconds: Double, fecHits: Int, migrations: Int, checkpointedAt: String) {
+            self.individuals = individuals
+            self.seconds = seconds
+            self.fecHits = fecHits
+            self.migrations = migrations
+            self.checkpointedAt = checkpointedAt
+        }
     }
 
     /// The latest checkpoint's counters, or `nil` before the first checkpoint.
@@ -94,6 +102,14 @@ public final class RunReader {
         public var best: Double?
         public var mean: Double?
         public var diversity: Int
+
+        public init(island: Int, size: Int, best: Double?, mean: Double?, diversity: Int) {
+            self.island = island
+            self.size = size
+            self.best = best
+            self.mean = mean
+            self.diversity = diversity
+        }
     }
 
     public func islands() throws -> [IslandSummary] {
@@ -190,6 +206,22 @@ public final class RunReader {
         public var diversity: Int
         public var individualsPerSecond: Double
         public var fecHits: Int
+
+        public init(
+            individuals: Int, seconds: Double, island: Int, size: Int, best: Double?, mean: Double?,
+            median: Double?, diversity: Int, individualsPerSecond: Double, fecHits: Int
+        ) {
+            self.individuals = individuals
+            self.seconds = seconds
+            self.island = island
+            self.size = size
+            self.best = best
+            self.mean = mean
+            self.median = median
+            self.diversity = diversity
+            self.individualsPerSecond = individualsPerSecond
+            self.fecHits = fecHits
+        }
     }
 
     public func statistics() throws -> [Statistic] {

@@ -200,6 +200,19 @@ public struct StoredRun: Sendable {
     public var status: String
     public var stopReason: String?
 
+    public init(
+        name: String, searchSpaceText: String, configuration: RunConfiguration,
+        productVersion: String, datasetHashes: [String: String], status: String, stopReason: String?
+    ) {
+        self.name = name
+        self.searchSpaceText = searchSpaceText
+        self.configuration = configuration
+        self.productVersion = productVersion
+        self.datasetHashes = datasetHashes
+        self.status = status
+        self.stopReason = stopReason
+    }
+
     static func fetch(_ db: Database, path: String) throws -> StoredRun {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = 1") else {
             throw GalapagosError.run("\(path): not a Galapagos run (the run record is missing)")

@@ -39,6 +39,9 @@ public enum GalapagosError: Error, Sendable, CustomStringConvertible, Equatable 
     case run(String)
     /// A command-line value that makes no sense.
     case invalidArgument(String)
+    /// A coordination database (hub) that cannot be reached or used; `hub` is its address
+    /// without the password.
+    case hub(String, String)
 
     public var description: String {
         let text = switch self {
@@ -48,6 +51,7 @@ public enum GalapagosError: Error, Sendable, CustomStringConvertible, Equatable 
         case let .io(path, message): "\(path): \(message)"
         case let .run(message): message
         case let .invalidArgument(message): message
+        case let .hub(hub, message): "hub \(hub): \(message)"
         }
         return Self.oneLine(text)
     }

@@ -1,0 +1,96 @@
+import Foundation
+import Galapagos
+import NIOSSL
+import PostgresNIO
+
+/// Where a hub lives: a `postgres://user:password@host:port/database?sslmode=…` URL.
+///
+/// The password may also come from `PGPASSWORD`, so that it stays out of process lists.
+/// `sslmode` is `disable` (the default), `prefer` or `require`.
+public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
+    public enum TLSMode: String, Sendable, CaseIterable {
+        case disable, prefer, require
+    }
+
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+    public var tls: TLSMode
+
+    /// Whether a command-line argument names a hub rather than a file.
+    public static func isHubURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// Parses a URL.
+    ///
+    /// - Parameter environment: where `PGPASSWORD` is looked up when the URL has no password.
+    /// - Throws: ``GalapagosError/invalidArgument(_:)`` naming what is wrong with the URL.
+    public init(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func invalid(_ why: String) -> GalapagosError {
+            .invalidArgument("hub URL \(Self.redacted(url)): \(why); expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+        }
+        guard Self.isHubURL(url) else { throw invalid("the scheme must be postgres:// or postgresql://") }
+        guard let components = URLComponents(string: url) else { throw invalid("not a valid URL") }
+        guard let host = components.host, !host.isEmpty else { throw invalid("no host") }
+        guard let user = components.user, !user.isEmpty else { throw invalid("no user name") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        guard !database.isEmpty, !database.contains("/") else { throw invalid("no database name after the host") }
+        if let port = components.port, !(1...65535).contains(port) { throw invalid("port \(port) is out of range") }
+        var tls = TLSMode.disable
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let value = item.value, let mode = TLSMode(rawValue: value) else {
+                    throw invalid("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                tls = mode
+            default:
+                throw invalid("unknown parameter \(item.name) (only sslmode is understood)")
+            }
+        }
+        self.host = host
+        port = components.port ?? 5432
+        username = user.removingPercentEncoding ?? user
+        password = components.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+        self.database = database.removingPercentEncoding ?? database
+        self.tls = tls
+    }
+
+    /// The URL without its password: safe to print and to store.
+    public var description: String {
+        let query = tls == .disable ? "" : "?sslmode=\(tls.rawValue)"
+        return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
+    }
+
+    /// A URL as given, its password (if any) replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? url
+    }
+
+    /// PostgresNIO's connection settings.
+    func configuration() throws -> PostgresConnection.Configuration {
+        let tlsSetting: PostgresConnection.Configuration.TLS
+        switch tls {
+        case .disable:
+            tlsSetting = .disable
+        case .prefer, .require:
+            let context: NIOSSLContext
+            do {
+                context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            } catch {
+                throw GalapagosError.hub(description, "cannot set up TLS (\(error))")
+            }
+            tlsSetting = tls == .prefer ? .prefer(context) : .require(context)
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database,
+            tls: tlsSetting)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Galapagos
+
+/// The process that starts a hub run (`galapagos evolve --hub`): it watches the run, ends it
+/// when a budget is spent, and reports the best program. It evolves nothing itself; workers do.
+public struct HubCoordinator: Sendable {
+    public let run: HubRun
+
+    public init(run: HubRun) {
+        self.run = run
+    }
+
+    /// Waits until the run ends: a worker reached the target, or a budget is spent, or
+    /// `shouldStop` returns true (then the run is marked `stopped`, to be resumed). Afterwards it
+    /// waits (up to a lease time) for the workers' last checkpoints.
+    public func watch(
+        every poll: Duration = .seconds(1), shouldStop: @Sendable () -> Bool,
+        onStatus: (HubRun.Status) -> Void
+    ) async throws -> HubRun.Status {
+        var status = try await run.status()
+        while status.status == "running" {
+            onStatus(status)
+            if shouldStop() {
+                try await run.end(status: "stopped", reason: StopReason.interrupted.rawValue)
+            } else if let maximum = status.maxIndividuals, status.individuals >= maximum {
+                try await run.end(status: "finished", reason: StopReason.maxIndividuals.rawValue)
+            } else if let maximum = status.maxSeconds, status.seconds >= maximum {
+                try await run.end(status: "finished", reason: StopReason.maxTime.rawValue)
+            } else {
+                try await Task.sleep(for: poll)
+            }
+            status = try await run.status()
+        }
+        let clock = ContinuousClock()
+        let (_, definition) = try await HubRun.open(run.name, on: run.hub)
+        let deadline = clock.now + .milliseconds(Int64(definition.leaseSeconds * 1000))
+        while status.leasedIslands > 0, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            status = try await run.status()
+        }
+        onStatus(status)
+        return status
+    }
+}
+
+/// The outcome of a hub run, as `evolve` reports it.
+public struct HubResult: Sendable {
+    public var best: RunReader.StoredMember
+    public var searchFitness: Double
+    public var selectFitness: Double
+    /// Fitness on the final tasks (or the search tasks' test split); `nil` when there are none.
+    public var testFitness: Double?
+    public var individuals: Int
+    public var fecHits: Int
+    public var migrations: Int
+    public var reachedTarget: Bool
+    public var program: Program
+
+    /// Chooses the best program of a run (the best select fitness any island reached, else the
+    /// top of the hall of fame) and scores it on held-out tasks, on this machine.
+    ///
+    /// - Parameter space: the run's search space with its overrides (as workers use it).
+    public static func compute(
+        _ snapshot: HubSnapshot, space: SearchSpace, configuration: RunConfiguration, threads: Int
+    ) throws -> HubResult? {
+        let chosen: (RunReader.StoredMember, Double)
+        if let best = snapshot.bestSelected {
+            chosen = best
+        } else if let top = try snapshot.hallOfFame(limit: 1).first {
+            chosen = (top, top.fitness)
+        } else {
+            return nil
+        }
+        let program = try ProgramParser(limits: space.programLimits(strictOps: false))
+            .parse(chosen.0.program, file: "\(snapshot.location) member \(chosen.0.id)")
+        var single = space
+        single.evolution.islands = 1
+        let engine = Engine(
+            space: single,
+            settings: EngineSettings(
+                seed: configuration.seedValue, workers: threads, taskSeed: configuration.seedValue))
+        var test: Double?
+        if !engine.finalTasks.isEmpty {
+            let split: ScoringSplit = engine.finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
+            test = engine.score(program, on: engine.finalTasks, scoring: split)
+        } else if engine.searchTasks.contains(where: { $0.testCount > 0 }) {
+            test = engine.score(program, on: engine.searchTasks, scoring: .test)
+        }
+        let progress = try snapshot.progress()
+        return HubResult(
+            best: chosen.0, searchFitness: chosen.0.fitness, selectFitness: chosen.1, testFitness: test,
+            individuals: progress?.individuals ?? 0, fecHits: progress?.fecHits ?? 0,
+            migrations: progress?.migrations ?? 0,
+            reachedTarget: configuration.targetFitness.map { chosen.1 >= $0 } ?? false, program: program)
+    }
+}

@@ -1,0 +1,179 @@
+import Galapagos
+import Logging
+import PostgresNIO
+
+/// The hub's tables. They hold the same things as a run file (see `StoreSchema`), with a
+/// `run` column so that one database holds many runs, and with what coordination needs:
+///
+/// | hub table                 | run file                         |
+/// |---------------------------|----------------------------------|
+/// | `galapagos_run`           | `run`                            |
+/// | `galapagos_dataset`       | (files next to the search space) |
+/// | `galapagos_island`        | `checkpoint`, `island`, `member` (one JSON state per island, plus its lease) |
+/// | `galapagos_hall_of_fame`  | `kept` (every program ever offered; never deleted) |
+/// | `galapagos_statistic`     | `statistic`                      |
+/// | `galapagos_migrant`       | `migration` (with the programs: the islands pull from it) |
+/// | `galapagos_worker`, `galapagos_event` | (coordination only)  |
+enum HubSchema {
+    /// The newest schema version this build writes.
+    static let version = 1
+
+    static let statements: [PostgresQuery] = [
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_schema (version INTEGER NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_run (
+            name TEXT PRIMARY KEY,
+            searchspace_name TEXT NOT NULL,
+            searchspace_path TEXT NOT NULL,
+            searchspace_text TEXT NOT NULL,
+            configuration TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            product_version TEXT NOT NULL,
+            schema_version INTEGER NOT NULL,
+            dataset_hashes TEXT NOT NULL,
+            islands INTEGER NOT NULL,
+            lease_seconds DOUBLE PRECISION NOT NULL,
+            sync_seconds DOUBLE PRECISION NOT NULL,
+            max_individuals BIGINT,
+            max_seconds DOUBLE PRECISION,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            status TEXT NOT NULL,
+            stop_reason TEXT,
+            finished_at TIMESTAMPTZ
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_dataset (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            content BYTEA NOT NULL,
+            PRIMARY KEY (run, path)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_island (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            island INTEGER NOT NULL,
+            owner TEXT,
+            lease_expires TIMESTAMPTZ,
+            state TEXT,
+            individuals BIGINT NOT NULL DEFAULT 0,
+            fec_hits BIGINT NOT NULL DEFAULT 0,
+            best DOUBLE PRECISION,
+            select_fitness DOUBLE PRECISION,
+            migration_cursor BIGINT NOT NULL DEFAULT 0,
+            next_migration_at BIGINT NOT NULL DEFAULT 0,
+            checkpoints BIGINT NOT NULL DEFAULT 0,
+            checkpointed_at TIMESTAMPTZ,
+            PRIMARY KEY (run, island)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_migrant (
+            id BIGSERIAL PRIMARY KEY,
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            from_island INTEGER NOT NULL,
+            to_island INTEGER NOT NULL,
+            member_id BIGINT NOT NULL,
+            program TEXT NOT NULL,
+            fitness DOUBLE PRECISION NOT NULL,
+            fingerprint BIGINT NOT NULL,
+            individuals BIGINT NOT NULL,
+            sent_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS galapagos_migrant_inbox ON galapagos_migrant (run, to_island, id)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_hall_of_fame (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            program TEXT NOT NULL,
+            fitness DOUBLE PRECISION NOT NULL,
+            fingerprint BIGINT NOT NULL,
+            island INTEGER NOT NULL,
+            member_id BIGINT NOT NULL,
+            individuals BIGINT NOT NULL,
+            size INTEGER NOT NULL,
+            worker TEXT NOT NULL,
+            found_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            PRIMARY KEY (run, program)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_statistic (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            island INTEGER NOT NULL,
+            individuals BIGINT NOT NULL,
+            seconds DOUBLE PRECISION NOT NULL,
+            size INTEGER NOT NULL,
+            best DOUBLE PRECISION,
+            mean DOUBLE PRECISION,
+            median DOUBLE PRECISION,
+            diversity INTEGER NOT NULL,
+            individuals_per_second DOUBLE PRECISION NOT NULL,
+            fec_hits BIGINT NOT NULL,
+            at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_worker (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            id TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            threads INTEGER NOT NULL,
+            joined_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            left_at TIMESTAMPTZ,
+            individuals BIGINT NOT NULL DEFAULT 0,
+            syncs BIGINT NOT NULL DEFAULT 0,
+            sync_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+            PRIMARY KEY (run, id)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_event (
+            id BIGSERIAL PRIMARY KEY,
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            worker TEXT,
+            kind TEXT NOT NULL,
+            island INTEGER,
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """,
+    ]
+
+    /// Creates the tables if missing (under a lock: several processes may start at once) and
+    /// refuses a database written by a newer schema.
+    static func prepare(_ hub: HubConnection) async throws {
+        let newest = try await hub.transaction("preparing the hub's tables") { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(7262736)", logger: logger)
+            for statement in statements {
+                try await connection.query(statement, logger: logger)
+            }
+            var newest = 0
+            for try await (version) in try await connection.query(
+                "SELECT COALESCE(MAX(version), 0) FROM galapagos_schema", logger: logger
+            ).decode(Int.self) {
+                newest = version
+            }
+            if newest == 0 {
+                try await connection.query(
+                    "INSERT INTO galapagos_schema (version) VALUES (\(version))", logger: logger)
+            }
+            return newest
+        }
+        guard newest <= version else {
+            throw GalapagosError.hub(
+                hub.address.description,
+                "the hub's tables were written by a newer Galapagos (schema \(newest), this build"
+                    + " knows \(version)); upgrade this machine's galapagos")
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Galapagos
+import PostgresNIO
+
+/// A hub run as it was when read: what `inspect`, reports and `export` show, through the same
+/// ``RunRecords`` interface as a run file.
+///
+/// Member ids are run-wide: island engines number their own members, and member `m` of island
+/// `i` in a run of `n` islands is `m × n + i`. Distributed runs keep no lineage: a lineage is
+/// the member alone.
+public struct HubSnapshot: RunRecords, Sendable {
+    public var location: String
+    var stored: StoredRun
+    var status: HubRun.Status
+    var checkpointedAt: String
+    var migrationCount: Int
+    /// Per island: its members (global ids), the selected member and its select fitness.
+    var populations: [[RunReader.StoredMember]]
+    var selectedMembers: [(member: RunReader.StoredMember, selectFitness: Double)]
+    var fame: [RunReader.StoredMember]
+    var statisticRows: [RunReader.Statistic]
+    var migrationRows: [MigrationEvent]
+    /// Per island: the worker holding it (`nil`: free or lease expired).
+    public var owners: [String?]
+
+    /// Reads a run from its hub.
+    public static func read(_ run: HubRun) async throws -> HubSnapshot {
+        let (_, definition) = try await HubRun.open(run.name, on: run.hub)
+        let status = try await run.status()
+        let name = run.name
+        let location = "hub \(run.hub.address) run \(name)"
+        let islands = definition.islands
+        let rows = try await run.hub.transaction("reading run \(name)") { connection, logger in
+            var islandRows: [(Int, String?, String?)] = []
+            for try await row in try await connection.query("""
+                SELECT island, CASE WHEN lease_expires > now() THEN owner END, state
+                FROM galapagos_island WHERE run = \(name) ORDER BY island
+                """, logger: logger).decode((Int, String?, String?).self) {
+                islandRows.append(row)
+            }
+            var fame: [RunReader.StoredMember] = []
+            for try await row in try await connection.query("""
+                SELECT member_id, fitness, island, individuals, program FROM galapagos_hall_of_fame
+                WHERE run = \(name) ORDER BY fitness DESC, found_at, program LIMIT 10000
+                """, logger: logger).decode((Int, Double, Int, Int, String).self) {
+                fame.append(RunReader.StoredMember(
+                    id: row.0, fitness: row.1, parentID: nil, origin: "island \(row.2)", birth: row.3,
+                    program: row.4, island: nil))
+            }
+            var statistics: [RunReader.Statistic] = []
+            for try await row in try await connection.query("""
+                SELECT individuals, EXTRACT(EPOCH FROM (at - (SELECT created_at FROM galapagos_run WHERE name = \(name))))::DOUBLE PRECISION,
+                       island, size, best, mean, median, diversity, individuals_per_second, fec_hits
+                FROM galapagos_statistic WHERE run = \(name) ORDER BY at, island
+                """, logger: logger).decode((Int, Double, Int, Int, Double?, Double?, Double?, Int, Double, Int).self) {
+                statistics.append(RunReader.Statistic(
+                    individuals: row.0, seconds: row.1, island: row.2, size: row.3, best: row.4,
+                    mean: row.5, median: row.6, diversity: row.7, individualsPerSecond: row.8,
+                    fecHits: row.9))
+            }
+            var migrations: [MigrationEvent] = []
+            for try await row in try await connection.query("""
+                SELECT individuals, from_island, to_island, member_id, fitness FROM galapagos_migrant
+                WHERE run = \(name) ORDER BY id LIMIT 10000
+                """, logger: logger).decode((Int, Int, Int, Int, Double).self) {
+                migrations.append(MigrationEvent(
+                    individuals: row.0, from: row.1, to: row.2, memberID: row.3, originalID: row.3,
+                    fitness: row.4))
+            }
+            var count = 0
+            var checkpointed = ""
+            for try await row in try await connection.query("""
+                SELECT (SELECT COUNT(*) FROM galapagos_migrant WHERE run = \(name))::BIGINT,
+                       COALESCE((SELECT to_char(MAX(checkpointed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                 FROM galapagos_island WHERE run = \(name)), '')
+                """, logger: logger).decode((Int, String).self) {
+                (count, checkpointed) = row
+            }
+            return (islandRows, fame, statistics, migrations, count, checkpointed)
+        }
+        var populations: [[RunReader.StoredMember]] = []
+        var selected: [(RunReader.StoredMember, Double)] = []
+        var owners: [String?] = []
+        for (index, owner, text) in rows.0 {
+            owners.append(owner)
+            guard let text else {
+                populations.append([])
+                continue
+            }
+            let document = try EngineStateDocument.decode(text, source: "\(location), island \(index)")
+            func stored(_ record: EngineStateDocument.MemberRecord, island: Int?) -> RunReader.StoredMember {
+                RunReader.StoredMember(
+                    id: record.id * islands + index, fitness: record.fitness,
+                    parentID: record.parentID.map { $0 * islands + index }, origin: record.origin,
+                    birth: record.birth, program: record.program, island: island)
+            }
+            populations.append((document.islands.first?.members ?? []).map { stored($0, island: index) })
+            if let best = document.bestSelected, let fitness = document.scalars.selectFitness[best.id] {
+                selected.append((stored(best, island: nil), fitness))
+            }
+        }
+        let stored = StoredRun(
+            name: name, searchSpaceText: definition.searchSpaceText,
+            configuration: definition.configuration, productVersion: definition.productVersion,
+            datasetHashes: definition.datasetHashes, status: status.status, stopReason: status.stopReason)
+        return HubSnapshot(
+            location: location, stored: stored, status: status, checkpointedAt: rows.5,
+            migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
+            statisticRows: rows.2, migrationRows: rows.3, owners: owners)
+    }
+
+    /// The best select fitness any island reached, with its member.
+    public var bestSelected: (member: RunReader.StoredMember, selectFitness: Double)? {
+        selectedMembers.max { a, b in
+            a.selectFitness != b.selectFitness ? a.selectFitness < b.selectFitness : a.member.id > b.member.id
+        }
+    }
+
+    public func run() throws -> StoredRun { stored }
+
+    public func progress() throws -> RunReader.Progress? {
+        RunReader.Progress(
+            individuals: status.individuals, seconds: status.seconds, fecHits: status.fecHits,
+            migrations: migrationCount, checkpointedAt: checkpointedAt)
+    }
+
+    public func islands() throws -> [RunReader.IslandSummary] {
+        populations.enumerated().map { index, members in
+            RunReader.IslandSummary(
+                island: index, size: members.count, best: members.map(\.fitness).max(),
+                mean: members.isEmpty ? nil : members.map(\.fitness).reduce(0, +) / Double(members.count),
+                diversity: Set(members.map(\.program)).count)
+        }
+    }
+
+    public func hallOfFame(limit: Int) throws -> [RunReader.StoredMember] {
+        Array(fame.prefix(max(0, limit)))
+    }
+
+    public func paretoFront() throws -> [RunReader.StoredMember] {
+        var front: [RunReader.StoredMember] = []
+        for member in fame.sorted(by: { $0.size != $1.size ? $0.size < $1.size : $0.fitness > $1.fitness })
+        where front.last.map({ member.fitness > $0.fitness }) ?? true {
+            if front.last?.size == member.size { continue }
+            front.append(member)
+        }
+        return front
+    }
+
+    public func selected() throws -> RunReader.StoredMember? {
+        bestSelected?.member
+    }
+
+    public func members(island: Int, limit: Int) throws -> [RunReader.StoredMember] {
+        guard populations.indices.contains(island) else { return [] }
+        let sorted = populations[island].sorted {
+            $0.fitness != $1.fitness ? $0.fitness > $1.fitness : $0.birth < $1.birth
+        }
+        return Array(sorted.prefix(max(0, limit)))
+    }
+
+    public func member(id: Int) throws -> RunReader.StoredMember? {
+        for population in populations {
+            if let found = population.first(where: { $0.id == id }) { return found }
+        }
+        if let found = selectedMembers.first(where: { $0.member.id == id }) { return found.member }
+        return fame.first { $0.id == id }
+    }
+
+    public func lineage(of id: Int) throws -> [RunReader.StoredMember] {
+        try member(id: id).map { [$0] } ?? []
+    }
+
+    public func statistics() throws -> [RunReader.Statistic] { statisticRows }
+
+    public func bandits() throws -> [RunReader.BanditArm] { [] }
+
+    public func migrations(limit: Int) throws -> [MigrationEvent] {
+        Array(migrationRows.prefix(max(0, limit)))
+    }
+}

@@ -1,0 +1,292 @@
+import Foundation
+import Galapagos
+
+/// A process taking part in a hub run: it leases islands, evolves them, and at every sync
+/// checkpoints them, exchanges migrants and offers its best programs to the shared hall of
+/// fame. Workers come and go as they like: islands of a worker that stops answering are
+/// adopted by the others from their last checkpoint once its lease expires.
+///
+/// Without `maxIslands`, a worker holds its fair share, ⌈islands / live workers⌉, and hands
+/// back what is above it when more workers join.
+public final class HubWorker {
+    public struct Options: Sendable {
+        /// Islands to hold at most (`nil`: a fair share of the run's).
+        public var maxIslands: Int?
+        /// Threads that evaluate children.
+        public var threads: Int
+        /// A local search-space file that must match the run's (`nil`: use the run's copy).
+        public var searchSpacePath: String?
+        /// Where the run's data files are written (a cache; any empty directory).
+        public var cacheDirectory: String
+        /// This worker's name on the hub.
+        public var workerID: String
+
+        public init(maxIslands: Int?, threads: Int, searchSpacePath: String?, cacheDirectory: String, workerID: String) {
+            self.maxIslands = maxIslands
+            self.threads = threads
+            self.searchSpacePath = searchSpacePath
+            self.cacheDirectory = cacheDirectory
+            self.workerID = workerID
+        }
+    }
+
+    /// What a worker did.
+    public struct Summary: Sendable, Codable {
+        public var worker: String
+        public var run: String
+        /// The run's status when the worker left.
+        public var runStatus: String
+        public var stopReason: String?
+        public var individuals: Int
+        public var islandsClaimed: Int
+        public var islandsAdopted: Int
+        public var leasesLost: Int
+        public var syncs: Int
+        /// Mean seconds of one sync of one island (checkpoint, migrants, hall of fame).
+        public var meanSyncSeconds: Double
+        public var migrantsSent: Int
+        public var migrantsReceived: Int
+        public var seconds: Double
+    }
+
+    let run: HubRun
+    let definition: HubRunDefinition
+    let options: Options
+    let factory: IslandFactory
+    let log: @Sendable (String) -> Void
+    var islands: [IslandRunner] = []
+    var summary: Summary
+    private var syncSeconds = 0.0
+    private let clock = ContinuousClock()
+
+    /// Joins a run: reads it from the hub, checks this machine can reproduce its tasks, and
+    /// registers.
+    public static func join(
+        run name: String, hub: HubConnection, options: Options,
+        log: @escaping @Sendable (String) -> Void
+    ) async throws -> HubWorker {
+        let (run, definition) = try await HubRun.open(name, on: hub)
+        let address = hub.address.description
+        guard definition.productVersion == ProductVersion.current else {
+            throw GalapagosError.hub(
+                address, "run \(name) was started by galapagos \(definition.productVersion); this is"
+                    + " \(ProductVersion.current): use the same version on every machine")
+        }
+        if let path = options.searchSpacePath {
+            try definition.checkLocalCopy(path: path, hub: address)
+        }
+        let space = try definition.materialize(in: options.cacheDirectory, hub: address)
+        guard space.evolution.islands == definition.islands else {
+            throw GalapagosError.hub(address, "run \(name): the stored search space has"
+                + " \(space.evolution.islands) islands but the run \(definition.islands)")
+        }
+        let factory = try IslandFactory(
+            space: space, configuration: definition.configuration, threads: options.threads,
+            source: "hub \(address) run \(name)")
+        try await run.join(
+            worker: options.workerID, host: ProcessInfo.processInfo.hostName,
+            pid: Int(ProcessInfo.processInfo.processIdentifier), threads: options.threads)
+        return HubWorker(run: run, definition: definition, options: options, factory: factory, log: log)
+    }
+
+    init(run: HubRun, definition: HubRunDefinition, options: Options, factory: IslandFactory,
+         log: @escaping @Sendable (String) -> Void) {
+        self.run = run
+        self.definition = definition
+        self.options = options
+        self.factory = factory
+        self.log = log
+        summary = Summary(
+            worker: options.workerID, run: run.name, runStatus: "running", stopReason: nil,
+            individuals: 0, islandsClaimed: 0, islandsAdopted: 0, leasesLost: 0, syncs: 0,
+            meanSyncSeconds: 0, migrantsSent: 0, migrantsReceived: 0, seconds: 0)
+    }
+
+    var source: String { "hub \(run.hub.address) run \(run.name)" }
+
+    /// Works until the run ends or `shouldStop` returns true, then checkpoints and hands back
+    /// its islands.
+    public func work(shouldStop: @escaping @Sendable () -> Bool) async throws -> Summary {
+        let start = clock.now
+        let interval = Duration.milliseconds(Int64(max(0.05, definition.syncSeconds) * 1000))
+        var status = try await run.status()
+        while status.status == "running", !shouldStop() {
+            try await rebalance(status)
+            if islands.isEmpty {
+                try await Task.sleep(for: interval)
+            } else {
+                evolve(for: interval, shouldStop: shouldStop)
+                try await sync()
+            }
+            try await run.heartbeat(
+                worker: options.workerID, individuals: summary.individuals, syncs: summary.syncs,
+                syncSeconds: syncSeconds)
+            status = try await run.status()
+            if status.status == "running" { try await checkBudgets(status) }
+            status = try await run.status()
+        }
+        // The last checkpoint, so that what was found since the previous sync is kept.
+        if !islands.isEmpty { try await sync() }
+        try await run.leave(
+            worker: options.workerID, individuals: summary.individuals, syncs: summary.syncs,
+            syncSeconds: syncSeconds)
+        islands.removeAll()
+        summary.runStatus = status.status
+        summary.stopReason = status.stopReason ?? (shouldStop() ? "interrupted" : nil)
+        summary.meanSyncSeconds = summary.syncs > 0 ? syncSeconds / Double(summary.syncs) : 0
+        summary.seconds = (clock.now - start).seconds
+        return summary
+    }
+
+    // MARK: Leases
+
+    /// Hands back islands above this worker's share and claims free ones below it.
+    func rebalance(_ status: HubRun.Status) async throws {
+        let fairShare = (definition.islands + max(1, status.liveWorkers) - 1) / max(1, status.liveWorkers)
+        let cap = options.maxIslands ?? fairShare
+        if islands.count > cap {
+            let extra = islands.suffix(islands.count - cap)
+            try await run.release(islands: extra.map(\.index), worker: options.workerID)
+            log("released islands \(extra.map(\.index)) (share \(cap))")
+            islands.removeLast(islands.count - cap)
+        } else if islands.count < cap {
+            let claimed = try await run.claim(
+                worker: options.workerID, count: cap - islands.count, leaseSeconds: definition.leaseSeconds)
+            for island in claimed {
+                islands.append(try factory.runner(for: island, source: source))
+                summary.islandsClaimed += 1
+                if let previous = island.previousOwner, previous != options.workerID {
+                    summary.islandsAdopted += 1
+                    log("adopted island \(island.index) from \(previous)")
+                }
+            }
+            islands.sort { $0.index < $1.index }
+        }
+    }
+
+    // MARK: Evolution
+
+    /// Steps the held islands in turn for about `duration`.
+    func evolve(for duration: Duration, shouldStop: () -> Bool) {
+        let deadline = clock.now + duration
+        repeat {
+            for island in islands {
+                let before = island.engine.individuals
+                island.engine.step()
+                summary.individuals += island.engine.individuals - before
+                if island.engine.reachedTarget { return }
+            }
+        } while clock.now < deadline && !shouldStop()
+    }
+
+    // MARK: Sync
+
+    /// Per island: send migrants if due, take in arrivals, checkpoint (renewing the lease),
+    /// offer new hall-of-fame members. Islands whose lease was lost are dropped.
+    func sync() async throws {
+        var lost: [Int] = []
+        for island in islands {
+            let began = clock.now
+            let engine = island.engine
+            var emigrants: [Emigrant] = []
+            if island.nextMigrationAt != .max, engine.individuals >= island.nextMigrationAt {
+                let destination = factory.destination(of: island.index, migration: island.nextMigrationAt)
+                emigrants = engine.emigrants(from: 0).map { member in
+                    Emigrant(
+                        to: destination, memberID: factory.globalID(member.id, island: island.index),
+                        program: ProgramPrinter.print(member.program, searchSpace: factory.space.name),
+                        fitness: member.fitness, fingerprint: member.fingerprint,
+                        individuals: engine.individuals)
+                }
+                while island.nextMigrationAt <= engine.individuals {
+                    island.nextMigrationAt += factory.migrationInterval
+                }
+            }
+            let arrivals = try await run.arrivals(island: island.index, after: island.migrationCursor)
+            if let last = arrivals.last {
+                let parser = ProgramParser(limits: factory.islandSpace.programLimits(strictOps: false))
+                var bySource: [Int: [Member]] = [:]
+                for arrival in arrivals {
+                    guard let program = try? parser.parse(arrival.program, file: "\(source) migrant \(arrival.id)") else {
+                        log("ignored migrant \(arrival.id): its program does not parse")
+                        continue
+                    }
+                    bySource[arrival.from, default: []].append(Member(
+                        id: arrival.memberID, program: program, fitness: arrival.fitness,
+                        fingerprint: arrival.fingerprint, parentID: nil, origin: "migration", birth: 0))
+                }
+                for from in bySource.keys.sorted() {
+                    summary.migrantsReceived += engine.immigrate(bySource[from] ?? [], to: 0, from: from)
+                }
+                island.migrationCursor = last.id
+            }
+            let checkpoint = makeCheckpoint(island, emigrants: emigrants)
+            let kept = try await run.checkpoint(
+                checkpoint, worker: options.workerID, leaseSeconds: definition.leaseSeconds)
+            for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
+            if kept {
+                summary.migrantsSent += emigrants.count
+            } else {
+                lost.append(island.index)
+                summary.leasesLost += 1
+                log("lost the lease on island \(island.index) (another worker adopted it)")
+            }
+            summary.syncs += 1
+            syncSeconds += (clock.now - began).seconds
+            if kept, engine.reachedTarget {
+                try await run.end(status: "finished", reason: StopReason.target.rawValue, worker: options.workerID)
+            }
+        }
+        islands.removeAll { lost.contains($0.index) }
+    }
+
+    private func makeCheckpoint(_ island: IslandRunner, emigrants: [Emigrant]) -> IslandCheckpoint {
+        let engine = island.engine
+        let name = factory.space.name
+        let state = EngineStateDocument(engine.state, searchSpace: name)
+        let text = (try? state.jsonText()) ?? ""
+        let members = engine.islands[0].members
+        let newFame = engine.hallOfFame.members.filter {
+            !island.offered.contains(factory.globalID($0.id, island: island.index))
+        }
+        let fame = newFame.map { member in
+            HallOfFameEntry(
+                program: ProgramPrinter.print(member.program, searchSpace: name), fitness: member.fitness,
+                fingerprint: member.fingerprint, island: island.index,
+                memberID: factory.globalID(member.id, island: island.index), individuals: member.birth,
+                size: member.program.instructionCount)
+        }
+        var statistic: HubStatistic?
+        let now = clock.now
+        let elapsed = (now - island.statisticsAt.time).seconds
+        if elapsed >= max(5, definition.syncSeconds), !members.isEmpty {
+            let fitness = members.map(\.fitness).sorted()
+            statistic = HubStatistic(
+                individuals: engine.individuals, seconds: elapsed, size: members.count,
+                best: fitness.last, mean: fitness.reduce(0, +) / Double(fitness.count),
+                median: fitness[fitness.count / 2],
+                diversity: Set(members.map(\.fingerprint)).count,
+                individualsPerSecond: Double(engine.individuals - island.statisticsAt.individuals) / elapsed,
+                fecHits: engine.fecHits)
+            island.statisticsAt = (engine.individuals, now)
+        }
+        return IslandCheckpoint(
+            island: island.index, state: text, individuals: engine.individuals, fecHits: engine.fecHits,
+            best: engine.islands[0].best?.fitness,
+            selectFitness: engine.bestSelected.flatMap { engine.selectFitness[$0.id] },
+            migrationCursor: island.migrationCursor,
+            nextMigrationAt: island.nextMigrationAt == .max ? 0 : island.nextMigrationAt,
+            emigrants: emigrants, hallOfFame: fame, statistic: statistic)
+    }
+
+    // MARK: Budgets
+
+    /// Ends the run when its individual or time budget is spent (any participant may).
+    func checkBudgets(_ status: HubRun.Status) async throws {
+        if let maximum = status.maxIndividuals, status.individuals >= maximum {
+            try await run.end(status: "finished", reason: StopReason.maxIndividuals.rawValue, worker: options.workerID)
+        } else if let maximum = status.maxSeconds, status.seconds >= maximum {
+            try await run.end(status: "finished", reason: StopReason.maxTime.rawValue, worker: options.workerID)
+        }
+    }
+}
