@@ -1,0 +1,150 @@
+import Foundation
+import Galapagos
+import Testing
+@testable import GalapagosHub
+
+/// Against a real PostgreSQL: set GALAPAGOS_TEST_POSTGRES_URL (`.ci/run` starts one and does).
+@Suite(.enabled(if: HubFixtures.databaseURL != nil, "needs GALAPAGOS_TEST_POSTGRES_URL"), .serialized)
+struct HubIntegrationTests {
+    private func create(_ prefix: String, islands: Int = 3, lease: Double = 30) async throws -> (HubRun, HubRunDefinition) {
+        let hub = try HubFixtures.hub()
+        let folder = try HubFixtures.folder()
+        let path = folder + "/space.yaml"
+        try HubFixtures.write(HubFixtures.spaceText(islands: islands, migrationEvery: 60), to: path)
+        let definition = try HubRunDefinition(
+            name: HubFixtures.runName(prefix), space: SearchSpace.load(path: path), searchSpacePath: path,
+            configuration: HubFixtures.configuration(seed: 5, path: path), leaseSeconds: lease, syncSeconds: 0.1)
+        let run = try await HubRun.create(definition, on: hub, maxIndividuals: nil, maxSeconds: nil)
+        return (run, definition)
+    }
+
+    private func worker(_ run: HubRun, _ name: String, maxIslands: Int?) async throws -> HubWorker {
+        let options = HubWorker.Options(
+            maxIslands: maxIslands, threads: 1, searchSpacePath: nil,
+            cacheDirectory: try HubFixtures.folder(), workerID: name)
+        return try await HubWorker.join(run: run.name, hub: run.hub, options: options, log: { _ in })
+    }
+
+    @Test func aRunNameIsTakenOnce() async throws {
+        let (run, definition) = try await create("dup")
+        await #expect {
+            _ = try await HubRun.create(definition, on: run.hub, maxIndividuals: nil, maxSeconds: nil)
+        } throws: { "\($0)".contains("already exists") }
+        let (_, reopened) = try await HubRun.open(run.name, on: run.hub)
+        #expect(reopened.searchSpaceText == definition.searchSpaceText)
+        #expect(reopened.datasetHashes == definition.datasetHashes)
+        await #expect {
+            _ = try await HubRun.open("no-such-run-\(UUID())", on: run.hub)
+        } throws: { "\($0)".contains("no run named") }
+        await run.hub.close()
+    }
+
+    @Test func adoptedIslandsContinueFromTheirCheckpointAndNothingFoundIsLost() async throws {
+        let (run, _) = try await create("adopt", islands: 2, lease: 1)
+        let first = try await worker(run, "first", maxIslands: 2)
+        try await first.rebalance(run.status())
+        #expect(first.islands.map(\.index) == [0, 1])
+        first.evolve(for: .milliseconds(300), shouldStop: { false })
+        try await first.sync()
+        let checkpointed = first.islands.map { ($0.engine.individuals, $0.engine.islands[0].members) }
+        let fameBefore = try await HubSnapshot.read(run).hallOfFame(limit: 1_000).map(\.program)
+        #expect(!fameBefore.isEmpty)
+
+        // The first worker falls silent: evolves on, but its lease runs out before it syncs.
+        first.evolve(for: .milliseconds(100), shouldStop: { false })
+        try await Task.sleep(for: .milliseconds(1_300))
+        let second = try await worker(run, "second", maxIslands: 2)
+        try await second.rebalance(run.status())
+        #expect(second.islands.map(\.index) == [0, 1])
+        #expect(second.summary.islandsAdopted == 2)
+        for (island, (individuals, members)) in zip(second.islands, checkpointed) {
+            #expect(island.engine.individuals == individuals)
+            #expect(island.engine.islands[0].members.map(\.program) == members.map(\.program))
+        }
+        // The silent worker wakes up: its checkpoints are refused, its islands dropped.
+        try await first.sync()
+        #expect(first.islands.isEmpty)
+        #expect(first.summary.leasesLost == 2)
+        second.evolve(for: .milliseconds(200), shouldStop: { false })
+        try await second.sync()
+        let fameAfter = Set(try await HubSnapshot.read(run).hallOfFame(limit: 10_000).map(\.program))
+        #expect(fameBefore.allSatisfy { fameAfter.contains($0) })
+        let kinds = try await run.events().map(\.kind)
+        #expect(kinds.filter { $0 == "adopted" }.count == 2)
+        #expect(kinds.filter { $0 == "lease-lost" }.count == 2)
+        await run.hub.close()
+    }
+
+    @Test func migrantsTravelThroughTheHub() async throws {
+        let (run, _) = try await create("migrate", islands: 2)
+        let a = try await worker(run, "a", maxIslands: 1)
+        let b = try await worker(run, "b", maxIslands: 1)
+        try await a.rebalance(run.status())
+        try await b.rebalance(run.status())
+        #expect(a.islands.map(\.index) == [0] && b.islands.map(\.index) == [1])
+        // Island 0 fills and passes its migration point (30 island individuals).
+        while a.islands[0].engine.individuals < 60 { a.islands[0].engine.step() }
+        while b.islands[0].engine.individuals < 60 { b.islands[0].engine.step() }
+        let sent = a.islands[0].engine.emigrants(from: 0).map(\.program)
+        try await a.sync()
+        #expect(a.summary.migrantsSent == 2)
+        try await b.sync()
+        #expect(b.summary.migrantsReceived >= 2)
+        let arrived = b.islands[0].engine.islands[0].members.filter { $0.origin == "migration" }.map(\.program)
+        #expect(sent.allSatisfy { arrived.contains($0) })
+        // The cursor moved: the same migrants are not taken twice.
+        let received = b.summary.migrantsReceived
+        try await b.sync()
+        #expect(b.summary.migrantsReceived - received <= 2)
+        await run.hub.close()
+    }
+
+    @Test func workersShareIslandsFairlyAndFinishTogether() async throws {
+        let (run, _) = try await create("share", islands: 3)
+        let a = try await worker(run, "a", maxIslands: nil)
+        try await a.rebalance(run.status())
+        #expect(a.islands.count == 3)
+        let b = try await worker(run, "b", maxIslands: nil)
+        try await a.rebalance(run.status())
+        #expect(a.islands.count == 2)  // ⌈3 / 2⌉
+        try await b.rebalance(run.status())
+        #expect(b.islands.map(\.index) == [2])
+        try await run.end(status: "finished", reason: "max-evals")
+        let summary = try await b.work(shouldStop: { false })
+        #expect(summary.runStatus == "finished" && summary.stopReason == "max-evals")
+        #expect(try await run.status().liveWorkers == 1)
+        await run.hub.close()
+    }
+
+    @Test func aWrongPasswordFailsAtOnceSayingSo() async throws {
+        guard let url = HubFixtures.databaseURL else { return }
+        var address = try HubAddress(url)
+        address.password = "certainly-wrong"
+        let hub = HubConnection(address: address, retryFor: .seconds(30))
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect {
+            try await HubSchema.prepare(hub)
+        } throws: { "\($0)".contains("authentication failed") && !"\($0)".contains("certainly-wrong") }
+        #expect(clock.now - start < .seconds(10))
+    }
+
+    @Test func anUnreachableHubIsRetriedThenReported() async throws {
+        let hub = HubConnection(
+            address: try HubAddress("postgres://nobody@127.0.0.1:1/none", environment: [:]),
+            retryFor: .seconds(1))
+        await #expect {
+            try await HubSchema.prepare(hub)
+        } throws: { "\($0)".contains("unreachable") && "\($0)".contains("127.0.0.1:1") }
+    }
+
+    @Test func aMissingDatabaseIsNamed() async throws {
+        guard let url = HubFixtures.databaseURL else { return }
+        var address = try HubAddress(url)
+        address.database = "galapagos_no_such_database"
+        let hub = HubConnection(address: address, retryFor: .seconds(5))
+        await #expect {
+            try await HubSchema.prepare(hub)
+        } throws: { "\($0)".contains("does not exist") }
+    }
+}
