@@ -19,6 +19,11 @@ assert r["reached_target"], "the demo did not reach its target"'
 echo "== kill -9 at random moments, then resume"
 timeout 300 scripts/kill-resume.sh 20
 
+if [ -n "${GALAPAGOS_TEST_POSTGRES_URL:-}" ]; then
+  echo "== hub run: a hub and 3 workers on loopback PostgreSQL, one killed with SIGKILL mid-run"
+  timeout 600 scripts/hub-integration.sh "$GALAPAGOS_TEST_POSTGRES_URL"
+fi
+
 echo "== report rendering (skipped when Chromium is not installed)"
 timeout 120 scripts/render-report.sh || echo "render-report: failed (not fatal in CI)"
 
