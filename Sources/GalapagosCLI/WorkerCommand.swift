@@ -16,7 +16,7 @@ struct WorkerCommand: ParsableCommand {
             a worker that dies are adopted by the others from their last checkpoint once its \
             lease expires. With --json the last stdout line is one JSON object (worker, run, \
             individuals, islands_claimed, islands_adopted, leases_lost, syncs, \
-            mean_sync_seconds, migrants_sent, migrants_received, seconds, run_status, \
+            mean_sync_seconds, migration_syncs, mean_migration_sync_seconds, migrants_sent, migrants_received, seconds, run_status, \
             stop_reason).
 
             Examples:
@@ -105,6 +105,8 @@ struct WorkerReport: Encodable {
     var leases_lost: Int
     var syncs: Int
     var mean_sync_seconds: Double
+    var migration_syncs: Int
+    var mean_migration_sync_seconds: Double
     var migrants_sent: Int
     var migrants_received: Int
     var seconds: Double
@@ -120,6 +122,8 @@ struct WorkerReport: Encodable {
         leases_lost = summary.leasesLost
         syncs = summary.syncs
         mean_sync_seconds = summary.meanSyncSeconds
+        migration_syncs = summary.migrationSyncs
+        mean_migration_sync_seconds = summary.meanMigrationSyncSeconds
         migrants_sent = summary.migrantsSent
         migrants_received = summary.migrantsReceived
         seconds = summary.seconds

@@ -44,6 +44,9 @@ public final class HubWorker {
         public var syncs: Int
         /// Mean seconds of one sync of one island (checkpoint, migrants, hall of fame).
         public var meanSyncSeconds: Double
+        /// Syncs that sent migrants, and their mean seconds: the coordination cost of a migration.
+        public var migrationSyncs: Int
+        public var meanMigrationSyncSeconds: Double
         public var migrantsSent: Int
         public var migrantsReceived: Int
         public var seconds: Double
@@ -56,7 +59,11 @@ public final class HubWorker {
     let log: @Sendable (String) -> Void
     var islands: [IslandRunner] = []
     var summary: Summary
+    /// One FEC cache for every island held: they score on the same tasks, and a cache shared
+    /// by ten islands hits as often as a one-process run's (a cache per island hits less).
+    private var sharedFEC: FECCache?
     private var syncSeconds = 0.0
+    private var migrationSyncSeconds = 0.0
     private let clock = ContinuousClock()
 
     /// Joins a run: reads it from the hub, checks this machine can reproduce its tasks, and
@@ -96,10 +103,11 @@ public final class HubWorker {
         self.options = options
         self.factory = factory
         self.log = log
+        sharedFEC = factory.islandSpace.fec.enabled ? FECCache(capacity: factory.islandSpace.fec.capacity) : nil
         summary = Summary(
             worker: options.workerID, run: run.name, runStatus: "running", stopReason: nil,
             individuals: 0, islandsClaimed: 0, islandsAdopted: 0, leasesLost: 0, syncs: 0,
-            meanSyncSeconds: 0, migrantsSent: 0, migrantsReceived: 0, seconds: 0)
+            meanSyncSeconds: 0, migrationSyncs: 0, meanMigrationSyncSeconds: 0, migrantsSent: 0, migrantsReceived: 0, seconds: 0)
     }
 
     var source: String { "hub \(run.hub.address) run \(run.name)" }
@@ -134,6 +142,8 @@ public final class HubWorker {
         summary.runStatus = status.status
         summary.stopReason = status.stopReason ?? (shouldStop() ? "interrupted" : nil)
         summary.meanSyncSeconds = summary.syncs > 0 ? syncSeconds / Double(summary.syncs) : 0
+        summary.meanMigrationSyncSeconds = summary.migrationSyncs > 0
+            ? migrationSyncSeconds / Double(summary.migrationSyncs) : 0
         summary.seconds = (clock.now - start).seconds
         return summary
     }
@@ -172,7 +182,9 @@ public final class HubWorker {
         repeat {
             for island in islands {
                 let before = island.engine.individuals
+                island.engine.swapFECCache(&sharedFEC)
                 island.engine.step()
+                island.engine.swapFECCache(&sharedFEC)
                 summary.individuals += island.engine.individuals - before
                 if island.engine.reachedTarget { return }
             }
@@ -232,7 +244,12 @@ public final class HubWorker {
                 log("lost the lease on island \(island.index) (another worker adopted it)")
             }
             summary.syncs += 1
-            syncSeconds += (clock.now - began).seconds
+            let spent = (clock.now - began).seconds
+            syncSeconds += spent
+            if !emigrants.isEmpty {
+                summary.migrationSyncs += 1
+                migrationSyncSeconds += spent
+            }
             if kept, engine.reachedTarget {
                 try await run.end(status: "finished", reason: StopReason.target.rawValue, worker: options.workerID)
             }

@@ -68,7 +68,9 @@ struct IslandFactory {
         return EngineSettings(
             seed: RandomGenerator.derive(runSeed, 0x15_1A4D, UInt64(island)), workers: threads,
             maxIndividuals: nil, targetFitness: configuration.targetFitness,
-            selectEvery: max(1, configuration.selectEvery / islands),
+            // Per island, of its own individuals: the run as a whole selects as often as one
+            // process does.
+            selectEvery: configuration.selectEvery,
             hallOfFameSize: configuration.hallOfFameSize, seedPrograms: seedPrograms,
             tracksAncestry: false, taskSeed: runSeed)
     }
@@ -89,6 +91,9 @@ struct IslandFactory {
         } else {
             engine = Engine(space: islandSpace, settings: settings)
         }
+        // The worker lends the island its shared FEC cache for each step (see HubWorker).
+        var ownCache: FECCache?
+        engine.swapFECCache(&ownCache)
         let interval = migrationInterval
         let next = claimed.nextMigrationAt > 0 ? claimed.nextMigrationAt : interval
         return IslandRunner(

@@ -51,3 +51,12 @@ extension Engine {
         return arrivals.count
     }
 }
+
+extension Engine {
+    /// Swaps the engine's FEC cache with `cache`, so that engines scoring on the same tasks (the
+    /// islands one worker holds) share one cache: swap it in before a step, out after. Moving
+    /// the cache instead of copying it keeps it uniquely referenced, so no step copies it.
+    public func swapFECCache(_ cache: inout FECCache?) {
+        swap(&fec, &cache)
+    }
+}
