@@ -9,7 +9,9 @@
 # --no-save with --workers 1 and 2 for the same time.
 #
 # Printed per configuration: individuals per second (the hub's evaluations over the run's wall
-# time, which includes joining and leaving); per worker: syncs, mean sync of one island
+# time, which includes joining and leaving), the FEC hit rate and the children actually scored
+# per second (individuals minus FEC hits: the compute, independent of how converged the islands
+# are); per worker: syncs, mean sync of one island
 # (checkpoint + migrant pull + hall-of-fame inserts, one transaction), mean sync when the island
 # sent migrants (the coordination cost of a migration); and the database's side from
 # pg_stat_database: transactions and rows written per 1,000 individuals.
@@ -39,8 +41,11 @@ for threads in 1 2; do
     python3 - "$work/local.json" "$threads" "$out" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-line = {"configuration": f"local evolve, {sys.argv[2]} threads", "individuals_per_second": round(r["individuals_per_second"])}
-print(f"{line['configuration']:28s} {line['individuals_per_second']:>9,d} individuals/s")
+line = {"configuration": f"local evolve, {sys.argv[2]} threads", "individuals_per_second": round(r["individuals_per_second"]),
+        "fec_hit_rate": round(r["fec_hits"] / r["evaluations"], 4),
+        "scored_per_second": round((r["evaluations"] - r["fec_hits"]) / r["seconds"])}
+print(f"{line['configuration']:28s} {line['individuals_per_second']:>9,d} individuals/s, FEC hits {100 * line['fec_hit_rate']:.1f} %,"
+      f" {line['scored_per_second']:,d} scored/s")
 open(sys.argv[3], "a").write(json.dumps(line) + "\n")
 PY
 done
@@ -71,6 +76,8 @@ line = {
     "configuration": f"hub, {n} worker{'s' if n > 1 else ''} x 1 thread, sync {sync} s",
     "individuals_per_second": round(hub["individuals_per_second"]),
     "individuals": individuals,
+    "fec_hit_rate": round(hub["fec_hits"] / individuals, 4),
+    "scored_per_second": round((individuals - hub["fec_hits"]) / (individuals / hub["individuals_per_second"])),
     "syncs": sum(w["syncs"] for w in workers),
     "mean_sync_ms": round(1000 * sum(w["mean_sync_seconds"] * w["syncs"] for w in workers) / max(1, sum(w["syncs"] for w in workers)), 2),
     "mean_migration_sync_ms": round(1000 * sum(w["mean_migration_sync_seconds"] * w["migration_syncs"] for w in workers) / max(1, sum(w["migration_syncs"] for w in workers)), 2),
@@ -79,7 +86,8 @@ line = {
     "rows_written_per_1000_individuals": round(1000 * (r1 - r0) / individuals, 3),
     "migrations": hub["migrations"],
 }
-print(f"{line['configuration']:28s} {line['individuals_per_second']:>9,d} individuals/s; syncs {line['syncs']},"
+print(f"{line['configuration']:28s} {line['individuals_per_second']:>9,d} individuals/s, FEC hits {100 * line['fec_hit_rate']:.1f} %,"
+      f" {line['scored_per_second']:,d} scored/s; syncs {line['syncs']},"
       f" mean {line['mean_sync_ms']} ms (with migrants {line['mean_migration_sync_ms']} ms),"
       f" {100 * line['sync_share_of_worker_time']:.2f} % of worker time;"
       f" {line['transactions_per_1000_individuals']} transactions and"
