@@ -142,7 +142,7 @@ struct ExportCommand: ParsableCommand {
             searchSpace: space.name, metric: space.searchTasks.metric, fitness: member.fitness,
             fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
             seed: run.configuration.seedValue, runName: run.name, programID: member.id,
-            source: input)
+            source: reader.location)
         return try ProgramExport(program: parsed, shape: space.memory, metadata: metadata)
     }
 }

@@ -56,7 +56,8 @@ enum RunInput {
             return try RunReader(path: location)
         }
         guard let run else {
-            throw GalapagosError.invalidArgument("\(location): a hub holds many runs; name one with --run NAME")
+            let address = (try? HubAddress(location).description) ?? "the hub"
+            throw GalapagosError.invalidArgument("\(address): a hub holds many runs; name one with --run NAME")
         }
         let hub = try HubOptions.connection(url: location, timeout: DurationArgument(seconds: 15), quiet: false)
         return try AsyncBridge.wait {

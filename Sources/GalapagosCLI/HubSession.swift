@@ -19,7 +19,13 @@ enum HubSession {
         let stop = StopSignal()
         let quiet = output.quiet
         let run = try AsyncBridge.wait {
-            try await HubRun.create(definition, on: hub, maxIndividuals: maxIndividuals, maxSeconds: maxSeconds)
+            do {
+                return try await HubRun.create(
+                    definition, on: hub, maxIndividuals: maxIndividuals, maxSeconds: maxSeconds)
+            } catch {
+                await hub.close()
+                throw error
+            }
         }
         if !quiet {
             Console.error("hub run \(definition.name) created on \(hub.address) (\(definition.islands) islands);"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+import GalapagosHub
 
 /// `galapagos inspect`: looks inside a run file, read-only.
 struct InspectCommand: ParsableCommand {
@@ -90,6 +91,14 @@ struct InspectCommand: ParsableCommand {
                 progress.fec_hits, 100 * progress.fec_hit_rate, progress.migrations))
         } else {
             print("progress: no checkpoint yet")
+        }
+        if let hub = reader as? HubSnapshot {
+            let held = Dictionary(grouping: hub.owners.enumerated().compactMap { island, owner in
+                owner.map { (owner: $0, island: island) }
+            }, by: \.owner)
+            print("leases: " + (held.isEmpty ? "no island is leased" : held.keys.sorted().map { owner in
+                "\(owner) holds \((held[owner] ?? []).map { String($0.island) }.joined(separator: ","))"
+            }.joined(separator: "; ")))
         }
         print("")
         print("island  size  best                 mean                 diversity")

@@ -19,8 +19,8 @@ struct ResumeCommand: ParsableCommand {
               galapagos resume populations/run.sqlite --max-evals 1000000 --json
               galapagos resume --hub postgres://galapagos@db.example/galapagos --run demo1
 
-            With --hub: a run stopped by Ctrl-C on its `evolve --hub` process runs again (workers \
-            rejoin); its budgets count from now.
+            With --hub: a run stopped by Ctrl-C on its `evolve --hub` process runs again; start \
+            workers again to evolve it. Its budgets count from now (--max-evals: N more).
             """
     )
 

@@ -82,6 +82,13 @@ public actor HubConnection {
         }
     }
 
+    deinit {
+        // A connection must be closed before it is released; on paths that did not close it
+        // (an error thrown past `closing`), close it without waiting.
+        let future: EventLoopFuture<Void>? = connection?.close()
+        _ = future
+    }
+
     /// Closes the connection.
     public func close() async {
         await drop()
