@@ -247,7 +247,8 @@ enum Report {
     }
 }
 
-/// The `--json` object of `galapagos evolve` (keys documented in README.md).
+/// The `--json` object of `galapagos evolve` (keys documented in README.md). Hub runs have
+/// `hub` and `run` instead of `run_file` and `workers`.
 struct EvolveReport: Encodable {
     var best_fitness: Double
     var select_fitness: Double
@@ -261,10 +262,12 @@ struct EvolveReport: Encodable {
     var searchspace: String
     var islands: Int
     var selector: String
-    var workers: Int
+    var workers: Int?
     var migrations: Int
     var reached_target: Bool
     var stopped: String
     var member_id: Int
     var run_file: String?
+    var hub: String?
+    var run: String?
 }

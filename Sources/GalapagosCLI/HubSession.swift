@@ -99,37 +99,15 @@ enum HubSession {
         print("# hub run: \(run.name) on \(hub.address)")
         print(text, terminator: "")
         if output.json {
-            try Console.json(HubEvolveReport(
+            try Console.json(EvolveReport(
                 best_fitness: result.searchFitness, select_fitness: result.selectFitness,
                 test_fitness: result.testFitness, evaluations: result.individuals, fec_hits: result.fecHits,
                 seconds: seconds, individuals_per_second: Double(result.individuals) / max(final.seconds, 1e-9),
                 program: text, seed: stored.configuration.seedValue, searchspace: space.name,
                 islands: space.evolution.islands, selector: space.evolution.selector.rawValue,
-                migrations: result.migrations, reached_target: result.reachedTarget, stopped: reason,
-                member_id: result.best.id, hub: hub.address.description, run: run.name))
+                workers: nil, migrations: result.migrations, reached_target: result.reachedTarget,
+                stopped: reason, member_id: result.best.id, run_file: nil,
+                hub: hub.address.description, run: run.name))
         }
     }
-}
-
-/// The `--json` object of `galapagos evolve --hub`: `evolve`'s keys, with `hub` and `run`
-/// instead of `run_file` and `workers`.
-struct HubEvolveReport: Encodable {
-    var best_fitness: Double
-    var select_fitness: Double
-    var test_fitness: Double?
-    var evaluations: Int
-    var fec_hits: Int
-    var seconds: Double
-    var individuals_per_second: Double
-    var program: String
-    var seed: UInt64
-    var searchspace: String
-    var islands: Int
-    var selector: String
-    var migrations: Int
-    var reached_target: Bool
-    var stopped: String
-    var member_id: Int
-    var hub: String
-    var run: String
 }

@@ -79,13 +79,7 @@ public struct HubResult: Sendable {
             space: single,
             settings: EngineSettings(
                 seed: configuration.seedValue, workers: threads, taskSeed: configuration.seedValue))
-        var test: Double?
-        if !engine.finalTasks.isEmpty {
-            let split: ScoringSplit = engine.finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
-            test = engine.score(program, on: engine.finalTasks, scoring: split)
-        } else if engine.searchTasks.contains(where: { $0.testCount > 0 }) {
-            test = engine.score(program, on: engine.searchTasks, scoring: .test)
-        }
+        let test = engine.testFitness(of: program)
         let progress = try snapshot.progress()
         return HubResult(
             best: chosen.0, searchFitness: chosen.0.fitness, selectFitness: chosen.1, testFitness: test,

@@ -44,8 +44,8 @@ public struct HubRun: Sendable {
         _ definition: HubRunDefinition, on hub: HubConnection, maxIndividuals: Int?, maxSeconds: Double?
     ) async throws -> HubRun {
         try await HubSchema.prepare(hub)
-        let configuration = try JSONCoding.text(definition.configuration)
-        let hashes = try JSONCoding.text(definition.datasetHashes)
+        let configuration = try JSONText.encode(definition.configuration)
+        let hashes = try JSONText.encode(definition.datasetHashes)
         let address = hub.address.description
         let created = try await hub.transaction("creating run \(definition.name)") { connection, logger in
             let rows = try await connection.query("""
@@ -110,8 +110,8 @@ public struct HubRun: Sendable {
                 }
                 files.append(file)
             }
-            guard let configuration = try? JSONCoding.decode(RunConfiguration.self, found.2),
-                  let hashes = try? JSONCoding.decode([String: String].self, found.3)
+            guard let configuration = try? JSONText.decode(RunConfiguration.self, found.2),
+                  let hashes = try? JSONText.decode([String: String].self, found.3)
             else {
                 throw GalapagosError.hub(address, "run \(name): the run record is damaged (configuration unreadable)")
             }
@@ -227,17 +227,4 @@ public struct HubEvent: Sendable, Equatable, Codable {
     public var worker: String?
     public var island: Int?
     public var detail: String
-}
-
-/// JSON text columns.
-enum JSONCoding {
-    static func text<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
-    }
 }

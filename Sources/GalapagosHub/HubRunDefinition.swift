@@ -97,9 +97,7 @@ public struct HubRunDefinition: Sendable {
         let stored = try SearchSpace.parse(
             searchSpaceText, file: "hub \(hub) run \(name) (stored search space)", baseDirectory: base)
         let space = configuration.overrides.apply(to: stored)
-        let hashes = space.datasetHashes(runSeed: configuration.seedValue)
-        let changed = Set(hashes.keys).union(datasetHashes.keys)
-            .filter { hashes[$0] != datasetHashes[$0] }.sorted()
+        let changed = space.changedDatasets(comparedTo: datasetHashes, runSeed: configuration.seedValue)
         guard changed.isEmpty else {
             throw GalapagosError.hub(
                 hub, "run \(name): this machine builds different \(changed.joined(separator: ", ")) tasks"

@@ -59,18 +59,26 @@ extension Engine {
             best = candidate
         }
         guard let best, let select = known[best.id] else { return nil }
-        var test: Double?
-        if !finalTasks.isEmpty {
-            // The final tasks' held-out test split when they have one (dataset tasks), else
-            // their validation split: either way data the search never saw.
-            let split: ScoringSplit = finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
-            test = score(best.program, on: finalTasks, scoring: split)
-        } else if searchTasks.contains(where: { $0.testCount > 0 }) {
-            test = score(best.program, on: searchTasks, scoring: .test)
-        }
+        let test = testFitness(of: best.program)
         return RunSummary(
             best: best, searchFitness: best.fitness, selectFitness: select, testFitness: test,
             individuals: individuals, fecHits: fecHits, migrations: migrations,
             reachedTarget: settings.targetFitness.map { select >= $0 } ?? false)
+    }
+}
+
+extension Engine {
+    /// A program's fitness on data the search never saw: the final tasks' held-out test split
+    /// when they have one (dataset tasks), else their validation split; without final tasks,
+    /// the search tasks' test split. `nil` when the search space has none of these.
+    public func testFitness(of program: Program) -> Double? {
+        if !finalTasks.isEmpty {
+            let split: ScoringSplit = finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
+            return score(program, on: finalTasks, scoring: split)
+        }
+        if searchTasks.contains(where: { $0.testCount > 0 }) {
+            return score(program, on: searchTasks, scoring: .test)
+        }
+        return nil
     }
 }

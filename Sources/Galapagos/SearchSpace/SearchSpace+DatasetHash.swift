@@ -25,3 +25,12 @@ extension SearchSpace {
         return hashes
     }
 }
+
+extension SearchSpace {
+    /// The task roles whose data differ from `stored` hashes (missing on either side counts),
+    /// sorted: empty when this search space reproduces a run's tasks exactly.
+    public func changedDatasets(comparedTo stored: [String: String], runSeed: UInt64) -> [String] {
+        let hashes = datasetHashes(runSeed: runSeed)
+        return Set(hashes.keys).union(stored.keys).filter { hashes[$0] != stored[$0] }.sorted()
+    }
+}

@@ -55,9 +55,7 @@ extension RecordedRun {
         }
         let configuration = run.configuration
         let space = configuration.overrides.apply(to: stored)
-        let hashes = space.datasetHashes(runSeed: configuration.seedValue)
-        let changed = Set(hashes.keys).union(run.datasetHashes.keys)
-            .filter { hashes[$0] != run.datasetHashes[$0] }.sorted()
+        let changed = space.changedDatasets(comparedTo: run.datasetHashes, runSeed: configuration.seedValue)
         guard changed.isEmpty else {
             throw GalapagosError.run(
                 "\(path): refusing to resume: the \(changed.joined(separator: ", ")) task data"

@@ -231,15 +231,15 @@ public struct StoredRun: Sendable {
     }
 }
 
-/// JSON as text columns.
-enum JSONText {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+/// JSON as text columns (sorted keys, so equal values give equal text).
+public enum JSONText {
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }
