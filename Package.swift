@@ -55,7 +55,14 @@ let package = Package(
         .executableTarget(name: "galapagos", dependencies: ["GalapagosCLI"]),
         .executableTarget(name: "galapagos-fuzz", dependencies: ["Galapagos"], path: "Sources/galapagos-fuzz"),
         .testTarget(name: "GalapagosTests", dependencies: ["Galapagos"]),
-        .testTarget(name: "GalapagosHubTests", dependencies: ["GalapagosHub", "Galapagos"]),
+        .testTarget(
+            name: "GalapagosHubTests",
+            dependencies: [
+                "GalapagosHub", "Galapagos",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos"]),
     ]
 )

@@ -27,7 +27,7 @@ attempt() {
     local run="it-$(date +%s)-$$-seed$seed"
     echo "hub-integration: run $run"
     "$bin" evolve --searchspace searchspaces/linear_demo.yaml --seed "$seed" --fec off \
-        --target-fitness 0.9999 --max-time 240s --hub "$url" --run "$run" --lease 2 --sync-every 0.25 \
+        --target-fitness 0.9999 --max-time 400s --hub "$url" --run "$run" --lease 2 --sync-every 0.25 \
         --quiet --json >"$work/hub.out" 2>"$work/hub.err" &
     local hub=$!
     pids+=("$hub")
@@ -70,7 +70,7 @@ print("hub-integration: hub: %s, select fitness %.6f after %d individuals" % (r[
 assert r["reached_target"], "the run did not reach its target"'
     local adopted
     adopted=$(sql "SELECT COUNT(DISTINCT island) FROM galapagos_event WHERE run = '$run' AND kind = 'adopted'
-                   AND detail = 'from w2' AND island IN ($held)")
+                   AND detail LIKE 'from w2 at % individuals' AND island IN ($held)")
     local expected
     expected=$(echo "$held" | tr ',' '\n' | wc -l)
     if [ "$adopted" != "$expected" ]; then
@@ -87,10 +87,14 @@ assert r["reached_target"], "the run did not reach its target"'
     local lost
     lost=$(comm -23 "$work/fame-before" "$work/fame-after" | wc -l)
     [ "$lost" = "0" ] || { echo "hub-integration: $lost hall-of-fame programs were lost"; return 1; }
+    # Adopted from the checkpoint: the adopter starts at least where the island stood when w2
+    # was killed (w2 may have checkpointed once more before dying), not from scratch.
     while IFS=: read -r island before; do
-        local after
-        after=$(sql "SELECT individuals FROM galapagos_island WHERE run = '$run' AND island = $island")
-        [ "$after" -ge "$before" ] || { echo "hub-integration: island $island went back from $before to $after individuals"; return 1; }
+        local resumed
+        resumed=$(sql "SELECT MIN(split_part(detail, ' ', 4)::BIGINT) FROM galapagos_event
+                       WHERE run = '$run' AND kind = 'adopted' AND island = $island AND detail LIKE 'from w2 at %'")
+        [ "$resumed" -ge "$before" ] || { echo "hub-integration: island $island was adopted at $resumed individuals, before the kill it had $before"; return 1; }
+        echo "hub-integration: island $island: $before individuals checkpointed before the kill, adopted at $resumed"
     done <"$work/counts-before"
     python3 - "$work" <<'PY'
 import json, sys

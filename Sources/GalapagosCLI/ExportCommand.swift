@@ -120,23 +120,23 @@ struct ExportCommand: ParsableCommand {
         }
         let reader = try RunInput.records(input, run: runName)
         let run = try reader.run()
-        let space = try SearchSpace.parse(run.searchSpaceText, file: "\(input) (stored search space)")
-        try ExportInputs.requireLearningAlgorithms(space, file: input)
+        let space = try SearchSpace.parse(run.searchSpaceText, file: "\(reader.location) (stored search space)")
+        try ExportInputs.requireLearningAlgorithms(space, file: reader.location)
         let member: RunReader.StoredMember
         if let program {
             guard let found = try reader.member(id: program) else {
                 throw GalapagosError.run(
-                    "\(input): no program with id \(program) (galapagos inspect lists the hall of fame)")
+                    "\(reader.location): no program with id \(program) (galapagos inspect lists the hall of fame)")
             }
             member = found
         } else {
             guard let reported = try reader.selected() ?? reader.hallOfFame(limit: 1).first else {
-                throw GalapagosError.run("\(input): the run holds no programs yet")
+                throw GalapagosError.run("\(reader.location): the run holds no programs yet")
             }
             member = reported
         }
         let parsed = try ProgramParser(limits: space.programLimits(strictOps: false))
-            .parse(member.program, file: "\(input) (program \(member.id))")
+            .parse(member.program, file: "\(reader.location) (program \(member.id))")
         let metadata = ExportMetadata(
             typeName: name ?? SwiftIdentifier.typeName(from: "\(space.name) \(member.id)"),
             searchSpace: space.name, metric: space.searchTasks.metric, fitness: member.fitness,

@@ -124,7 +124,7 @@ struct InspectCommand: ParsableCommand {
 
     private func showProgram(_ id: Int, _ reader: any RunRecords) throws {
         guard let member = try reader.member(id: id) else {
-            throw GalapagosError.run("\(runFile): no program with id \(id) (see the hall of fame or --island)")
+            throw GalapagosError.run("\(reader.location): no program with id \(id) (see the hall of fame or --island)")
         }
         let lineage = try reader.lineage(of: id)
         if json {
@@ -148,7 +148,7 @@ struct InspectCommand: ParsableCommand {
     private func showIsland(_ index: Int, _ reader: any RunRecords) throws {
         let members = try reader.members(island: index, limit: top)
         guard !members.isEmpty else {
-            throw GalapagosError.run("\(runFile): island \(index) has no members (see inspect for the islands)")
+            throw GalapagosError.run("\(reader.location): island \(index) has no members (see inspect for the islands)")
         }
         if json {
             return try Console.json(IslandReport(

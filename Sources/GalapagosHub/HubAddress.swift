@@ -53,9 +53,10 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
         }
         self.host = host
         port = components.port ?? 5432
-        username = user.removingPercentEncoding ?? user
-        password = components.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
-        self.database = database.removingPercentEncoding ?? database
+        // URLComponents has already decoded percent escapes in these.
+        username = user
+        password = components.password ?? environment["PGPASSWORD"]
+        self.database = database
         self.tls = tls
     }
 
@@ -65,11 +66,17 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
         return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
     }
 
-    /// A URL as given, its password (if any) replaced by `***`.
+    /// A URL as given, its password (if any) replaced by `***`. Works on the text, so that
+    /// even a URL too malformed to parse does not show its password.
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        // The last "@": a password may hold "/", "#" or "?" unescaped; a database name rarely
+        // holds "@".
+        guard let at = rest.lastIndex(of: "@") else { return url }
+        let userInfo = rest[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
     }
 
     /// PostgresNIO's connection settings.

@@ -18,6 +18,8 @@ public actor HubConnection {
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
     let logger: Logger
+    /// The longest one operation (one transaction) may take before its connection is dropped.
+    static let operationTimeout = Duration.seconds(45)
 
     public init(
         address: HubAddress, retryFor: Duration = .seconds(60),
@@ -43,6 +45,14 @@ public actor HubConnection {
         while true {
             do {
                 let connection = try await live()
+                // A query on a half-open connection would wait forever: past the deadline the
+                // connection is closed, which fails the query as a lost connection (retried).
+                let watchdog = Task {
+                    try await Task.sleep(for: Self.operationTimeout)
+                    let closing: EventLoopFuture<Void> = connection.close()
+                    _ = closing
+                }
+                defer { watchdog.cancel() }
                 return try await body(connection, logger)
             } catch {
                 let failure = HubFailure(error, address: address)
@@ -114,6 +124,13 @@ public actor HubConnection {
         let fresh = try await PostgresConnection.connect(
             configuration: configuration, id: id, logger: logger)
         connection = fresh
+        // The server ends what a vanished client left behind (its locks included), instead of
+        // keeping an island's row locked until TCP notices.
+        try await fresh.query("""
+            SELECT set_config('statement_timeout', '30s', false),
+                   set_config('lock_timeout', '10s', false),
+                   set_config('idle_in_transaction_session_timeout', '60s', false)
+            """, logger: logger)
         return fresh
     }
 

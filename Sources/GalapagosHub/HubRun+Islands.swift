@@ -5,14 +5,20 @@ import PostgresNIO
 /// An island a worker has just leased.
 public struct ClaimedIsland: Sendable {
     public var index: Int
+    /// Identifies this lease: checkpoints and releases must show it, so that a worker whose
+    /// lease expired and was granted anew (to another worker or to itself) cannot write with
+    /// the old one.
+    public var leaseToken: String
     /// The island's last checkpoint (an ``EngineStateDocument``), or `nil` before its first.
     public var state: String?
-    /// The last migrant the island took in.
-    public var migrationCursor: Int
+    /// Per sending island, the sender's individual count of the last migrants taken in.
+    public var migrationCursors: [Int: Int]
     /// Island individuals at which it next sends migrants.
     public var nextMigrationAt: Int
     /// The worker that held it before, when it is adopted.
     public var previousOwner: String?
+    /// Individuals in its last checkpoint.
+    public var individuals: Int
 }
 
 /// A member sent to another island.
@@ -29,6 +35,8 @@ public struct Emigrant: Sendable {
 public struct Arrival: Sendable {
     public var id: Int
     public var from: Int
+    /// The sender's individual count when it sent the member.
+    public var individuals: Int
     public var memberID: Int
     public var program: String
     public var fitness: Double
@@ -49,12 +57,13 @@ public struct HallOfFameEntry: Sendable {
 /// What a worker writes for one island at a sync.
 public struct IslandCheckpoint: Sendable {
     public var island: Int
+    public var leaseToken: String
     public var state: String
     public var individuals: Int
     public var fecHits: Int
     public var best: Double?
     public var selectFitness: Double?
-    public var migrationCursor: Int
+    public var migrationCursors: [Int: Int]
     public var nextMigrationAt: Int
     public var emigrants: [Emigrant]
     public var hallOfFame: [HallOfFameEntry]
@@ -75,15 +84,27 @@ public struct HubStatistic: Sendable {
 }
 
 extension HubRun {
-    /// Registers a worker.
-    public func join(worker: String, host: String, pid: Int, threads: Int) async throws {
+    /// Registers a worker; refuses a name another live worker uses.
+    public func join(worker: String, host: String, pid: Int, threads: Int, maxIslands: Int?) async throws {
         let name = self.name
+        let address = self.address
         try await hub.transaction("joining run \(name)") { connection, logger in
-            try await connection.query("""
-                INSERT INTO galapagos_worker (run, id, host, pid, threads)
-                VALUES (\(name), \(worker), \(host), \(pid), \(threads))
-                ON CONFLICT (run, id) DO UPDATE SET heartbeat_at = now(), left_at = NULL
-                """, logger: logger)
+            let rows = try await connection.query("""
+                INSERT INTO galapagos_worker (run, id, host, pid, threads, max_islands)
+                VALUES (\(name), \(worker), \(host), \(pid), \(threads), \(maxIslands))
+                ON CONFLICT (run, id) DO UPDATE SET heartbeat_at = now(), left_at = NULL,
+                    host = EXCLUDED.host, pid = EXCLUDED.pid, threads = EXCLUDED.threads,
+                    max_islands = EXCLUDED.max_islands, joined_at = now()
+                WHERE galapagos_worker.left_at IS NOT NULL
+                   OR galapagos_worker.heartbeat_at < now() - make_interval(secs =>
+                        (SELECT lease_seconds FROM galapagos_run WHERE name = \(name)))
+                RETURNING id
+                """, logger: logger).collect()
+            guard !rows.isEmpty else {
+                throw GalapagosError.hub(
+                    address, "run \(name): a live worker is already named \(worker); choose another --name"
+                        + " (or wait one lease time if that worker has died)")
+            }
             try await connection.query("""
                 INSERT INTO galapagos_event (run, worker, kind, detail)
                 VALUES (\(name), \(worker), 'joined', \("\(host) pid \(pid), \(threads) threads"))
@@ -91,13 +112,13 @@ extension HubRun {
         }
     }
 
-    /// Marks a worker gone and frees its leases.
+    /// Marks a worker gone and frees the leases it still holds.
     public func leave(worker: String, individuals: Int, syncs: Int, syncSeconds: Double) async throws {
         let name = self.name
         try await hub.transaction("leaving run \(name)") { connection, logger in
             try await connection.query("""
-                UPDATE galapagos_island SET owner = NULL, lease_expires = NULL
-                WHERE run = \(name) AND owner = \(worker)
+                UPDATE galapagos_island SET owner = NULL, lease_token = NULL, lease_expires = NULL
+                WHERE run = \(name) AND owner = \(worker) AND lease_expires > now()
                 """, logger: logger)
             try await connection.query("""
                 UPDATE galapagos_worker SET left_at = now(), heartbeat_at = now(),
@@ -122,36 +143,51 @@ extension HubRun {
         }
     }
 
-    /// Leases up to `count` islands that nobody holds or whose holder's lease expired, lowest
-    /// index first.
-    public func claim(worker: String, count: Int, leaseSeconds: Double) async throws -> [ClaimedIsland] {
+    /// Leases up to `count` islands that nobody holds, whose lease expired, or that this worker
+    /// held before and does not run now (`holding` lists those it runs), lowest index first.
+    /// Islands marked damaged are left alone.
+    public func claim(
+        worker: String, count: Int, leaseSeconds: Double, holding: [Int]
+    ) async throws -> [ClaimedIsland] {
         guard count > 0 else { return [] }
         let name = self.name
+        let address = self.address
         return try await hub.transaction("claiming islands") { connection, logger in
             var claimed: [ClaimedIsland] = []
             for try await row in try await connection.query("""
                 WITH free AS (
                     SELECT island, owner AS previous FROM galapagos_island
-                    WHERE run = \(name) AND (owner IS NULL OR lease_expires < now())
+                    WHERE run = \(name) AND damaged IS NULL
+                      AND NOT (island = ANY(\(holding)::BIGINT[]))
+                      AND (owner IS NULL OR owner = \(worker) OR lease_expires < now())
                     ORDER BY island LIMIT \(count)
                     FOR UPDATE SKIP LOCKED
                 )
                 UPDATE galapagos_island i
-                SET owner = \(worker), lease_expires = now() + make_interval(secs => \(leaseSeconds))
+                SET owner = \(worker), lease_token = gen_random_uuid()::TEXT,
+                    lease_expires = now() + make_interval(secs => \(leaseSeconds))
                 FROM free
                 WHERE i.run = \(name) AND i.island = free.island
-                RETURNING i.island, i.state, i.migration_cursor, i.next_migration_at, free.previous
-                """, logger: logger).decode((Int, String?, Int, Int, String?).self) {
+                RETURNING i.island, i.lease_token, i.state, i.migration_cursors, i.next_migration_at,
+                          free.previous, i.individuals
+                """, logger: logger).decode((Int, String, String?, String, Int, String?, Int).self) {
+                guard let cursors = try? JSONText.decode([String: Int].self, row.3) else {
+                    throw GalapagosError.hub(address, "run \(name) island \(row.0): its migration cursors are damaged")
+                }
                 claimed.append(ClaimedIsland(
-                    index: row.0, state: row.1, migrationCursor: row.2, nextMigrationAt: row.3,
-                    previousOwner: row.4))
+                    index: row.0, leaseToken: row.1, state: row.2,
+                    migrationCursors: Dictionary(
+                        cursors.compactMap { key, value in Int(key).map { ($0, value) } },
+                        uniquingKeysWith: max),
+                    nextMigrationAt: row.4, previousOwner: row.5, individuals: row.6))
             }
             for island in claimed {
-                let adopted = island.previousOwner.map { $0 != worker } ?? false
+                let kind = island.previousOwner == nil ? "claimed"
+                    : island.previousOwner == worker ? "reclaimed" : "adopted"
                 try await connection.query("""
                     INSERT INTO galapagos_event (run, worker, kind, island, detail)
-                    VALUES (\(name), \(worker), \(adopted ? "adopted" : "claimed"), \(island.index),
-                            \(island.previousOwner.map { "from \($0)" } ?? ""))
+                    VALUES (\(name), \(worker), \(kind), \(island.index),
+                            \(island.previousOwner.map { "from \($0) at \(island.individuals) individuals" } ?? ""))
                     """, logger: logger)
             }
             return claimed.sorted { $0.index < $1.index }
@@ -159,36 +195,63 @@ extension HubRun {
     }
 
     /// Gives islands back (after their last checkpoint) so that other workers can take them.
-    public func release(islands: [Int], worker: String) async throws {
+    public func release(islands: [(index: Int, leaseToken: String)], worker: String) async throws {
         guard !islands.isEmpty else { return }
         let name = self.name
+        let leases = islands.map { (index: $0.index, token: $0.leaseToken) }
         try await hub.transaction("releasing islands") { connection, logger in
-            for island in islands {
+            for lease in leases {
                 try await connection.query("""
-                    UPDATE galapagos_island SET owner = NULL, lease_expires = NULL
-                    WHERE run = \(name) AND island = \(island) AND owner = \(worker)
+                    UPDATE galapagos_island SET owner = NULL, lease_token = NULL, lease_expires = NULL
+                    WHERE run = \(name) AND island = \(lease.index) AND lease_token = \(lease.token)
                     """, logger: logger)
                 try await connection.query("""
                     INSERT INTO galapagos_event (run, worker, kind, island)
-                    VALUES (\(name), \(worker), 'released', \(island))
+                    VALUES (\(name), \(worker), 'released', \(lease.index))
                     """, logger: logger)
             }
         }
     }
 
-    /// Migrants waiting for an island after `cursor`, oldest first.
-    public func arrivals(island: Int, after cursor: Int, limit: Int = 1_000) async throws -> [Arrival] {
+    /// Sets an island aside whose checkpoint cannot be restored, so that no worker tries again.
+    public func markDamaged(island: Int, leaseToken: String, worker: String, reason: String) async throws {
         let name = self.name
+        try await hub.transaction("setting island \(island) aside") { connection, logger in
+            try await connection.query("""
+                UPDATE galapagos_island SET damaged = \(reason), owner = NULL, lease_token = NULL,
+                    lease_expires = NULL
+                WHERE run = \(name) AND island = \(island) AND lease_token = \(leaseToken)
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO galapagos_event (run, worker, kind, island, detail)
+                VALUES (\(name), \(worker), 'damaged', \(island), \(reason))
+                """, logger: logger)
+        }
+    }
+
+    /// Migrants waiting for an island: from each sender, those sent after its cursor (the
+    /// sender's individual count at its last migrants taken in), oldest first.
+    ///
+    /// Cursors per sender, not one over the table's ids: a sender's migrants are written in its
+    /// checkpoint transactions, in the order of its individual counts, while ids from the shared
+    /// sequence may commit out of order across senders.
+    public func arrivals(island: Int, after cursors: [Int: Int], limit: Int = 1_000) async throws -> [Arrival] {
+        let name = self.name
+        let senders = cursors.keys.sorted()
+        let positions = senders.map { cursors[$0] ?? -1 }
         return try await hub.perform("reading island \(island)'s migrants") { connection, logger in
             var arrivals: [Arrival] = []
             for try await row in try await connection.query("""
-                SELECT id, from_island, member_id, program, fitness, fingerprint FROM galapagos_migrant
-                WHERE run = \(name) AND to_island = \(island) AND id > \(cursor)
-                ORDER BY id LIMIT \(limit)
-                """, logger: logger).decode((Int, Int, Int, String, Double, Int64).self) {
+                SELECT m.id, m.from_island, m.individuals, m.member_id, m.program, m.fitness, m.fingerprint
+                FROM galapagos_migrant m
+                LEFT JOIN unnest(\(senders)::BIGINT[], \(positions)::BIGINT[]) AS c(sender, position)
+                    ON c.sender = m.from_island
+                WHERE m.run = \(name) AND m.to_island = \(island) AND m.individuals > COALESCE(c.position, -1)
+                ORDER BY m.from_island, m.individuals, m.id LIMIT \(limit)
+                """, logger: logger).decode((Int, Int, Int, Int, String, Double, Int64).self) {
                 arrivals.append(Arrival(
-                    id: row.0, from: row.1, memberID: row.2, program: row.3, fitness: row.4,
-                    fingerprint: UInt64(bitPattern: row.5)))
+                    id: row.0, from: row.1, individuals: row.2, memberID: row.3, program: row.4,
+                    fitness: row.5, fingerprint: UInt64(bitPattern: row.6)))
             }
             return arrivals
         }
@@ -202,6 +265,8 @@ extension HubRun {
         _ checkpoint: IslandCheckpoint, worker: String, leaseSeconds: Double
     ) async throws -> Bool {
         let name = self.name
+        let cursors = try JSONText.encode(Dictionary(
+            uniqueKeysWithValues: checkpoint.migrationCursors.map { (String($0.key), $0.value) }))
         return try await hub.transaction("checkpointing island \(checkpoint.island)") { connection, logger in
             // Programs found are kept even when the lease was lost: nothing found is lost.
             for entry in checkpoint.hallOfFame {
@@ -218,11 +283,11 @@ extension HubRun {
                     state = \(checkpoint.state), individuals = \(checkpoint.individuals),
                     fec_hits = \(checkpoint.fecHits), best = \(checkpoint.best),
                     select_fitness = \(checkpoint.selectFitness),
-                    migration_cursor = \(checkpoint.migrationCursor),
+                    migration_cursors = \(cursors),
                     next_migration_at = \(checkpoint.nextMigrationAt),
                     checkpoints = checkpoints + 1, checkpointed_at = now(),
                     lease_expires = now() + make_interval(secs => \(leaseSeconds))
-                WHERE run = \(name) AND island = \(checkpoint.island) AND owner = \(worker)
+                WHERE run = \(name) AND island = \(checkpoint.island) AND lease_token = \(checkpoint.leaseToken)
                 RETURNING island
                 """, logger: logger).collect()
             guard !kept.isEmpty else {
@@ -239,6 +304,7 @@ extension HubRun {
                     VALUES (\(name), \(checkpoint.island), \(emigrant.to), \(emigrant.memberID),
                             \(emigrant.program), \(emigrant.fitness), \(Int64(bitPattern: emigrant.fingerprint)),
                             \(emigrant.individuals))
+                    ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
             if let statistic = checkpoint.statistic {
@@ -248,6 +314,7 @@ extension HubRun {
                     VALUES (\(name), \(checkpoint.island), \(statistic.individuals), \(statistic.seconds),
                             \(statistic.size), \(statistic.best), \(statistic.mean), \(statistic.median),
                             \(statistic.diversity), \(statistic.individualsPerSecond), \(statistic.fecHits))
+                    ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
             return true

@@ -30,6 +30,10 @@ public struct HubRun: Sendable {
         public var leasedIslands: Int
         /// Workers seen within the lease time.
         public var liveWorkers: Int
+        /// Live workers without an island limit (`--islands`), and the islands leased by the
+        /// others: the fair share of an unlimited worker is the rest divided among them.
+        public var unlimitedWorkers: Int
+        public var islandsOfLimitedWorkers: Int
         /// Seconds since the run (last) started, by the hub's clock.
         public var seconds: Double
         /// Seconds the run may last (`nil`: no limit) and individuals it may use.
@@ -47,16 +51,26 @@ public struct HubRun: Sendable {
         let configuration = try JSONText.encode(definition.configuration)
         let hashes = try JSONText.encode(definition.datasetHashes)
         let address = hub.address.description
+        // Marks this creation, so that a retry after a COMMIT whose answer was lost recognises
+        // its own run instead of reporting the name as taken.
+        let creator = UUID().uuidString
         let created = try await hub.transaction("creating run \(definition.name)") { connection, logger in
+            var earlier: String?
+            for try await (owner) in try await connection.query(
+                "SELECT creator FROM galapagos_run WHERE name = \(definition.name)", logger: logger
+            ).decode(String.self) {
+                earlier = owner
+            }
+            if let earlier { return earlier == creator }
             let rows = try await connection.query("""
                 INSERT INTO galapagos_run (name, searchspace_name, searchspace_path, searchspace_text,
                     configuration, seed, product_version, schema_version, dataset_hashes, islands,
-                    lease_seconds, sync_seconds, max_individuals, max_seconds, status)
+                    lease_seconds, sync_seconds, max_individuals, max_seconds, status, creator)
                 VALUES (\(definition.name), \(definition.searchSpaceName),
                     \(definition.configuration.searchSpacePath), \(definition.searchSpaceText),
                     \(configuration), \(definition.configuration.seed), \(definition.productVersion),
                     \(HubSchema.version), \(hashes), \(definition.islands), \(definition.leaseSeconds),
-                    \(definition.syncSeconds), \(maxIndividuals), \(maxSeconds), 'running')
+                    \(definition.syncSeconds), \(maxIndividuals), \(maxSeconds), 'running', \(creator))
                 ON CONFLICT (name) DO NOTHING
                 RETURNING name
                 """, logger: logger).collect()
@@ -115,6 +129,12 @@ public struct HubRun: Sendable {
             else {
                 throw GalapagosError.hub(address, "run \(name): the run record is damaged (configuration unreadable)")
             }
+            guard (1...100_000).contains(found.4), (0.05...604_800).contains(found.5),
+                  (0.05...604_800).contains(found.6)
+            else {
+                throw GalapagosError.hub(address, "run \(name): the run record is damaged (islands \(found.4),"
+                    + " lease \(found.5) s, sync \(found.6) s)")
+            }
             return HubRunDefinition(
                 name: name, searchSpaceName: found.0, searchSpaceText: found.1,
                 configuration: configuration, dataFiles: files, datasetHashes: hashes,
@@ -143,15 +163,23 @@ public struct HubRun: Sendable {
                             AND lease_expires > now())::BIGINT,
                        (SELECT COUNT(*) FROM galapagos_worker WHERE run = r.name AND left_at IS NULL
                             AND heartbeat_at > now() - make_interval(secs => r.lease_seconds))::BIGINT,
+                       (SELECT COUNT(*) FROM galapagos_worker WHERE run = r.name AND left_at IS NULL
+                            AND max_islands IS NULL
+                            AND heartbeat_at > now() - make_interval(secs => r.lease_seconds))::BIGINT,
+                       (SELECT COUNT(*) FROM galapagos_island i JOIN galapagos_worker w
+                            ON w.run = i.run AND w.id = i.owner
+                            WHERE i.run = r.name AND i.lease_expires > now()
+                            AND w.max_islands IS NOT NULL)::BIGINT,
                        EXTRACT(EPOCH FROM (COALESCE(r.finished_at, now()) - r.started_at))::DOUBLE PRECISION,
                        r.max_seconds, r.max_individuals
                 FROM galapagos_run r WHERE r.name = \(name)
                 """, logger: logger).decode(
-                    (String, String?, Int, Int, Double?, Int, Int, Double, Double?, Int?).self) {
+                    (String, String?, Int, Int, Double?, Int, Int, Int, Int, Double, Double?, Int?).self) {
                 status = Status(
                     status: row.0, stopReason: row.1, individuals: row.2, fecHits: row.3,
-                    bestSelectFitness: row.4, leasedIslands: row.5, liveWorkers: row.6, seconds: row.7,
-                    maxSeconds: row.8, maxIndividuals: row.9)
+                    bestSelectFitness: row.4, leasedIslands: row.5, liveWorkers: row.6,
+                    unlimitedWorkers: row.7, islandsOfLimitedWorkers: row.8, seconds: row.9,
+                    maxSeconds: row.10, maxIndividuals: row.11)
             }
             guard let status else { throw GalapagosError.hub(address, "run \(name) disappeared from the hub") }
             return status

@@ -80,6 +80,9 @@ public struct HubRunDefinition: Sendable {
     ///
     /// - Throws: ``GalapagosError`` when the data does not reproduce the run's tasks.
     public func materialize(in directory: String, hub: String) throws -> SearchSpace {
+        let absolute = directory.hasPrefix("/")
+            ? directory : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(directory)
+        let directory = (absolute as NSString).standardizingPath
         let base = (directory as NSString).appendingPathComponent("searchspace")
         for file in dataFiles {
             let target = ((base as NSString).appendingPathComponent(file.path) as NSString).standardizingPath

@@ -42,7 +42,8 @@ enum HubSchema {
             started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             status TEXT NOT NULL,
             stop_reason TEXT,
-            finished_at TIMESTAMPTZ
+            finished_at TIMESTAMPTZ,
+            creator TEXT NOT NULL
         )
         """,
         """
@@ -59,13 +60,15 @@ enum HubSchema {
             run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
             island INTEGER NOT NULL,
             owner TEXT,
+            lease_token TEXT,
             lease_expires TIMESTAMPTZ,
+            damaged TEXT,
             state TEXT,
             individuals BIGINT NOT NULL DEFAULT 0,
             fec_hits BIGINT NOT NULL DEFAULT 0,
             best DOUBLE PRECISION,
             select_fitness DOUBLE PRECISION,
-            migration_cursor BIGINT NOT NULL DEFAULT 0,
+            migration_cursors TEXT NOT NULL DEFAULT '{}',
             next_migration_at BIGINT NOT NULL DEFAULT 0,
             checkpoints BIGINT NOT NULL DEFAULT 0,
             checkpointed_at TIMESTAMPTZ,
@@ -83,11 +86,12 @@ enum HubSchema {
             fitness DOUBLE PRECISION NOT NULL,
             fingerprint BIGINT NOT NULL,
             individuals BIGINT NOT NULL,
-            sent_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            sent_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            UNIQUE (run, from_island, to_island, individuals, member_id)
         )
         """,
         """
-        CREATE INDEX IF NOT EXISTS galapagos_migrant_inbox ON galapagos_migrant (run, to_island, id)
+        CREATE INDEX IF NOT EXISTS galapagos_migrant_inbox ON galapagos_migrant (run, to_island, from_island, individuals)
         """,
         """
         CREATE TABLE IF NOT EXISTS galapagos_hall_of_fame (
@@ -117,7 +121,8 @@ enum HubSchema {
             diversity INTEGER NOT NULL,
             individuals_per_second DOUBLE PRECISION NOT NULL,
             fec_hits BIGINT NOT NULL,
-            at TIMESTAMPTZ NOT NULL DEFAULT now()
+            at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            PRIMARY KEY (run, island, individuals)
         )
         """,
         """
@@ -127,6 +132,7 @@ enum HubSchema {
             host TEXT NOT NULL,
             pid INTEGER NOT NULL,
             threads INTEGER NOT NULL,
+            max_islands INTEGER,
             joined_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             left_at TIMESTAMPTZ,
@@ -152,28 +158,54 @@ enum HubSchema {
     /// Creates the tables if missing (under a lock: several processes may start at once) and
     /// refuses a database written by a newer schema.
     static func prepare(_ hub: HubConnection) async throws {
-        let newest = try await hub.transaction("preparing the hub's tables") { connection, logger in
-            try await connection.query("SELECT pg_advisory_xact_lock(7262736)", logger: logger)
-            for statement in statements {
-                try await connection.query(statement, logger: logger)
+        // Readers and workers usually find the tables in place: then no DDL runs (it would need
+        // the tables' owner and would briefly lock them).
+        var newest = try await installedVersion(hub)
+        if newest < version {
+            newest = try await hub.transaction("preparing the hub's tables") { connection, logger in
+                try await connection.query("SELECT pg_advisory_xact_lock(7262736)", logger: logger)
+                for statement in statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                var newest = 0
+                for try await (version) in try await connection.query(
+                    "SELECT COALESCE(MAX(version), 0) FROM galapagos_schema", logger: logger
+                ).decode(Int.self) {
+                    newest = version
+                }
+                if newest == 0 {
+                    try await connection.query(
+                        "INSERT INTO galapagos_schema (version) VALUES (\(version))", logger: logger)
+                    newest = version
+                }
+                return newest
             }
-            var newest = 0
-            for try await (version) in try await connection.query(
-                "SELECT COALESCE(MAX(version), 0) FROM galapagos_schema", logger: logger
-            ).decode(Int.self) {
-                newest = version
-            }
-            if newest == 0 {
-                try await connection.query(
-                    "INSERT INTO galapagos_schema (version) VALUES (\(version))", logger: logger)
-            }
-            return newest
         }
         guard newest <= version else {
             throw GalapagosError.hub(
                 hub.address.description,
                 "the hub's tables were written by a newer Galapagos (schema \(newest), this build"
                     + " knows \(version)); upgrade this machine's galapagos")
+        }
+    }
+
+    /// The schema version in the database, 0 when the tables are missing.
+    private static func installedVersion(_ hub: HubConnection) async throws -> Int {
+        try await hub.perform("reading the hub's schema version") { connection, logger in
+            var exists = false
+            for try await (found) in try await connection.query(
+                "SELECT to_regclass('galapagos_schema') IS NOT NULL", logger: logger
+            ).decode(Bool.self) {
+                exists = found
+            }
+            guard exists else { return 0 }
+            var installed = 0
+            for try await (version) in try await connection.query(
+                "SELECT COALESCE(MAX(version), 0) FROM galapagos_schema", logger: logger
+            ).decode(Int.self) {
+                installed = version
+            }
+            return installed
         }
     }
 }

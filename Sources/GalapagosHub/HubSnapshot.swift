@@ -87,11 +87,14 @@ public struct HubSnapshot: RunRecords, Sendable {
                 populations.append([])
                 continue
             }
-            let document = try EngineStateDocument.decode(text, source: "\(location), island \(index)")
+            guard let document = try? EngineStateDocument.decode(text, source: "\(location), island \(index)") else {
+                populations.append([])  // a damaged checkpoint: workers set the island aside
+                continue
+            }
             func stored(_ record: EngineStateDocument.MemberRecord, island: Int?) -> RunReader.StoredMember {
                 RunReader.StoredMember(
-                    id: record.id * islands + index, fitness: record.fitness,
-                    parentID: record.parentID.map { $0 * islands + index }, origin: record.origin,
+                    id: record.id &* islands &+ index, fitness: record.fitness,
+                    parentID: record.parentID.map { $0 &* islands &+ index }, origin: record.origin,
                     birth: record.birth, program: record.program, island: island)
             }
             populations.append((document.islands.first?.members ?? []).map { stored($0, island: index) })

@@ -92,7 +92,8 @@ public final class HubWorker {
             source: "hub \(address) run \(name)")
         try await run.join(
             worker: options.workerID, host: ProcessInfo.processInfo.hostName,
-            pid: Int(ProcessInfo.processInfo.processIdentifier), threads: options.threads)
+            pid: Int(ProcessInfo.processInfo.processIdentifier), threads: options.threads,
+            maxIslands: options.maxIslands)
         return HubWorker(run: run, definition: definition, options: options, factory: factory, log: log)
     }
 
@@ -151,19 +152,38 @@ public final class HubWorker {
     // MARK: Leases
 
     /// Hands back islands above this worker's share and claims free ones below it.
+    ///
+    /// A worker without `--islands` takes an even part of the islands that workers with a
+    /// limit do not hold. An island whose checkpoint cannot be restored is set aside (event
+    /// `damaged`) rather than taken down with each worker that tries it.
     func rebalance(_ status: HubRun.Status) async throws {
-        let fairShare = (definition.islands + max(1, status.liveWorkers) - 1) / max(1, status.liveWorkers)
-        let cap = options.maxIslands ?? fairShare
+        let cap: Int
+        if let limit = options.maxIslands {
+            cap = limit
+        } else {
+            let open = max(0, definition.islands - status.islandsOfLimitedWorkers)
+            let sharers = max(1, status.unlimitedWorkers)
+            cap = max(1, (open + sharers - 1) / sharers)
+        }
         if islands.count > cap {
             let extra = islands.suffix(islands.count - cap)
-            try await run.release(islands: extra.map(\.index), worker: options.workerID)
+            try await run.release(islands: extra.map { ($0.index, $0.leaseToken) }, worker: options.workerID)
             log("released islands \(extra.map(\.index)) (share \(cap))")
             islands.removeLast(islands.count - cap)
         } else if islands.count < cap {
             let claimed = try await run.claim(
-                worker: options.workerID, count: cap - islands.count, leaseSeconds: definition.leaseSeconds)
+                worker: options.workerID, count: cap - islands.count, leaseSeconds: definition.leaseSeconds,
+                holding: islands.map(\.index))
             for island in claimed {
-                islands.append(try factory.runner(for: island, source: source))
+                do {
+                    islands.append(try factory.runner(for: island, source: source))
+                } catch {
+                    log("island \(island.index) cannot be restored, set aside: \(error)")
+                    try await run.markDamaged(
+                        island: island.index, leaseToken: island.leaseToken, worker: options.workerID,
+                        reason: "\(error)")
+                    continue
+                }
                 summary.islandsClaimed += 1
                 if let previous = island.previousOwner, previous != options.workerID {
                     summary.islandsAdopted += 1
@@ -214,13 +234,17 @@ public final class HubWorker {
                     island.nextMigrationAt += factory.migrationInterval
                 }
             }
-            let arrivals = try await run.arrivals(island: island.index, after: island.migrationCursor)
-            if let last = arrivals.last {
+            let arrivals = try await run.arrivals(island: island.index, after: island.migrationCursors)
+            if !arrivals.isEmpty {
                 let parser = ProgramParser(limits: factory.islandSpace.programLimits(strictOps: false))
                 var bySource: [Int: [Member]] = [:]
                 for arrival in arrivals {
-                    guard let program = try? parser.parse(arrival.program, file: "\(source) migrant \(arrival.id)") else {
-                        log("ignored migrant \(arrival.id): its program does not parse")
+                    island.migrationCursors[arrival.from] = max(
+                        island.migrationCursors[arrival.from] ?? -1, arrival.individuals)
+                    guard arrival.fitness.isFinite,
+                          let program = try? parser.parse(arrival.program, file: "\(source) migrant \(arrival.id)")
+                    else {
+                        log("ignored migrant \(arrival.id): its program or fitness is not valid")
                         continue
                     }
                     bySource[arrival.from, default: []].append(Member(
@@ -230,9 +254,8 @@ public final class HubWorker {
                 for from in bySource.keys.sorted() {
                     summary.migrantsReceived += engine.immigrate(bySource[from] ?? [], to: 0, from: from)
                 }
-                island.migrationCursor = last.id
             }
-            let checkpoint = makeCheckpoint(island, emigrants: emigrants)
+            let checkpoint = try makeCheckpoint(island, emigrants: emigrants)
             let kept = try await run.checkpoint(
                 checkpoint, worker: options.workerID, leaseSeconds: definition.leaseSeconds)
             for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
@@ -257,11 +280,16 @@ public final class HubWorker {
         islands.removeAll { lost.contains($0.index) }
     }
 
-    private func makeCheckpoint(_ island: IslandRunner, emigrants: [Emigrant]) -> IslandCheckpoint {
+    private func makeCheckpoint(_ island: IslandRunner, emigrants: [Emigrant]) throws -> IslandCheckpoint {
         let engine = island.engine
         let name = factory.space.name
         let state = EngineStateDocument(engine.state, searchSpace: name)
-        let text = (try? state.jsonText()) ?? ""
+        let text: String
+        do {
+            text = try state.jsonText()
+        } catch {
+            throw GalapagosError.run("\(source), island \(island.index): cannot encode the checkpoint (\(error))")
+        }
         let members = engine.islands[0].members
         let newFame = engine.hallOfFame.members.filter {
             !island.offered.contains(factory.globalID($0.id, island: island.index))
@@ -288,10 +316,10 @@ public final class HubWorker {
             island.statisticsAt = (engine.individuals, now)
         }
         return IslandCheckpoint(
-            island: island.index, state: text, individuals: engine.individuals, fecHits: engine.fecHits,
+            island: island.index, leaseToken: island.leaseToken, state: text, individuals: engine.individuals, fecHits: engine.fecHits,
             best: engine.islands[0].best?.fitness,
             selectFitness: engine.bestSelected.flatMap { engine.selectFitness[$0.id] },
-            migrationCursor: island.migrationCursor,
+            migrationCursors: island.migrationCursors,
             nextMigrationAt: island.nextMigrationAt == .max ? 0 : island.nextMigrationAt,
             emigrants: emigrants, hallOfFame: fame, statistic: statistic)
     }

@@ -10,8 +10,10 @@ import Galapagos
 final class IslandRunner {
     let index: Int
     let engine: Engine
-    /// The last migrant taken in.
-    var migrationCursor: Int
+    /// The lease under which this worker may write the island.
+    var leaseToken: String
+    /// Per sending island, the sender's individual count of the last migrants taken in.
+    var migrationCursors: [Int: Int]
     /// Island individuals at which the island next sends migrants.
     var nextMigrationAt: Int
     /// Hall-of-fame members already offered to the hub, by local member id.
@@ -21,10 +23,11 @@ final class IslandRunner {
     /// Migrants sent since the last checkpoint.
     var outbox: [Emigrant] = []
 
-    init(index: Int, engine: Engine, migrationCursor: Int, nextMigrationAt: Int) {
+    init(index: Int, engine: Engine, leaseToken: String, migrationCursors: [Int: Int], nextMigrationAt: Int) {
         self.index = index
         self.engine = engine
-        self.migrationCursor = migrationCursor
+        self.leaseToken = leaseToken
+        self.migrationCursors = migrationCursors
         self.nextMigrationAt = nextMigrationAt
         statisticsAt = (engine.individuals, ContinuousClock().now)
     }
@@ -97,13 +100,16 @@ struct IslandFactory {
         let interval = migrationInterval
         let next = claimed.nextMigrationAt > 0 ? claimed.nextMigrationAt : interval
         return IslandRunner(
-            index: claimed.index, engine: engine, migrationCursor: claimed.migrationCursor,
+            index: claimed.index, engine: engine, leaseToken: claimed.leaseToken,
+            migrationCursors: claimed.migrationCursors,
             nextMigrationAt: interval > 0 ? next : .max)
     }
 
     /// A run-wide id for an island's member (island engines number their members from 0).
+    /// Ids only label members; wrapping arithmetic keeps a damaged checkpoint's huge id from
+    /// trapping.
     func globalID(_ localID: Int, island: Int) -> Int {
-        localID * islands + island
+        localID &* islands &+ island
     }
 
     /// Where an island sends its migrants.

@@ -43,6 +43,23 @@ import Testing
     }
 }
 
+@Suite struct HubAddressRedactionTests {
+    @Test(arguments: [
+        "postgres://ann:se cret@db/x", "postgres://ann:s%zz@db/x", "postgres://ann:p#w@db/x",
+        "postgres://ann:pw@db:99999/x",
+    ])
+    func malformedURLsNeverShowTheirPassword(url: String) {
+        let shown = HubAddress.redacted(url)
+        #expect(shown.hasPrefix("postgres://ann:***@"))
+        #expect(!shown.contains("cret") && !shown.contains("%zz") && !shown.contains("p#w") && !shown.contains(":pw@"))
+    }
+
+    @Test func percentEscapesAreDecodedOnce() throws {
+        let address = try HubAddress("postgres://ann:%2541@db/x", environment: [:])
+        #expect(address.password == "%41")
+    }
+}
+
 @Suite struct IslandFactoryTests {
     @Test func islandsShareTasksAndSplitTheMigrationInterval() throws {
         let space = try HubFixtures.space(islands: 4, migrationEvery: 400)
