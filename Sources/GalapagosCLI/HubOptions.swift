@@ -43,6 +43,11 @@ extension DurationArgument {
     init(seconds: Double) {
         self.seconds = seconds
     }
+
+    /// How `--help` shows a default: `60s`.
+    var defaultValueDescription: String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+    }
 }
 
 /// Reading runs for `inspect` and `export`: a run file, or `postgres://… --run NAME`.
