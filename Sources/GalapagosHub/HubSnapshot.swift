@@ -7,7 +7,8 @@ import PostgresNIO
 ///
 /// Member ids are run-wide: island engines number their own members, and member `m` of island
 /// `i` in a run of `n` islands is `m × n + i`. Distributed runs keep no lineage: a lineage is
-/// the member alone.
+/// the member alone. Statistics rows count each island's own individuals (a run file's count
+/// the run's), and their seconds run from the run's creation.
 public struct HubSnapshot: RunRecords, Sendable {
     public var location: String
     var stored: StoredRun
