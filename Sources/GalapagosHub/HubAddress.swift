@@ -69,8 +69,9 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
     /// A URL as given, its password (if any) replaced by `***`. Works on the text, so that
     /// even a URL too malformed to parse does not show its password.
     static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let rest = url[schemeEnd.upperBound...]
+        // Without "://" (a mistyped scheme) the user information starts after the first ":".
+        let rest = url.range(of: "://").map { url[$0.upperBound...] }
+            ?? url.firstIndex(of: ":").map { url[url.index(after: $0)...] } ?? url[...]
         // The last "@": a password may hold "/", "#" or "?" unescaped; a database name rarely
         // holds "@".
         guard let at = rest.lastIndex(of: "@") else { return url }

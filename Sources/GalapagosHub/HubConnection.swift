@@ -17,6 +17,9 @@ public actor HubConnection {
     let onRetry: @Sendable (String) -> Void
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
+    /// The number of the latest operation, and of the one running (for the watchdog).
+    private var operation = 0
+    private var running: Int?
     let logger: Logger
     /// The longest one operation (one transaction) may take before its connection is dropped.
     static let operationTimeout = Duration.seconds(45)
@@ -44,15 +47,20 @@ public actor HubConnection {
         var attempt = 1
         while true {
             do {
-                let connection = try await live()
                 // A query on a half-open connection would wait forever: past the deadline the
                 // connection is closed, which fails the query as a lost connection (retried).
-                let watchdog = Task {
+                operation += 1
+                let current = operation
+                running = current
+                let watchdog = Task { [weak self] in
                     try await Task.sleep(for: Self.operationTimeout)
-                    let closing: EventLoopFuture<Void> = connection.close()
-                    _ = closing
+                    await self?.expire(current)
                 }
-                defer { watchdog.cancel() }
+                defer {
+                    watchdog.cancel()
+                    running = nil
+                }
+                let connection = try await live()
                 return try await body(connection, logger)
             } catch {
                 let failure = HubFailure(error, address: address)
@@ -114,6 +122,13 @@ public actor HubConnection {
             await close()
             throw error
         }
+    }
+
+    /// Closes the connection if operation `number` is still running (its watchdog fired).
+    private func expire(_ number: Int) {
+        guard running == number, let connection else { return }
+        let closing: EventLoopFuture<Void> = connection.close()
+        _ = closing
     }
 
     private func live() async throws -> PostgresConnection {

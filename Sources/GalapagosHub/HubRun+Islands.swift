@@ -11,8 +11,9 @@ public struct ClaimedIsland: Sendable {
     public var leaseToken: String
     /// The island's last checkpoint (an ``EngineStateDocument``), or `nil` before its first.
     public var state: String?
-    /// Per sending island, the sender's individual count of the last migrants taken in.
-    public var migrationCursors: [Int: Int]
+    /// Per sending island, the sender's individual count of the last migrants taken in;
+    /// `nil` when the stored cursors are damaged (the island is then set aside).
+    public var migrationCursors: [Int: Int]?
     /// Island individuals at which it next sends migrants.
     public var nextMigrationAt: Int
     /// The worker that held it before, when it is adopted.
@@ -88,14 +89,17 @@ extension HubRun {
     public func join(worker: String, host: String, pid: Int, threads: Int, maxIslands: Int?) async throws {
         let name = self.name
         let address = self.address
+        // Marks this join, so that a retry after a lost COMMIT reply is not taken for a rival.
+        let joinToken = UUID().uuidString
         try await hub.transaction("joining run \(name)") { connection, logger in
             let rows = try await connection.query("""
-                INSERT INTO galapagos_worker (run, id, host, pid, threads, max_islands)
-                VALUES (\(name), \(worker), \(host), \(pid), \(threads), \(maxIslands))
+                INSERT INTO galapagos_worker (run, id, host, pid, threads, max_islands, join_token)
+                VALUES (\(name), \(worker), \(host), \(pid), \(threads), \(maxIslands), \(joinToken))
                 ON CONFLICT (run, id) DO UPDATE SET heartbeat_at = now(), left_at = NULL,
                     host = EXCLUDED.host, pid = EXCLUDED.pid, threads = EXCLUDED.threads,
-                    max_islands = EXCLUDED.max_islands, joined_at = now()
+                    max_islands = EXCLUDED.max_islands, join_token = EXCLUDED.join_token, joined_at = now()
                 WHERE galapagos_worker.left_at IS NOT NULL
+                   OR galapagos_worker.join_token = EXCLUDED.join_token
                    OR galapagos_worker.heartbeat_at < now() - make_interval(secs =>
                         (SELECT lease_seconds FROM galapagos_run WHERE name = \(name)))
                 RETURNING id
@@ -113,12 +117,14 @@ extension HubRun {
     }
 
     /// Marks a worker gone and frees the leases it still holds.
-    public func leave(worker: String, individuals: Int, syncs: Int, syncSeconds: Double) async throws {
+    public func leave(
+        worker: String, leaseTokens: [String], individuals: Int, syncs: Int, syncSeconds: Double
+    ) async throws {
         let name = self.name
         try await hub.transaction("leaving run \(name)") { connection, logger in
             try await connection.query("""
                 UPDATE galapagos_island SET owner = NULL, lease_token = NULL, lease_expires = NULL
-                WHERE run = \(name) AND owner = \(worker) AND lease_expires > now()
+                WHERE run = \(name) AND lease_token = ANY(\(leaseTokens)::TEXT[])
                 """, logger: logger)
             try await connection.query("""
                 UPDATE galapagos_worker SET left_at = now(), heartbeat_at = now(),
@@ -151,7 +157,6 @@ extension HubRun {
     ) async throws -> [ClaimedIsland] {
         guard count > 0 else { return [] }
         let name = self.name
-        let address = self.address
         return try await hub.transaction("claiming islands") { connection, logger in
             var claimed: [ClaimedIsland] = []
             for try await row in try await connection.query("""
@@ -171,14 +176,11 @@ extension HubRun {
                 RETURNING i.island, i.lease_token, i.state, i.migration_cursors, i.next_migration_at,
                           free.previous, i.individuals
                 """, logger: logger).decode((Int, String, String?, String, Int, String?, Int).self) {
-                guard let cursors = try? JSONText.decode([String: Int].self, row.3) else {
-                    throw GalapagosError.hub(address, "run \(name) island \(row.0): its migration cursors are damaged")
+                let cursors = (try? JSONText.decode([String: Int].self, row.3)).map { stored in
+                    Dictionary(stored.compactMap { key, value in Int(key).map { ($0, value) } }, uniquingKeysWith: max)
                 }
                 claimed.append(ClaimedIsland(
-                    index: row.0, leaseToken: row.1, state: row.2,
-                    migrationCursors: Dictionary(
-                        cursors.compactMap { key, value in Int(key).map { ($0, value) } },
-                        uniquingKeysWith: max),
+                    index: row.0, leaseToken: row.1, state: row.2, migrationCursors: cursors,
                     nextMigrationAt: row.4, previousOwner: row.5, individuals: row.6))
             }
             for island in claimed {
@@ -252,6 +254,12 @@ extension HubRun {
                 arrivals.append(Arrival(
                     id: row.0, from: row.1, individuals: row.2, memberID: row.3, program: row.4,
                     fitness: row.5, fingerprint: UInt64(bitPattern: row.6)))
+            }
+            // A full page may end inside one migration (rows sharing sender and count): leave
+            // that migration whole for the next read, or the cursor would pass its rest.
+            if arrivals.count == limit, let last = arrivals.last,
+               arrivals.contains(where: { $0.from != last.from || $0.individuals != last.individuals }) {
+                arrivals.removeAll { $0.from == last.from && $0.individuals == last.individuals }
             }
             return arrivals
         }

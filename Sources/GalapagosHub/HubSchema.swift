@@ -133,6 +133,7 @@ enum HubSchema {
             pid INTEGER NOT NULL,
             threads INTEGER NOT NULL,
             max_islands INTEGER,
+            join_token TEXT,
             joined_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             heartbeat_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             left_at TIMESTAMPTZ,

@@ -137,8 +137,8 @@ public final class HubWorker {
         // The last checkpoint, so that what was found since the previous sync is kept.
         if !islands.isEmpty { try await sync() }
         try await run.leave(
-            worker: options.workerID, individuals: summary.individuals, syncs: summary.syncs,
-            syncSeconds: syncSeconds)
+            worker: options.workerID, leaseTokens: islands.map(\.leaseToken),
+            individuals: summary.individuals, syncs: summary.syncs, syncSeconds: syncSeconds)
         islands.removeAll()
         summary.runStatus = status.status
         summary.stopReason = status.stopReason ?? (shouldStop() ? "interrupted" : nil)

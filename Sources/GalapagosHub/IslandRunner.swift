@@ -80,6 +80,9 @@ struct IslandFactory {
 
     /// An island as claimed: fresh, or restored from its last checkpoint.
     func runner(for claimed: ClaimedIsland, source: String) throws -> IslandRunner {
+        guard let cursors = claimed.migrationCursors else {
+            throw GalapagosError.run("\(source), island \(claimed.index): its migration cursors are damaged")
+        }
         let settings = settings(island: claimed.index)
         let engine: Engine
         if let text = claimed.state {
@@ -101,7 +104,7 @@ struct IslandFactory {
         let next = claimed.nextMigrationAt > 0 ? claimed.nextMigrationAt : interval
         return IslandRunner(
             index: claimed.index, engine: engine, leaseToken: claimed.leaseToken,
-            migrationCursors: claimed.migrationCursors,
+            migrationCursors: cursors,
             nextMigrationAt: interval > 0 ? next : .max)
     }
 

@@ -153,6 +153,27 @@ struct HubIntegrationTests {
         await run.hub.close()
     }
 
+    @Test func aPageOfMigrantsNeverEndsInsideAMigration() async throws {
+        let (run, _) = try await create("page", islands: 3)
+        let name = run.name
+        try await run.hub.transaction("two migrations") { connection, logger in
+            for (from, count, members) in [(0, 100, [1, 2, 3]), (2, 50, [4, 5])] {
+                for member in members {
+                    try await connection.query("""
+                        INSERT INTO galapagos_migrant
+                            (run, from_island, to_island, member_id, program, fitness, fingerprint, individuals)
+                        VALUES (\(name), \(from), 1, \(member), 'p', 0.5, 0, \(count))
+                        """, logger: logger)
+                }
+            }
+        }
+        let first = try await run.arrivals(island: 1, after: [:], limit: 4)
+        #expect(first.map(\.memberID) == [1, 2, 3])
+        let second = try await run.arrivals(island: 1, after: [0: 100], limit: 4)
+        #expect(second.map(\.memberID) == [4, 5])
+        await run.hub.close()
+    }
+
     @Test func aLapsedLeaseNobodyTookStaysWithItsWorker() async throws {
         let (run, _) = try await create("lapse", islands: 2, lease: 0.5)
         let a = try await worker(run, "a", maxIslands: nil)
