@@ -105,12 +105,7 @@ struct EvolveCommand: ParsableCommand {
             try Report.print(engine: engine, reason: reason, seconds: display.elapsed, runFile: nil, json: json)
             return
         }
-        let configuration = RunConfiguration(
-            searchSpacePath: search.searchspace, overrides: search.overrides, seed: seed,
-            targetFitness: search.targetFitness, selectEvery: search.selectEvery,
-            hallOfFameSize: settings.hallOfFameSize,
-            seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
-            maxIndividuals: search.maxEvals, maxSeconds: search.maxTime?.seconds)
+        let configuration = runConfiguration(space: space, programs: programs, settings: settings)
         let recorded = try startRecordedRun(
             space: baseSpace, configuration: configuration, settings: settings)
         if !quiet { Console.error("run file: \(recorded.store.path)") }
@@ -126,17 +121,24 @@ struct EvolveCommand: ParsableCommand {
             runFile: recorded.store.path, json: json)
     }
 
-    /// `--hub`: the run lives in PostgreSQL and workers evolve it; this process watches.
-    private func startHubRun(
-        baseSpace: SearchSpace, space: SearchSpace, programs: [Program], settings: EngineSettings
-    ) throws {
-        let (hub, runName) = try hubOptions.connect(quiet: quiet)
-        let configuration = RunConfiguration(
+    /// How this run was started, as stores keep it.
+    private func runConfiguration(
+        space: SearchSpace, programs: [Program], settings: EngineSettings
+    ) -> RunConfiguration {
+        RunConfiguration(
             searchSpacePath: search.searchspace, overrides: search.overrides, seed: seed,
             targetFitness: search.targetFitness, selectEvery: search.selectEvery,
             hallOfFameSize: settings.hallOfFameSize,
             seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
             maxIndividuals: search.maxEvals, maxSeconds: search.maxTime?.seconds)
+    }
+
+    /// `--hub`: the run lives in PostgreSQL and workers evolve it; this process watches.
+    private func startHubRun(
+        baseSpace: SearchSpace, space: SearchSpace, programs: [Program], settings: EngineSettings
+    ) throws {
+        let (hub, runName) = try hubOptions.connect(quiet: quiet)
+        let configuration = runConfiguration(space: space, programs: programs, settings: settings)
         let definition = try HubRunDefinition(
             name: runName, space: baseSpace, searchSpacePath: search.searchspace,
             configuration: configuration, leaseSeconds: lease, syncSeconds: syncEvery)

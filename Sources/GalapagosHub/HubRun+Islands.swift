@@ -68,20 +68,8 @@ public struct IslandCheckpoint: Sendable {
     public var nextMigrationAt: Int
     public var emigrants: [Emigrant]
     public var hallOfFame: [HallOfFameEntry]
-    public var statistic: HubStatistic?
-}
-
-/// One row of per-island statistics.
-public struct HubStatistic: Sendable {
-    public var individuals: Int
-    public var seconds: Double
-    public var size: Int
-    public var best: Double?
-    public var mean: Double?
-    public var median: Double?
-    public var diversity: Int
-    public var individualsPerSecond: Double
-    public var fecHits: Int
+    /// A statistics row for the island (its `island` field is ignored: the checkpoint says which).
+    public var statistic: RunReader.Statistic?
 }
 
 extension HubRun {

@@ -301,13 +301,13 @@ public final class HubWorker {
                 memberID: factory.globalID(member.id, island: island.index), individuals: member.birth,
                 size: member.program.instructionCount)
         }
-        var statistic: HubStatistic?
+        var statistic: RunReader.Statistic?
         let now = clock.now
         let elapsed = (now - island.statisticsAt.time).seconds
         if elapsed >= max(5, definition.syncSeconds), !members.isEmpty {
             let fitness = members.map(\.fitness).sorted()
-            statistic = HubStatistic(
-                individuals: engine.individuals, seconds: elapsed, size: members.count,
+            statistic = RunReader.Statistic(
+                individuals: engine.individuals, seconds: elapsed, island: island.index, size: members.count,
                 best: fitness.last, mean: fitness.reduce(0, +) / Double(fitness.count),
                 median: fitness[fitness.count / 2],
                 diversity: Set(members.map(\.fingerprint)).count,
