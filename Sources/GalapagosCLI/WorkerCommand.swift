@@ -22,7 +22,7 @@ struct WorkerCommand: ParsableCommand {
             Examples:
               galapagos worker --hub postgres://galapagos@db.example/galapagos --run demo
               galapagos worker --hub postgres://galapagos@db.example/galapagos --run demo \\
-                  --islands 4 --workers 8
+                  --islands 4 --workers 8 --wait 10m
             """
     )
 
@@ -44,6 +44,9 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "This worker's name on the hub (default: HOST-PID).")
     var name: String?
 
+    @Option(help: "Wait up to this long for the run to be created (90, 90s, 5m); default: it must exist.")
+    var wait: DurationArgument?
+
     @Flag(help: "Print no progress.")
     var quiet = false
 
@@ -64,7 +67,8 @@ struct WorkerCommand: ParsableCommand {
             "galapagos-hub-\(getuid())/\(Self.safe(runName))-\(process.processIdentifier)")
         let options = HubWorker.Options(
             maxIslands: islands, threads: workers ?? process.activeProcessorCount,
-            searchSpacePath: searchspace, cacheDirectory: cache, workerID: workerID)
+            searchSpacePath: searchspace, cacheDirectory: cache, workerID: workerID,
+            waitForRun: wait.map { .milliseconds(Int64(min($0.seconds, 1e9) * 1000)) })
         let quiet = self.quiet
         let stop = StopSignal()
         let summary = try AsyncBridge.wait {

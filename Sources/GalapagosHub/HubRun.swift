@@ -99,6 +99,16 @@ public struct HubRun: Sendable {
         return HubRun(hub: hub, name: definition.name)
     }
 
+    /// Whether a run of this name exists (preparing the tables if needed).
+    public static func exists(_ name: String, on hub: HubConnection) async throws -> Bool {
+        try await HubSchema.prepare(hub)
+        return try await hub.perform("looking for run \(name)") { connection, logger in
+            try await !connection.query(
+                "SELECT 1 FROM galapagos_run WHERE name = \(name)", logger: logger
+            ).collect().isEmpty
+        }
+    }
+
     /// Opens an existing run and reads its definition.
     public static func open(_ name: String, on hub: HubConnection) async throws -> (HubRun, HubRunDefinition) {
         try await HubSchema.prepare(hub)

@@ -20,13 +20,19 @@ public final class HubWorker {
         public var cacheDirectory: String
         /// This worker's name on the hub.
         public var workerID: String
+        /// How long to wait for the run to be created (`nil`: it must exist already).
+        public var waitForRun: Duration?
 
-        public init(maxIslands: Int?, threads: Int, searchSpacePath: String?, cacheDirectory: String, workerID: String) {
+        public init(
+            maxIslands: Int?, threads: Int, searchSpacePath: String?, cacheDirectory: String,
+            workerID: String, waitForRun: Duration? = nil
+        ) {
             self.maxIslands = maxIslands
             self.threads = threads
             self.searchSpacePath = searchSpacePath
             self.cacheDirectory = cacheDirectory
             self.workerID = workerID
+            self.waitForRun = waitForRun
         }
     }
 
@@ -72,6 +78,17 @@ public final class HubWorker {
         run name: String, hub: HubConnection, options: Options,
         log: @escaping @Sendable (String) -> Void
     ) async throws -> HubWorker {
+        if let wait = options.waitForRun {
+            // Workers started by a scheduler may come up before the run is created.
+            let clock = ContinuousClock()
+            let deadline = clock.now + wait
+            var told = false
+            while try await !HubRun.exists(name, on: hub), clock.now < deadline {
+                if !told { log("waiting for run \(name) to be created") }
+                told = true
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
         let (run, definition) = try await HubRun.open(name, on: hub)
         let address = hub.address.description
         guard definition.productVersion == ProductVersion.current else {

@@ -39,15 +39,12 @@ import Testing
         hub.standardOutput = hubOut
         hub.standardError = FileHandle.nullDevice
         try hub.run()
-        // The worker may start before the run exists: it then says so and fails; wait for it.
-        var joined: Outcome?
-        for _ in 0..<50 {
-            let attempt = try galapagos(["worker", "--hub", url, "--run", run, "--workers", "1", "--quiet", "--json"])
-            if attempt.status == 0 { joined = attempt; break }
-            #expect(attempt.stderr.contains("no run named"))
-            Thread.sleep(forTimeInterval: 0.2)
-        }
+        // The worker may start before the run exists: --wait covers that.
+        let joined: Outcome? = try galapagos([
+            "worker", "--hub", url, "--run", run, "--workers", "1", "--wait", "60s", "--quiet", "--json",
+        ])
         let worker = try #require(joined)
+        #expect(worker.status == 0)
         let hubText = String(decoding: hubOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         hub.waitUntilExit()
         #expect(hub.terminationStatus == 0)
@@ -101,6 +98,10 @@ import Testing
         let changed = folder + "/linear_demo.yaml"
         try (String(contentsOfFile: space, encoding: .utf8) + "\n# changed\n")
             .write(toFile: changed, atomically: true, encoding: .utf8)
+        let missing = try galapagos(["worker", "--hub", url, "--run", run + "-none", "--wait", "1s", "--quiet"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no run named"))
+
         let refused = try galapagos(["worker", "--hub", url, "--run", run, "--searchspace", changed, "--quiet"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refusing to join"))
