@@ -8,9 +8,12 @@ enum Console {
     }
 
     /// Prints a value as one line of JSON on stdout (the last line of a `--json` command).
-    static func json<T: Encodable>(_ value: T) throws {
+    ///
+    /// - Parameter snakeCase: turn camel-case property names into snake-case keys.
+    static func json<T: Encodable>(_ value: T, snakeCase: Bool = false) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
         let data = try encoder.encode(value)
         print(String(decoding: data, as: UTF8.self))
     }

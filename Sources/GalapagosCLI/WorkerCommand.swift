@@ -87,49 +87,12 @@ struct WorkerCommand: ParsableCommand {
             + " (\(summary.islandsAdopted) adopted), \(summary.syncs) syncs of"
             + " \(String(format: "%.1f", summary.meanSyncSeconds * 1000)) ms")
         if json {
-            try Console.json(WorkerReport(summary))
+            try Console.json(summary, snakeCase: true)
         }
     }
 
     /// A run name made safe for a directory name.
     static func safe(_ name: String) -> String {
         String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(64))
-    }
-}
-
-/// The `--json` object of `galapagos worker`.
-struct WorkerReport: Encodable {
-    var worker: String
-    var run: String
-    var run_status: String
-    var stop_reason: String?
-    var individuals: Int
-    var islands_claimed: Int
-    var islands_adopted: Int
-    var leases_lost: Int
-    var syncs: Int
-    var mean_sync_seconds: Double
-    var migration_syncs: Int
-    var mean_migration_sync_seconds: Double
-    var migrants_sent: Int
-    var migrants_received: Int
-    var seconds: Double
-
-    init(_ summary: HubWorker.Summary) {
-        worker = summary.worker
-        run = summary.run
-        run_status = summary.runStatus
-        stop_reason = summary.stopReason
-        individuals = summary.individuals
-        islands_claimed = summary.islandsClaimed
-        islands_adopted = summary.islandsAdopted
-        leases_lost = summary.leasesLost
-        syncs = summary.syncs
-        mean_sync_seconds = summary.meanSyncSeconds
-        migration_syncs = summary.migrationSyncs
-        mean_migration_sync_seconds = summary.meanMigrationSyncSeconds
-        migrants_sent = summary.migrantsSent
-        migrants_received = summary.migrantsReceived
-        seconds = summary.seconds
     }
 }

@@ -155,10 +155,3 @@ public actor HubConnection {
         try? await connection.close()
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -22,18 +22,15 @@ public struct HubCoordinator: Sendable {
             onStatus(status)
             if shouldStop() {
                 try await run.end(status: "stopped", reason: StopReason.interrupted.rawValue)
-            } else if let maximum = status.maxIndividuals, status.individuals >= maximum {
-                try await run.end(status: "finished", reason: StopReason.maxIndividuals.rawValue)
-            } else if let maximum = status.maxSeconds, status.seconds >= maximum {
-                try await run.end(status: "finished", reason: StopReason.maxTime.rawValue)
+            } else if let spent = status.spentBudget {
+                try await run.end(status: "finished", reason: spent.rawValue)
             } else {
                 try await Task.sleep(for: poll)
             }
             status = try await run.status()
         }
         let clock = ContinuousClock()
-        let (_, definition) = try await HubRun.open(run.name, on: run.hub)
-        let deadline = clock.now + .milliseconds(Int64(definition.leaseSeconds * 1000))
+        let deadline = clock.now + .milliseconds(Int64(min(status.leaseSeconds, 604_800) * 1000))
         while status.leasedIslands > 0, clock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
             status = try await run.status()

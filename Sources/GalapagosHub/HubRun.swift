@@ -39,6 +39,15 @@ public struct HubRun: Sendable {
         /// Seconds the run may last (`nil`: no limit) and individuals it may use.
         public var maxSeconds: Double?
         public var maxIndividuals: Int?
+        /// Seconds after which a silent worker's islands may be adopted.
+        public var leaseSeconds: Double
+
+        /// The budget the run has spent, if any: why it should end now.
+        public var spentBudget: StopReason? {
+            if let maxIndividuals, individuals >= maxIndividuals { return .maxIndividuals }
+            if let maxSeconds, seconds >= maxSeconds { return .maxTime }
+            return nil
+        }
     }
 
     // MARK: Creating and opening
@@ -181,15 +190,15 @@ public struct HubRun: Sendable {
                             WHERE i.run = r.name AND i.lease_expires > now()
                             AND w.max_islands IS NOT NULL)::BIGINT,
                        EXTRACT(EPOCH FROM (COALESCE(r.finished_at, now()) - r.started_at))::DOUBLE PRECISION,
-                       r.max_seconds, r.max_individuals
+                       r.max_seconds, r.max_individuals, r.lease_seconds
                 FROM galapagos_run r WHERE r.name = \(name)
                 """, logger: logger).decode(
-                    (String, String?, Int, Int, Double?, Int, Int, Int, Int, Double, Double?, Int?).self) {
+                    (String, String?, Int, Int, Double?, Int, Int, Int, Int, Double, Double?, Int?, Double).self) {
                 status = Status(
                     status: row.0, stopReason: row.1, individuals: row.2, fecHits: row.3,
                     bestSelectFitness: row.4, leasedIslands: row.5, liveWorkers: row.6,
                     unlimitedWorkers: row.7, islandsOfLimitedWorkers: row.8, seconds: row.9,
-                    maxSeconds: row.10, maxIndividuals: row.11)
+                    maxSeconds: row.10, maxIndividuals: row.11, leaseSeconds: row.12)
             }
             guard let status else { throw GalapagosError.hub(address, "run \(name) disappeared from the hub") }
             return status

@@ -142,13 +142,7 @@ public struct HubSnapshot: RunRecords, Sendable {
     }
 
     public func paretoFront() throws -> [RunReader.StoredMember] {
-        var front: [RunReader.StoredMember] = []
-        for member in fame.sorted(by: { $0.size != $1.size ? $0.size < $1.size : $0.fitness > $1.fitness })
-        where front.last.map({ member.fitness > $0.fitness }) ?? true {
-            if front.last?.size == member.size { continue }
-            front.append(member)
-        }
-        return front
+        RunReader.paretoFront(of: fame)
     }
 
     public func selected() throws -> RunReader.StoredMember? {

@@ -36,26 +36,26 @@ public final class HubWorker {
         }
     }
 
-    /// What a worker did.
+    /// What a worker did. Encoded with snake-case keys it is `worker --json`'s object.
     public struct Summary: Sendable, Codable {
         public var worker: String
         public var run: String
         /// The run's status when the worker left.
-        public var runStatus: String
+        public var runStatus = "running"
         public var stopReason: String?
-        public var individuals: Int
-        public var islandsClaimed: Int
-        public var islandsAdopted: Int
-        public var leasesLost: Int
-        public var syncs: Int
+        public var individuals = 0
+        public var islandsClaimed = 0
+        public var islandsAdopted = 0
+        public var leasesLost = 0
+        public var syncs = 0
         /// Mean seconds of one sync of one island (checkpoint, migrants, hall of fame).
-        public var meanSyncSeconds: Double
+        public var meanSyncSeconds = 0.0
         /// Syncs that sent migrants, and their mean seconds: the coordination cost of a migration.
-        public var migrationSyncs: Int
-        public var meanMigrationSyncSeconds: Double
-        public var migrantsSent: Int
-        public var migrantsReceived: Int
-        public var seconds: Double
+        public var migrationSyncs = 0
+        public var meanMigrationSyncSeconds = 0.0
+        public var migrantsSent = 0
+        public var migrantsReceived = 0
+        public var seconds = 0.0
     }
 
     let run: HubRun
@@ -122,10 +122,7 @@ public final class HubWorker {
         self.factory = factory
         self.log = log
         sharedFEC = factory.islandSpace.fec.enabled ? FECCache(capacity: factory.islandSpace.fec.capacity) : nil
-        summary = Summary(
-            worker: options.workerID, run: run.name, runStatus: "running", stopReason: nil,
-            individuals: 0, islandsClaimed: 0, islandsAdopted: 0, leasesLost: 0, syncs: 0,
-            meanSyncSeconds: 0, migrationSyncs: 0, meanMigrationSyncSeconds: 0, migrantsSent: 0, migrantsReceived: 0, seconds: 0)
+        summary = Summary(worker: options.workerID, run: run.name)
     }
 
     var source: String { "hub \(run.hub.address) run \(run.name)" }
@@ -148,8 +145,11 @@ public final class HubWorker {
                 worker: options.workerID, individuals: summary.individuals, syncs: summary.syncs,
                 syncSeconds: syncSeconds)
             status = try await run.status()
-            if status.status == "running" { try await checkBudgets(status) }
-            status = try await run.status()
+            // Any participant may end the run when a budget is spent, the coordinator or not.
+            if status.status == "running", let spent = status.spentBudget {
+                try await run.end(status: "finished", reason: spent.rawValue, worker: options.workerID)
+                status = try await run.status()
+            }
         }
         // The last checkpoint, so that what was found since the previous sync is kept.
         if !islands.isEmpty { try await sync() }
@@ -339,16 +339,5 @@ public final class HubWorker {
             migrationCursors: island.migrationCursors,
             nextMigrationAt: island.nextMigrationAt == .max ? 0 : island.nextMigrationAt,
             emigrants: emigrants, hallOfFame: fame, statistic: statistic)
-    }
-
-    // MARK: Budgets
-
-    /// Ends the run when its individual or time budget is spent (any participant may).
-    func checkBudgets(_ status: HubRun.Status) async throws {
-        if let maximum = status.maxIndividuals, status.individuals >= maximum {
-            try await run.end(status: "finished", reason: StopReason.maxIndividuals.rawValue, worker: options.workerID)
-        } else if let maximum = status.maxSeconds, status.seconds >= maximum {
-            try await run.end(status: "finished", reason: StopReason.maxTime.rawValue, worker: options.workerID)
-        }
     }
 }

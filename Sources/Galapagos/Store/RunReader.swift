@@ -133,9 +133,15 @@ public final class RunReader {
 
     /// The best member of each program size that beats every smaller size.
     public func paretoFront() throws -> [StoredMember] {
-        let all = try kept(role: "pareto", limit: .max).sorted { $0.size < $1.size }
+        Self.paretoFront(of: try kept(role: "pareto", limit: .max))
+    }
+
+    /// The members that beat every smaller program: per size the fittest, kept only when it is
+    /// fitter than the front so far.
+    public static func paretoFront(of members: [StoredMember]) -> [StoredMember] {
+        let bySize = members.sorted { $0.size != $1.size ? $0.size < $1.size : $0.fitness > $1.fitness }
         var front: [StoredMember] = []
-        for member in all where front.last.map({ member.fitness > $0.fitness }) ?? true {
+        for member in bySize where front.last.map({ member.fitness > $0.fitness }) ?? true {
             front.append(member)
         }
         return front
