@@ -54,15 +54,17 @@ let package = Package(
         ),
         .executableTarget(name: "galapagos", dependencies: ["GalapagosCLI"]),
         .executableTarget(name: "galapagos-fuzz", dependencies: ["Galapagos"], path: "Sources/galapagos-fuzz"),
-        .testTarget(name: "GalapagosTests", dependencies: ["Galapagos"]),
+        // Helpers the test targets share (repository files, temporary directories).
+        .target(name: "GalapagosTestSupport", dependencies: ["Galapagos"], path: "Tests/GalapagosTestSupport"),
+        .testTarget(name: "GalapagosTests", dependencies: ["Galapagos", "GalapagosTestSupport"]),
         .testTarget(
             name: "GalapagosHubTests",
             dependencies: [
-                "GalapagosHub", "Galapagos",
+                "GalapagosHub", "Galapagos", "GalapagosTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos"]),
+        .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos", "GalapagosTestSupport"]),
     ]
 )

@@ -22,4 +22,18 @@ enum Console {
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
+
+    /// A fitness or other measure for people to read: six significant digits, `-` for none.
+    /// (JSON and CSV keep every digit.)
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        guard value.isFinite else { return "\(value)" }
+        return String(format: "%.6g", value)
+    }
+
+    /// A CSV cell: quoted (with doubled quotes) when it holds a comma, quote or line break.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

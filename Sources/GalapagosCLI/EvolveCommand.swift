@@ -102,7 +102,9 @@ struct EvolveCommand: ParsableCommand {
                 onStep: { display.update($0) })
             display.update(engine, force: true)
             display.finish()
-            try Report.print(engine: engine, reason: reason, seconds: display.elapsed, runFile: nil, json: json)
+            try Report.print(
+                engine: engine, ending: RecordedRun.Ending(reason: reason, summary: engine.finish()),
+                seconds: display.elapsed, runFile: nil, json: json)
             return
         }
         let configuration = runConfiguration(space: space, programs: programs, settings: settings)
@@ -111,13 +113,13 @@ struct EvolveCommand: ParsableCommand {
         if !quiet { Console.error("run file: \(recorded.store.path)") }
         recorded.writeErrorPolicy = onWriteError.policy
         recorded.onWriteError = { Console.error("warning: checkpoint not written: \($0)") }
-        let reason = try recorded.run(
+        let ending = try recorded.run(
             until: search.deadline(), shouldStop: { stop.isRequested },
             onStep: { display.update($0) })
         display.update(recorded.engine, force: true)
         display.finish()
         try Report.print(
-            engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
+            engine: recorded.engine, ending: ending, seconds: recorded.sessionSeconds,
             runFile: recorded.store.path, json: json)
     }
 
@@ -218,10 +220,11 @@ enum Report {
     /// - Parameter startIndividuals: individuals already produced when this session started
     ///   (non-zero after `resume`), so that throughput counts this session's work only.
     static func print(
-        engine: Engine, reason: StopReason, seconds: Double, runFile: String?, json: Bool,
+        engine: Engine, ending: RecordedRun.Ending, seconds: Double, runFile: String?, json: Bool,
         startIndividuals: Int = 0
     ) throws {
-        guard let summary = engine.finish() else {
+        let reason = ending.reason
+        guard let summary = ending.summary else {
             throw GalapagosError.run("the run stopped before any program was evaluated")
         }
         let text = ProgramPrinter.print(summary.best.program, searchSpace: engine.space.name)

@@ -120,7 +120,7 @@ struct ExportCommand: ParsableCommand {
         }
         let reader = try RunInput.records(input, run: runName)
         let run = try reader.run()
-        let space = try SearchSpace.parse(run.searchSpaceText, file: "\(reader.location) (stored search space)")
+        let space = try run.effectiveSearchSpace(location: reader.location)
         try ExportInputs.requireLearningAlgorithms(space, file: reader.location)
         let member: RunReader.StoredMember
         if let program {
@@ -130,7 +130,7 @@ struct ExportCommand: ParsableCommand {
             }
             member = found
         } else {
-            guard let reported = try reader.selected() ?? reader.hallOfFame(limit: 1).first else {
+            guard let reported = try reader.reported() else {
                 throw GalapagosError.run("\(reader.location): the run holds no programs yet")
             }
             member = reported

@@ -43,13 +43,13 @@ enum HubSession {
         let (run, status) = try AsyncBridge.wait { () -> (HubRun, HubRun.Status) in
             let (run, _) = try await HubRun.open(runName, on: hub)
             let current = try await run.status()
-            if current.status == "stopped" {
+            if current.status == .stopped {
                 let budget = maxIndividuals.map { current.individuals + $0 }
                 _ = try await run.restart(maxIndividuals: budget, maxSeconds: maxSeconds)
             }
             return (run, try await run.status())
         }
-        if status.status == "finished" {
+        if status.status == .finished {
             print("hub run \(runName): the run already finished (\(status.stopReason ?? "done")); nothing to resume")
             if output.json { try Console.json(["finished": true]) }
             return
@@ -78,10 +78,7 @@ enum HubSession {
             try await hub.closing { try await HubSnapshot.read(run) }
         }
         let stored = try snapshot.run()
-        let base = try SearchSpace.parse(
-            stored.searchSpaceText, file: "\(snapshot.location) (stored search space)",
-            baseDirectory: stored.configuration.searchSpaceDirectory)
-        let space = stored.configuration.overrides.apply(to: base)
+        let space = try stored.effectiveSearchSpace(location: snapshot.location)
         guard let result = try HubResult.compute(
             snapshot, space: space, configuration: stored.configuration, threads: output.threads)
         else {
@@ -90,7 +87,7 @@ enum HubSession {
         let seconds = (ContinuousClock.now - started).seconds
         let text = ProgramPrinter.print(result.program, searchSpace: space.name)
         let test = result.testFitness.map { String($0) } ?? "n/a"
-        let reason = final.stopReason ?? final.status
+        let reason = final.stopReason ?? final.status.rawValue
         print("# stopped: \(reason) after \(result.individuals) individuals in"
             + " \(String(format: "%.1f", final.seconds)) s (\(Int(Double(result.individuals) / max(final.seconds, 1e-9)))/s),"
             + " FEC hits \(result.fecHits)")

@@ -34,8 +34,8 @@ struct InspectCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: "With a hub URL: the run's name.")
     var runName: String?
 
-    @Option(help: "Hall-of-fame entries (or island members) to show.")
-    var top: Int = 5
+    @Option(help: "Hall-of-fame entries (or island members) to show (text: 5; --json and --csv: all).")
+    var top: Int?
 
     @Option(help: "Show one island's members, fittest first.")
     var island: Int?
@@ -58,7 +58,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     }
 
     func run() throws {
@@ -79,7 +79,8 @@ struct InspectCommand: ParsableCommand {
     }
 
     private func showSummary(_ reader: any RunRecords) throws {
-        let report = try InspectReport(reader: reader, top: top)
+        // Text shows the top 5 by default; JSON lists the whole hall of fame unless --top says.
+        let report = try InspectReport(reader: reader, top: json ? top : (top ?? 5))
         if json { return try Console.json(report) }
         let run = report.run
         print("run \(run.name): search space \(run.searchspace) (\(run.searchspace_path)), seed \(run.seed)")
@@ -101,24 +102,30 @@ struct InspectCommand: ParsableCommand {
             }.joined(separator: "; ")))
         }
         print("")
-        print("island  size  best                 mean                 diversity")
+        print("island  size  best        mean        diversity")
         for island in report.islands {
             print(Console.pad("\(island.island)", 8) + Console.pad("\(island.size)", 6)
-                + Console.pad(island.best.map { "\($0)" } ?? "-", 21)
-                + Console.pad(island.mean.map { "\($0)" } ?? "-", 21) + "\(island.diversity)")
+                + Console.pad(Console.number(island.best), 12)
+                + Console.pad(Console.number(island.mean), 12) + "\(island.diversity)")
         }
         print("")
-        print("hall of fame (top \(report.hall_of_fame.count)):")
-        print("rank  id        fitness              size  origin")
+        let shown = report.hall_of_fame.count
+        print("hall of fame (top \(shown) of \(report.hall_of_fame_size)\(shown < report.hall_of_fame_size ? "; --top N shows more" : "")):")
+        print("rank  id        fitness     size  origin")
         for entry in report.hall_of_fame {
             print(Console.pad("\(entry.rank)", 6) + Console.pad("\(entry.id)", 10)
-                + Console.pad("\(entry.fitness)", 21) + Console.pad("\(entry.size)", 6) + entry.origin)
+                + Console.pad(Console.number(entry.fitness), 12) + Console.pad("\(entry.size)", 6) + entry.origin)
         }
         print("")
-        print("Pareto front (size: fitness): "
-            + report.pareto.map { "\($0.size): \($0.fitness)" }.joined(separator: ", "))
+        print("Pareto front (simplified size: fitness): "
+            + report.pareto.map { "\($0.size): \(Console.number($0.fitness))" }.joined(separator: ", "))
         if let selected = report.selected {
-            print("selected on select tasks: member \(selected.id), search fitness \(selected.fitness)")
+            let how = selected.reported
+                ? "reported when the run stopped (export writes it)"
+                : "best on the select tasks so far (export writes it)"
+            print("\(how): member \(selected.id), search fitness \(Console.number(selected.search_fitness)),"
+                + " select fitness \(Console.number(selected.select_fitness)),"
+                + " test fitness \(Console.number(selected.test_fitness))")
         }
     }
 
@@ -132,13 +139,13 @@ struct InspectCommand: ParsableCommand {
                 program: InspectReport.Entry(member, rank: 0),
                 lineage: lineage.map { LineageStep(id: $0.id, fitness: $0.fitness, origin: $0.origin, parent_id: $0.parentID) }))
         }
-        print("member \(member.id): fitness \(member.fitness), \(member.size) instructions,"
+        print("member \(member.id): fitness \(Console.number(member.fitness)), \(member.size) instructions,"
             + " made by \(member.origin)\(member.island.map { ", alive on island \($0)" } ?? "")")
         print(member.program, terminator: "")
         print("")
         print("lineage (child first; each step: how it was made from the next):")
         for step in lineage {
-            print("  \(Console.pad("member \(step.id)", 16)) fitness \(Console.pad("\(step.fitness)", 21)) \(step.origin)")
+            print("  \(Console.pad("member \(step.id)", 16)) fitness \(Console.pad(Console.number(step.fitness), 12)) \(step.origin)")
         }
         if let last = lineage.last, last.parentID != nil {
             print("  … earlier ancestors are not on record")
@@ -146,7 +153,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     private func showIsland(_ index: Int, _ reader: any RunRecords) throws {
-        let members = try reader.members(island: index, limit: top)
+        let members = try reader.members(island: index, limit: top ?? (json ? .max : 5))
         guard !members.isEmpty else {
             throw GalapagosError.run("\(reader.location): island \(index) has no members (see inspect for the islands)")
         }
@@ -156,19 +163,23 @@ struct InspectCommand: ParsableCommand {
                 members: members.enumerated().map { InspectReport.Entry($1, rank: $0 + 1) }))
         }
         print("island \(index), top \(members.count):")
-        print("rank  id        fitness              size  origin")
+        print("rank  id        fitness     size  origin")
         for (rank, member) in members.enumerated() {
             print(Console.pad("\(rank + 1)", 6) + Console.pad("\(member.id)", 10)
-                + Console.pad("\(member.fitness)", 21) + Console.pad("\(member.size)", 6) + member.origin)
+                + Console.pad(Console.number(member.fitness), 12) + Console.pad("\(member.size)", 6) + member.origin)
         }
     }
 
     private func printCSV(_ table: CSVTable, _ reader: any RunRecords) throws {
         switch table {
         case .hall:
-            print("rank,id,fitness,size,origin,parent_id")
-            for (rank, member) in try reader.hallOfFame(limit: top).enumerated() {
-                print("\(rank + 1),\(member.id),\(member.fitness),\(member.size),\(member.origin),\(member.parentID.map(String.init) ?? "")")
+            print("rank,id,fitness,size,origin,parent_id,program")
+            for (rank, member) in try reader.hallOfFame(limit: top ?? .max).enumerated() {
+                let cells = [
+                    "\(rank + 1)", "\(member.id)", "\(member.fitness)", "\(member.size)", member.origin,
+                    member.parentID.map(String.init) ?? "", Console.csvField(member.program),
+                ]
+                print(cells.joined(separator: ","))
             }
         case .statistics:
             print("individuals,seconds,island,size,best,mean,median,diversity,individuals_per_second,fec_hits")
@@ -188,7 +199,8 @@ struct InspectCommand: ParsableCommand {
 /// The `--json` object of `galapagos inspect` (documented in its help).
 struct InspectReport: Encodable {
     struct Run: Encodable {
-        var name, searchspace, searchspace_path, seed, status, version: String
+        var name, searchspace, searchspace_path, status, version: String
+        var seed: UInt64
         var stop_reason: String?
     }
 
@@ -230,31 +242,45 @@ struct InspectReport: Encodable {
     }
 
     struct ParetoPoint: Encodable {
+        /// Instructions after simplification.
         var size: Int
         var id: Int
         var fitness: Double
     }
 
+    /// The program `export` writes by default: what the last session reported (`reported`
+    /// true), or while a session runs the best so far on the select tasks.
     struct Selected: Encodable {
         var id: Int
+        /// Search fitness (kept under its old name).
         var fitness: Double
+        var search_fitness: Double
+        var select_fitness: Double?
+        var test_fitness: Double?
+        var reported: Bool
+        var program: String
     }
 
     var run: Run
     var progress: Progress?
     var islands: [Island]
     var hall_of_fame: [Entry]
+    /// Hall-of-fame entries the run holds (`hall_of_fame` may list fewer with --top).
+    var hall_of_fame_size: Int
     var pareto: [ParetoPoint]
     var selected: Selected?
 
-    init(reader: any RunRecords, top: Int) throws {
+    /// - Parameter top: hall-of-fame entries to list; `nil` lists them all.
+    init(reader: any RunRecords, top: Int?) throws {
         let stored = try reader.run()
-        let space = try? SearchSpace.parse(stored.searchSpaceText)
+        let space = reader.searchSpace()
         run = Run(
             name: stored.name, searchspace: space?.name ?? "?",
-            searchspace_path: stored.configuration.searchSpacePath, seed: stored.configuration.seed,
-            status: stored.status, version: stored.productVersion, stop_reason: stored.stopReason)
-        progress = try reader.progress().map {
+            searchspace_path: stored.configuration.searchSpacePath, status: stored.status.rawValue,
+            version: stored.productVersion, seed: stored.configuration.seedValue,
+            stop_reason: stored.stopReason)
+        let checkpoint = try reader.progress()
+        progress = checkpoint.map {
             Progress(
                 individuals: $0.individuals, seconds: $0.seconds,
                 individuals_per_second: $0.seconds > 0 ? Double($0.individuals) / $0.seconds : 0,
@@ -265,9 +291,22 @@ struct InspectReport: Encodable {
         islands = try reader.islands().map {
             Island(island: $0.island, size: $0.size, best: $0.best, mean: $0.mean, diversity: $0.diversity)
         }
-        hall_of_fame = try reader.hallOfFame(limit: top).enumerated().map { Entry($1, rank: $0 + 1) }
-        pareto = try reader.paretoFront().map { ParetoPoint(size: $0.size, id: $0.id, fitness: $0.fitness) }
-        selected = try reader.selected().map { Selected(id: $0.id, fitness: $0.fitness) }
+        let hall = try reader.hallOfFame(limit: .max)
+        hall_of_fame_size = hall.count
+        hall_of_fame = hall.prefix(top ?? .max).enumerated().map { Entry($1, rank: $0 + 1) }
+        let front = try space.map { try reader.simplifiedParetoFront(in: $0) } ?? reader.paretoFront()
+        pareto = front.map { ParetoPoint(size: $0.size, id: $0.id, fitness: $0.fitness) }
+        if let result = try reader.currentResult() {
+            selected = Selected(
+                id: result.member.id, fitness: result.searchFitness, search_fitness: result.searchFitness,
+                select_fitness: result.selectFitness, test_fitness: result.testFitness, reported: true,
+                program: result.member.program)
+        } else if let member = try reader.selected() {
+            selected = Selected(
+                id: member.id, fitness: member.fitness, search_fitness: member.fitness,
+                select_fitness: checkpoint?.selectedFitness, test_fitness: nil, reported: false,
+                program: member.program)
+        }
     }
 }
 

@@ -90,12 +90,12 @@ struct ResumeCommand: ParsableCommand {
                 Console.error("resuming \(runFile) at \(recorded.engine.individuals) individuals")
             }
             let deadline = maxTime.map { ContinuousClock.now + .milliseconds(Int64($0.seconds * 1000)) }
-            let reason = try recorded.run(
+            let ending = try recorded.run(
                 until: deadline, shouldStop: { stop.isRequested }, onStep: { display.update($0) })
             display.update(recorded.engine, force: true)
             display.finish()
             try Report.print(
-                engine: recorded.engine, reason: reason, seconds: recorded.sessionSeconds,
+                engine: recorded.engine, ending: ending, seconds: recorded.sessionSeconds,
                 runFile: runFile, json: json, startIndividuals: startIndividuals)
         }
     }

@@ -81,7 +81,7 @@ struct WorkerCommand: ParsableCommand {
             }
         }
         if cacheDir == nil { try? FileManager.default.removeItem(atPath: cache) }
-        print("# worker \(summary.worker) left run \(summary.run) (\(summary.runStatus)"
+        print("# worker \(summary.worker) left run \(summary.run) (\(summary.runStatus.rawValue)"
             + "\(summary.stopReason.map { ", \($0)" } ?? "")): \(summary.individuals) individuals in"
             + " \(String(format: "%.1f", summary.seconds)) s, \(summary.islandsClaimed) islands claimed"
             + " (\(summary.islandsAdopted) adopted), \(summary.syncs) syncs of"

@@ -18,12 +18,12 @@ public struct HubCoordinator: Sendable {
         onStatus: (HubRun.Status) -> Void
     ) async throws -> HubRun.Status {
         var status = try await run.status()
-        while status.status == "running" {
+        while status.status == .running {
             onStatus(status)
             if shouldStop() {
-                try await run.end(status: "stopped", reason: StopReason.interrupted.rawValue)
+                try await run.end(status: .stopped, reason: StopReason.interrupted.rawValue)
             } else if let spent = status.spentBudget {
-                try await run.end(status: "finished", reason: spent.rawValue)
+                try await run.end(status: .finished, reason: spent.rawValue)
             } else {
                 try await Task.sleep(for: poll)
             }
@@ -70,13 +70,8 @@ public struct HubResult: Sendable {
         }
         let program = try ProgramParser(limits: space.programLimits(strictOps: false))
             .parse(chosen.0.program, file: "\(snapshot.location) member \(chosen.0.id)")
-        var single = space
-        single.evolution.islands = 1
-        let engine = Engine(
-            space: single,
-            settings: EngineSettings(
-                seed: configuration.seedValue, workers: threads, taskSeed: configuration.seedValue))
-        let test = engine.testFitness(of: program)
+        let test = Scorer(space: space, taskSeed: configuration.seedValue, workers: threads)
+            .testFitness(of: program)
         let progress = try snapshot.progress()
         return HubResult(
             best: chosen.0, searchFitness: chosen.0.fitness, selectFitness: chosen.1, testFitness: test,

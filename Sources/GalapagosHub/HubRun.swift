@@ -18,8 +18,8 @@ public struct HubRun: Sendable {
 
     /// The run's state as the hub sees it.
     public struct Status: Sendable, Equatable {
-        /// `running`, `stopped` (interrupted; can resume) or `finished`.
-        public var status: String
+        /// Running, stopped (interrupted; can resume) or finished.
+        public var status: RunStatus
         public var stopReason: String?
         /// Individuals checkpointed by every island.
         public var individuals: Int
@@ -133,11 +133,11 @@ public struct HubRun: Sendable {
                 found = row
             }
             guard let found else { return nil }
-            var files: [HubRunDefinition.DataFile] = []
+            var files: [DataFile] = []
             for try await (path, hash, content) in try await connection.query("""
                 SELECT path, content_hash, content FROM galapagos_dataset WHERE run = \(name) ORDER BY path
                 """, logger: logger).decode((String, String, Data).self) {
-                let file = HubRunDefinition.DataFile(path: path, content: [UInt8](content))
+                let file = DataFile(path: path, content: [UInt8](content))
                 guard file.contentHash == hash else {
                     throw GalapagosError.hub(address, "run \(name): dataset \(path) is damaged (hash mismatch)")
                 }
@@ -194,8 +194,11 @@ public struct HubRun: Sendable {
                 FROM galapagos_run r WHERE r.name = \(name)
                 """, logger: logger).decode(
                     (String, String?, Int, Int, Double?, Int, Int, Int, Int, Double, Double?, Int?, Double).self) {
+                guard let runStatus = RunStatus(rawValue: row.0) else {
+                    throw GalapagosError.hub(address, "run \(name) has an unknown status '\(row.0)'")
+                }
                 status = Status(
-                    status: row.0, stopReason: row.1, individuals: row.2, fecHits: row.3,
+                    status: runStatus, stopReason: row.1, individuals: row.2, fecHits: row.3,
                     bestSelectFitness: row.4, leasedIslands: row.5, liveWorkers: row.6,
                     unlimitedWorkers: row.7, islandsOfLimitedWorkers: row.8, seconds: row.9,
                     maxSeconds: row.10, maxIndividuals: row.11, leaseSeconds: row.12)
@@ -207,8 +210,9 @@ public struct HubRun: Sendable {
 
     /// Ends the run (if it is still running) for `reason`; returns whether this call ended it.
     @discardableResult
-    public func end(status: String, reason: String, worker: String? = nil) async throws -> Bool {
+    public func end(status: RunStatus, reason: String, worker: String? = nil) async throws -> Bool {
         let name = self.name
+        let status = status.rawValue
         return try await hub.transaction("ending run \(name)") { connection, logger in
             let rows = try await connection.query("""
                 UPDATE galapagos_run SET status = \(status), stop_reason = \(reason), finished_at = now()

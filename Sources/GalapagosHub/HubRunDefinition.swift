@@ -4,13 +4,6 @@ import Galapagos
 /// Everything a machine needs to take part in a hub run: the search space's text, the contents
 /// of the data files it names, and how the run was started. Workers need only the hub's URL.
 public struct HubRunDefinition: Sendable {
-    /// One data file, by the path the search space names it with.
-    public struct DataFile: Sendable, Equatable {
-        public var path: String
-        public var content: [UInt8]
-        public var contentHash: String { ContentHash.hex(content) }
-    }
-
     public var name: String
     public var searchSpaceName: String
     public var searchSpaceText: String
@@ -44,18 +37,12 @@ public struct HubRunDefinition: Sendable {
         self.leaseSeconds = leaseSeconds
         self.syncSeconds = syncSeconds
         productVersion = ProductVersion.current
-        dataFiles = try space.dataFilePaths.map { path in
-            guard !path.hasPrefix("/") else {
-                throw GalapagosError.invalidArgument(
-                    "\(searchSpacePath): dataset \(path) is an absolute path; a hub run sends its data"
-                        + " to other machines, so name data files relative to the search-space file")
-            }
-            let resolved = (configuration.searchSpaceDirectory as NSString).appendingPathComponent(path)
-            guard let data = FileManager.default.contents(atPath: resolved) else {
-                throw GalapagosError.io(path: resolved, "cannot read dataset")
-            }
-            return DataFile(path: path, content: [UInt8](data))
+        for file in space.dataFiles where file.path.hasPrefix("/") {
+            throw GalapagosError.invalidArgument(
+                "\(searchSpacePath): dataset \(file.path) is an absolute path; a hub run sends its data"
+                    + " to other machines, so name data files relative to the search-space file")
         }
+        dataFiles = space.dataFiles
     }
 
     init(
@@ -132,31 +119,5 @@ public struct HubRunDefinition: Sendable {
                         + " refusing to join")
             }
         }
-    }
-}
-
-extension SearchSpace {
-    /// The data files the tasks read, as the search space names them.
-    var dataFilePaths: [String] {
-        var paths: [String] = []
-        for spec in [searchTasks, selectTasks, finalTasks].compactMap({ $0 }) {
-            if case let .dataset(dataset) = spec.generator, !paths.contains(dataset.path) {
-                paths.append(dataset.path)
-            }
-        }
-        return paths
-    }
-}
-
-/// A 64-bit FNV-1a hash of file contents, as hex: enough to tell a changed copy from the
-/// original (not a defence against forgery; the hub is trusted).
-enum ContentHash {
-    static func hex(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return String(hash, radix: 16)
     }
 }

@@ -106,7 +106,8 @@ public struct HubSnapshot: RunRecords, Sendable {
         let stored = StoredRun(
             name: name, searchSpaceText: definition.searchSpaceText,
             configuration: definition.configuration, productVersion: definition.productVersion,
-            datasetHashes: definition.datasetHashes, status: status.status, stopReason: status.stopReason)
+            datasetHashes: definition.datasetHashes, status: status.status, stopReason: status.stopReason,
+            dataFiles: definition.dataFiles)
         return HubSnapshot(
             location: location, stored: stored, status: status, checkpointedAt: rows.5,
             migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
@@ -125,7 +126,8 @@ public struct HubSnapshot: RunRecords, Sendable {
     public func progress() throws -> RunReader.Progress? {
         RunReader.Progress(
             individuals: status.individuals, seconds: status.seconds, fecHits: status.fecHits,
-            migrations: migrationCount, checkpointedAt: checkpointedAt)
+            migrations: migrationCount, checkpointedAt: checkpointedAt,
+            selectedFitness: bestSelected?.selectFitness)
     }
 
     public func islands() throws -> [RunReader.IslandSummary] {
@@ -147,6 +149,11 @@ public struct HubSnapshot: RunRecords, Sendable {
 
     public func selected() throws -> RunReader.StoredMember? {
         bestSelected?.member
+    }
+
+    /// Hub runs do not record a result: the coordinator computes it when the run ends.
+    public func result() throws -> RunReader.StoredResult? {
+        nil
     }
 
     public func members(island: Int, limit: Int) throws -> [RunReader.StoredMember] {

@@ -41,7 +41,7 @@ public final class HubWorker {
         public var worker: String
         public var run: String
         /// The run's status when the worker left.
-        public var runStatus = "running"
+        public var runStatus = RunStatus.running
         public var stopReason: String?
         public var individuals = 0
         public var islandsClaimed = 0
@@ -133,7 +133,7 @@ public final class HubWorker {
         let start = clock.now
         let interval = Duration.milliseconds(Int64(max(0.05, definition.syncSeconds) * 1000))
         var status = try await run.status()
-        while status.status == "running", !shouldStop() {
+        while status.status == .running, !shouldStop() {
             try await rebalance(status)
             if islands.isEmpty {
                 try await Task.sleep(for: interval)
@@ -146,8 +146,8 @@ public final class HubWorker {
                 syncSeconds: syncSeconds)
             status = try await run.status()
             // Any participant may end the run when a budget is spent, the coordinator or not.
-            if status.status == "running", let spent = status.spentBudget {
-                try await run.end(status: "finished", reason: spent.rawValue, worker: options.workerID)
+            if status.status == .running, let spent = status.spentBudget {
+                try await run.end(status: .finished, reason: spent.rawValue, worker: options.workerID)
                 status = try await run.status()
             }
         }
@@ -291,7 +291,7 @@ public final class HubWorker {
                 migrationSyncSeconds += spent
             }
             if kept, engine.reachedTarget {
-                try await run.end(status: "finished", reason: StopReason.target.rawValue, worker: options.workerID)
+                try await run.end(status: .finished, reason: StopReason.target.rawValue, worker: options.workerID)
             }
         }
         islands.removeAll { lost.contains($0.index) }

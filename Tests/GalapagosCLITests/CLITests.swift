@@ -1,6 +1,7 @@
 import Foundation
 import Galapagos
 import GalapagosCLI
+import GalapagosTestSupport
 import Testing
 
 // The command line: exit codes in-process, and the built binary end to end.

@@ -1,6 +1,7 @@
 import Foundation
 import Galapagos
 import GalapagosCLI
+import GalapagosTestSupport
 import Testing
 
 // `galapagos export` and `galapagos simplify`: success paths in-process and through the binary,

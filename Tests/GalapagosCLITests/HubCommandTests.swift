@@ -1,4 +1,5 @@
 import Foundation
+import GalapagosTestSupport
 import Testing
 
 /// `evolve --hub`, `worker`, and `inspect`/`export` on hub URLs, through the binary.

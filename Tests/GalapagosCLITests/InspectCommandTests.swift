@@ -1,6 +1,7 @@
 import Foundation
 import Galapagos
 import GalapagosCLI
+import GalapagosTestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -17,6 +18,11 @@ private func jsonObject(_ outcome: Outcome) throws -> [String: Any] {
     let last = try #require(outcome.stdoutLines.last, "no stdout; stderr: \(outcome.stderr)")
     let object = try JSONSerialization.jsonObject(with: Data(last.utf8))
     return try #require(object as? [String: Any], "not a JSON object: \(last)")
+}
+
+/// A number as the text tables print it: six significant digits.
+private func readable(_ value: Double?) -> String {
+    value.map { String(format: "%.6g", $0) } ?? "-"
 }
 
 private func number(_ value: Any?) -> Double? { (value as? NSNumber)?.doubleValue }
@@ -131,7 +137,7 @@ struct InspectCommandTests {
         // Run and progress.
         let run = try #require(json["run"] as? [String: Any])
         #expect(run["searchspace"] as? String == "linear_demo")
-        #expect(run["seed"] as? String == "3")
+        #expect(integer(run["seed"]) == 3)
         #expect(run["status"] as? String == "stopped")
         #expect(run["stop_reason"] as? String == "max-evals")
         let progress = try #require(json["progress"] as? [String: Any])
@@ -161,12 +167,12 @@ struct InspectCommandTests {
             #expect(Int(row[0]) == integer(island["island"]))
             #expect(Int(row[1]) == integer(island["size"]))
             #expect(integer(island["size"]) == 30)
-            #expect(matches(island["best"], Double(row[2])), "best \(row[2]) vs \(island["best"] ?? "nil")")
-            #expect(matches(island["mean"], Double(row[3])), "mean \(row[3]) vs \(island["mean"] ?? "nil")")
+            #expect(readable(number(island["best"])) == row[2], "best \(row[2]) vs \(island["best"] ?? "nil")")
+            #expect(readable(number(island["mean"])) == row[3], "mean \(row[3]) vs \(island["mean"] ?? "nil")")
             #expect(Int(row[4]) == integer(island["diversity"]))
             #expect(row == [
-                "\(decoded.island)", "\(decoded.size)", decoded.best.map { "\($0)" } ?? "-",
-                decoded.mean.map { "\($0)" } ?? "-", "\(decoded.diversity)",
+                "\(decoded.island)", "\(decoded.size)", readable(decoded.best),
+                readable(decoded.mean), "\(decoded.diversity)",
             ])
         }
 
@@ -180,9 +186,9 @@ struct InspectCommandTests {
             try #require(row.count == 5, "hall row \(row)")
             #expect(Int(row[0]) == integer(entry["rank"]))
             #expect(Int(row[1]) == integer(entry["id"]))
-            #expect(matches(entry["fitness"], Double(row[2])), "fitness \(row[2]) vs \(entry["fitness"] ?? "nil")")
+            #expect(readable(number(entry["fitness"])) == row[2], "fitness \(row[2]) vs \(entry["fitness"] ?? "nil")")
             #expect(row == [
-                "\(decoded.rank)", "\(decoded.id)", "\(decoded.fitness)", "\(decoded.size)", decoded.origin,
+                "\(decoded.rank)", "\(decoded.id)", readable(decoded.fitness), "\(decoded.size)", decoded.origin,
             ])
             #expect(Int(row[3]) == integer(entry["size"]))
             #expect(row[4] == entry["origin"] as? String)
@@ -262,13 +268,16 @@ struct InspectCommandTests {
         let hall = try galapagos(["inspect", fixture.run, "--csv", "hall", "--top", "7"])
         #expect(hall.status == 0, "stderr: \(hall.stderr)")
         let hallLines = hall.stdoutLines
-        #expect(hallLines.first == "rank,id,fitness,size,origin,parent_id")
-        #expect(hallLines.count == 1 + 7)
-        for line in hallLines {
-            #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == 6, "\(line)")
+        #expect(hallLines.first == "rank,id,fitness,size,origin,parent_id,program")
+        // Each record's program is one quoted cell spanning lines; records start with the rank.
+        let records = hallLines.filter { $0.range(of: #"^\d+,\d+,"#, options: .regularExpression) != nil }
+        #expect(records.count == 7)
+        for record in records {
+            let cells = record.split(separator: ",", maxSplits: 6, omittingEmptySubsequences: false)
+            #expect(cells.count == 7, "\(record)")
+            #expect(cells.last == "\"# galapagos program v1 · searchspace linear_demo", "\(record)")
         }
-        #expect(hallLines.dropFirst().map { $0.split(separator: ",").first.map(String.init) }
-            == (1...7).map { "\($0)" })
+        #expect(records.map { $0.split(separator: ",").first.map(String.init) } == (1...7).map { "\($0)" })
 
         let statistics = try galapagos(["inspect", fixture.run, "--csv", "statistics"])
         #expect(statistics.status == 0, "stderr: \(statistics.stderr)")

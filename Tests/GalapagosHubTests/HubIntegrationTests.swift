@@ -111,9 +111,9 @@ struct HubIntegrationTests {
         #expect(a.islands.count == 2)  // ⌈3 / 2⌉
         try await b.rebalance(run.status())
         #expect(b.islands.map(\.index) == [2])
-        try await run.end(status: "finished", reason: "max-evals")
+        try await run.end(status: .finished, reason: "max-evals")
         let summary = try await b.work(shouldStop: { false })
-        #expect(summary.runStatus == "finished" && summary.stopReason == "max-evals")
+        #expect(summary.runStatus == .finished && summary.stopReason == "max-evals")
         #expect(try await run.status().liveWorkers == 1)
         await run.hub.close()
     }

@@ -68,17 +68,8 @@ extension Engine {
 }
 
 extension Engine {
-    /// A program's fitness on data the search never saw: the final tasks' held-out test split
-    /// when they have one (dataset tasks), else their validation split; without final tasks,
-    /// the search tasks' test split. `nil` when the search space has none of these.
+    /// A program's fitness on data the search never saw (see ``Scorer/testFitness(of:)``).
     public func testFitness(of program: Program) -> Double? {
-        if !finalTasks.isEmpty {
-            let split: ScoringSplit = finalTasks.allSatisfy({ $0.testCount > 0 }) ? .test : .validation
-            return score(program, on: finalTasks, scoring: split)
-        }
-        if searchTasks.contains(where: { $0.testCount > 0 }) {
-            return score(program, on: searchTasks, scoring: .test)
-        }
-        return nil
+        scorer.testFitness(of: program)
     }
 }

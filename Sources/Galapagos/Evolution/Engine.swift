@@ -18,10 +18,12 @@ public final class Engine {
     public let space: SearchSpace
     public let settings: EngineSettings
     let mutator: Mutator
-    public let searchTasks: [TaskDataset]
-    public let selectTasks: [TaskDataset]
-    public let finalTasks: [TaskDataset]
-    let pool: WorkerPool
+    /// The tasks of every role and the worker pool that scores programs on them.
+    public let scorer: Scorer
+    public var searchTasks: [TaskDataset] { scorer.searchTasks }
+    public var selectTasks: [TaskDataset] { scorer.selectTasks }
+    public var finalTasks: [TaskDataset] { scorer.finalTasks }
+    var pool: WorkerPool { scorer.pool }
 
     /// The populations.
     public internal(set) var islands: [Island]
@@ -65,11 +67,7 @@ public final class Engine {
         self.space = space
         self.settings = settings
         mutator = Mutator(space: space)
-        let taskSeed = settings.taskSeed ?? settings.seed
-        searchTasks = space.tasks(.search, runSeed: taskSeed)
-        selectTasks = space.tasks(.select, runSeed: taskSeed)
-        finalTasks = space.tasks(.final, runSeed: taskSeed)
-        pool = WorkerPool(workers: settings.workers, space: space)
+        scorer = Scorer(space: space, taskSeed: settings.taskSeed ?? settings.seed, workers: settings.workers)
         let evolution = space.evolution
         islands = Array(repeating: Island(capacity: evolution.populationSize), count: evolution.islands)
         random = RandomGenerator(seed: RandomGenerator.derive(settings.seed, 0xE9E1))
@@ -393,17 +391,12 @@ public final class Engine {
     }
 
     func evaluateOnSelectTasks(_ member: Member) -> Double {
-        guard !selectTasks.isEmpty else { return member.fitness }
-        return score(member.program, on: selectTasks, scoring: .validation)
+        scorer.selectFitness(of: member.program) ?? member.fitness
     }
 
     /// Scores a program on tasks, one task per job on the worker pool.
     public func score(_ program: Program, on tasks: [TaskDataset], scoring: ScoringSplit) -> Double {
-        guard let compiled = try? CompiledProgram(program, shape: space.memory) else { return 0 }
-        let fitness = pool.map(jobs: tasks.count) { job, evaluator in
-            evaluator.fitness(of: compiled, on: tasks[job], scoring: scoring)
-        }
-        return space.aggregation.combine(fitness)
+        scorer.score(program, on: tasks, scoring: scoring)
     }
 
     // MARK: Restarts

@@ -14,7 +14,8 @@ public struct HTMLReport {
         let statistics = try reader.statistics()
         let bandits = try reader.bandits()
         let hall = try reader.hallOfFame(limit: 10)
-        let pareto = try reader.paretoFront()
+        let pareto = try reader.searchSpace().map { try reader.simplifiedParetoFront(in: $0) }
+            ?? reader.paretoFront()
         let islands = Set(statistics.map(\.island)).sorted()
 
         var html = """
@@ -32,7 +33,7 @@ public struct HTMLReport {
             <table>
             <tr><th>search space</th><td>\(escape(run.configuration.searchSpacePath))</td></tr>
             <tr><th>seed</th><td>\(escape(run.configuration.seed))</td></tr>
-            <tr><th>status</th><td>\(escape(run.status))\(run.stopReason.map { " (\(escape($0)))" } ?? "")</td></tr>
+            <tr><th>status</th><td>\(escape(run.status.rawValue))\(run.stopReason.map { " (\(escape($0)))" } ?? "")</td></tr>
             <tr><th>galapagos</th><td>\(escape(run.productVersion))</td></tr>
 
             """
@@ -86,12 +87,19 @@ public struct HTMLReport {
             html += "<p>No bandit in this run (tournament or power-law selection, uniform operators).</p>\n"
         }
 
+        if let result = try reader.currentResult() {
+            let test = result.testFitness.map { "\($0)" } ?? "n/a"
+            html += "<h2>Reported program</h2>\n<p>Member \(result.member.id), chosen when the run stopped"
+                + " (\(escape(result.stopReason))) after \(result.individuals) individuals: search fitness"
+                + " \(result.searchFitness), select fitness \(result.selectFitness), test fitness \(test)."
+                + " <code>galapagos export</code> writes it.</p>\n<pre>\(escape(result.member.program))</pre>\n"
+        }
         html += "<h2>Hall of fame</h2>\n"
         for (rank, member) in hall.enumerated() {
             html += "<h3>#\(rank + 1): member \(member.id), fitness \(member.fitness), \(member.size) instructions (\(escape(member.origin)))</h3>"
             html += "<pre>\(escape(member.program))</pre>\n"
         }
-        html += "<h2>Pareto front (best fitness at each size)</h2><table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
+        html += "<h2>Pareto front (best fitness at each simplified size)</h2><table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
         for member in pareto {
             html += "<tr><td>\(member.size)</td><td>\(member.fitness)</td><td>\(member.id)</td></tr>"
         }

@@ -34,3 +34,17 @@ extension SearchSpace {
         return Set(hashes.keys).union(stored.keys).filter { hashes[$0] != stored[$0] }.sorted()
     }
 }
+
+extension SearchSpace {
+    /// The data files the tasks read, as they were read, in the order the tasks name them
+    /// (search, select, final), each once.
+    public var dataFiles: [DataFile] {
+        var files: [DataFile] = []
+        for spec in [searchTasks, selectTasks, finalTasks].compactMap({ $0 }) {
+            if case let .dataset(dataset) = spec.generator, !files.contains(where: { $0.path == dataset.path }) {
+                files.append(dataset.file)
+            }
+        }
+        return files
+    }
+}

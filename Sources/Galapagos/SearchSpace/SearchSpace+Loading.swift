@@ -39,6 +39,12 @@ extension SearchSpace {
     public static func parse(
         _ text: String, file: String = "<searchspace>", baseDirectory: String = "."
     ) throws -> SearchSpace {
+        try parse(text, file: file, data: .directory(baseDirectory))
+    }
+
+    /// Parses and validates search-space YAML text, reading the data files it names from
+    /// `data` (a directory, or a run's stored copies).
+    public static func parse(_ text: String, file: String, data: DataSource) throws -> SearchSpace {
         guard text.utf8.count <= maximumFileSize else {
             throw GalapagosError.searchSpace(
                 SourceLocation(file: file), "text is larger than the \(maximumFileSize)-byte limit")
@@ -59,7 +65,7 @@ extension SearchSpace {
                 SourceLocation(file: file, line: 1), "expected a search space, found an empty file")
         }
         var reader = try YAMLReader(file: file, path: "", node: root)
-        let space = try SearchSpaceDecoder(file: file, text: text, baseDirectory: baseDirectory)
+        let space = try SearchSpaceDecoder(file: file, text: text, data: data)
             .decode(&reader)
         try reader.finish()
         return space
@@ -94,7 +100,7 @@ extension SearchSpace {
 struct SearchSpaceDecoder {
     let file: String
     let text: String
-    let baseDirectory: String
+    let data: DataSource
 
     func decode(_ root: inout YAMLReader) throws -> SearchSpace {
         guard let name = try root.string("name"), !name.isEmpty else {
@@ -417,9 +423,10 @@ struct SearchSpaceDecoder {
         guard let path = try reader.string("dataset"), !path.isEmpty else {
             throw reader.error("dataset", nil, "expected a CSV file (absolute, or relative to the search-space file)")
         }
-        let resolved = path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
         let labelColumn = try reader.string("label") ?? "label"
-        let table = try CSVDataset.load(path: resolved, labelColumn: labelColumn)
+        let file = try data.read(path, limit: CSVDataset.maximumFileSize)
+        let table = try CSVDataset.parse(
+            data: Data(file.content), path: data.displayName(of: path), labelColumn: labelColumn)
         var pairs = DatasetTaskSpec.allPairs(table.classes)
         if let node = reader.node("classes") {
             guard case let .sequence(items) = node, !items.isEmpty else {
@@ -454,7 +461,7 @@ struct SearchSpaceDecoder {
             throw reader.error("dataset", reader.mapping["dataset"], "\(path): a class pair has only \(smallest) rows, too few for the split")
         }
         return DatasetTaskSpec(
-            path: path, table: table, classPairs: pairs, project: project,
+            path: path, file: file, table: table, classPairs: pairs, project: project,
             trainFraction: fractions.train, validFraction: fractions.valid, testFraction: fractions.test)
     }
 }

@@ -34,11 +34,29 @@ extension RecordedRun {
         path: String, workers: Int, additionalIndividuals: Int?, policy: CheckpointPolicy,
         searchSpacePath: String? = nil
     ) throws -> ResumeOutcome {
+        // A finished run is reported without opening it for writing: the file stays untouched.
+        // So is one that cannot be resumed: every check reads before anything is written.
+        let found = try RunReader(path: path).run()
+        if found.status == .finished { return .finished(found) }
+        let space = try resumableSearchSpace(found, path: path, searchSpacePath: searchSpacePath)
         let (store, run) = try RunStore.openForWriting(path: path)
-        if run.status == "finished" { return .finished(run) }
-        let stored = try SearchSpace.parse(
-            run.searchSpaceText, file: "\(path) (stored search space)",
-            baseDirectory: run.configuration.searchSpaceDirectory)
+        do {
+            return .resumed(try resumedRun(
+                run, space: space, store: store, path: path, workers: workers,
+                additionalIndividuals: additionalIndividuals, policy: policy))
+        } catch {
+            // Leave the file as it was found: not marked running by a resume that never ran.
+            try? store.record(status: run.status, reason: run.stopReason)
+            store.close()
+            throw error
+        }
+    }
+
+    /// The run's search space, from its stored copies, once the files it was started from are
+    /// known not to have changed since.
+    private static func resumableSearchSpace(
+        _ run: StoredRun, path: String, searchSpacePath: String?
+    ) throws -> SearchSpace {
         for candidate in [searchSpacePath, run.configuration.searchSpacePath].compactMap({ $0 }) {
             guard let text = try? String(contentsOfFile: candidate, encoding: .utf8) else {
                 if candidate == searchSpacePath {
@@ -53,8 +71,21 @@ extension RecordedRun {
                         + " new run)")
             }
         }
+        // A data file still at its path must hold what the run stored; a moved one is fine.
+        let onDisk = DataSource.directory(run.configuration.searchSpaceDirectory)
+        for file in run.dataFiles {
+            guard let disk = onDisk.diskPath(of: file.path),
+                  let current = FileManager.default.contents(atPath: disk)
+            else { continue }
+            guard [UInt8](current) == file.content else {
+                throw GalapagosError.run(
+                    "\(path): refusing to resume: the data file \(disk) changed since the run"
+                        + " started (the run keeps its own copy; restore the file, move it away to"
+                        + " resume on the stored copy, or start a new run)")
+            }
+        }
+        let space = try run.effectiveSearchSpace(location: path)
         let configuration = run.configuration
-        let space = configuration.overrides.apply(to: stored)
         let changed = space.changedDatasets(comparedTo: run.datasetHashes, runSeed: configuration.seedValue)
         guard changed.isEmpty else {
             throw GalapagosError.run(
@@ -62,6 +93,14 @@ extension RecordedRun {
                     + " differ from the run's (dataset hash mismatch: the data or the task"
                     + " generator changed)")
         }
+        return space
+    }
+
+    private static func resumedRun(
+        _ run: StoredRun, space: SearchSpace, store: RunStore, path: String, workers: Int,
+        additionalIndividuals: Int?, policy: CheckpointPolicy
+    ) throws -> RecordedRun {
+        let configuration = run.configuration
         let seedPrograms = try configuration.seedPrograms.enumerated().map { index, text in
             try ProgramParser(limits: space.programLimits(strictOps: false))
                 .parse(text, file: "\(path) (seed program \(index + 1))")
@@ -84,8 +123,8 @@ extension RecordedRun {
         } else {
             engine = Engine(space: space, settings: settings)
         }
-        return .resumed(RecordedRun(
-            engine: engine, store: store, policy: policy, earlierSeconds: loaded?.seconds ?? 0))
+        return RecordedRun(
+            engine: engine, store: store, policy: policy, earlierSeconds: loaded?.seconds ?? 0)
     }
 
     /// A default run-file path that no other run uses: `DIRECTORY/<space>-<time>-seed<seed>.sqlite`.

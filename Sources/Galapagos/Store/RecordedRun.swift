@@ -44,14 +44,28 @@ public final class RecordedRun {
     /// Seconds of search in this session.
     public var sessionSeconds: Double { (clock.now - sessionStart).seconds }
 
-    /// Runs until a stop condition, writing checkpoints; writes a final checkpoint and records
-    /// why the run stopped.
+    /// How a session of the run ended.
+    public struct Ending: Sendable {
+        public var reason: StopReason
+        /// The program the session reports, as stored in the run file; `nil` when no
+        /// individual was produced.
+        public var summary: RunSummary?
+
+        public init(reason: StopReason, summary: RunSummary?) {
+            self.reason = reason
+            self.summary = summary
+        }
+    }
+
+    /// Runs until a stop condition, writing checkpoints; writes a final checkpoint, chooses the
+    /// final program (``Engine/finish(candidatesFromHallOfFame:)``) and records it with why the
+    /// run stopped, so that `inspect` and `export` show exactly what the caller reports.
     ///
     /// - Throws: the write error that stopped the run, after the final attempt to save.
     public func run(
         until deadline: ContinuousClock.Instant? = nil, shouldStop: () -> Bool = { false },
         onStep: (Engine) -> Void = { _ in }
-    ) throws -> StopReason {
+    ) throws -> Ending {
         sessionStart = clock.now
         checkpoint()
         var failure: Error?
@@ -76,11 +90,13 @@ public final class RecordedRun {
         writer.flush()
         if let error = writer.takeFailure() { throw error }
         if let failure {
-            try? store.markStopped(reason: "write error", finished: false)
+            try? store.record(status: .stopped, reason: "write error")
             throw failure
         }
-        try store.markStopped(reason: reason.rawValue, finished: reason == .target)
-        return reason
+        let summary = engine.finish()
+        try store.record(
+            status: reason == .target ? .finished : .stopped, reason: reason.rawValue, result: summary)
+        return Ending(reason: reason, summary: summary)
     }
 
     private func isCheckpointDue() -> Bool {

@@ -68,13 +68,19 @@ public final class RunReader {
         public var fecHits: Int
         public var migrations: Int
         public var checkpointedAt: String
+        /// The select fitness of the member selected so far (``RunRecords/selected()``).
+        public var selectedFitness: Double?
 
-        public init(individuals: Int, seconds: Double, fecHits: Int, migrations: Int, checkpointedAt: String) {
+        public init(
+            individuals: Int, seconds: Double, fecHits: Int, migrations: Int, checkpointedAt: String,
+            selectedFitness: Double? = nil
+        ) {
             self.individuals = individuals
             self.seconds = seconds
             self.fecHits = fecHits
             self.migrations = migrations
             self.checkpointedAt = checkpointedAt
+            self.selectedFitness = selectedFitness
         }
     }
 
@@ -91,7 +97,8 @@ public final class RunReader {
             return try Progress(
                 individuals: row.value("individuals"), seconds: row.value("seconds"),
                 fecHits: scalars.fecHits, migrations: scalars.migrations,
-                checkpointedAt: row.value("created_at"))
+                checkpointedAt: row.value("created_at"),
+                selectedFitness: scalars.bestSelectedID.flatMap { scalars.selectFitness[$0] })
         }
     }
 
@@ -152,6 +159,56 @@ public final class RunReader {
         try kept(role: "selected", limit: 1).first
     }
 
+    /// What the last session of the run reported when it stopped: the program `evolve` or
+    /// `resume` printed, with its fitness on the search, select and test data. `nil` while the
+    /// first session runs, and for run files written before runs kept their result.
+    public func result() throws -> StoredResult? {
+        try read { db in
+            guard try db.tableExists("result"),
+                  let row = try Row.fetchOne(db, sql: "SELECT * FROM result WHERE id = 1")
+            else { return nil }
+            return try StoredResult(row: row)
+        }
+    }
+
+    /// The program a session reported when it stopped (see ``result()``).
+    public struct StoredResult: Sendable, Codable, Equatable {
+        public var member: StoredMember
+        /// Individuals produced when it was chosen.
+        public var individuals: Int
+        public var searchFitness: Double
+        public var selectFitness: Double
+        public var testFitness: Double?
+        public var reachedTarget: Bool
+        public var stopReason: String
+
+        init(row: Row) throws {
+            member = try StoredMember(
+                id: row.value("member_id"), fitness: row.value("search_fitness"),
+                parentID: row.value("parent_id"), origin: row.value("origin"),
+                birth: row.value("birth"), program: row.value("program"), island: nil)
+            individuals = try row.value("individuals")
+            searchFitness = try row.value("search_fitness")
+            selectFitness = try row.value("select_fitness")
+            testFitness = try row.value("test_fitness")
+            reachedTarget = try row.value("reached_target")
+            stopReason = try row.value("stop_reason")
+        }
+
+        public init(
+            member: StoredMember, individuals: Int, searchFitness: Double, selectFitness: Double,
+            testFitness: Double?, reachedTarget: Bool, stopReason: String
+        ) {
+            self.member = member
+            self.individuals = individuals
+            self.searchFitness = searchFitness
+            self.selectFitness = selectFitness
+            self.testFitness = testFitness
+            self.reachedTarget = reachedTarget
+            self.stopReason = stopReason
+        }
+    }
+
     private func kept(role: String, limit: Int) throws -> [StoredMember] {
         try read { db in
             try Row.fetchAll(
@@ -182,6 +239,10 @@ public final class RunReader {
             }
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM individual WHERE id = ?", arguments: [id]) {
                 return try StoredMember(row: row)
+            }
+            if try db.tableExists("result"),
+               let row = try Row.fetchOne(db, sql: "SELECT * FROM result WHERE member_id = ?", arguments: [id]) {
+                return try StoredResult(row: row).member
             }
             return nil
         }

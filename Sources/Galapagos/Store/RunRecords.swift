@@ -15,6 +15,8 @@ public protocol RunRecords {
     func paretoFront() throws -> [RunReader.StoredMember]
     /// The member chosen on the select tasks so far, if any.
     func selected() throws -> RunReader.StoredMember?
+    /// What the last session reported when it stopped, if it was recorded.
+    func result() throws -> RunReader.StoredResult?
     /// The members of an island, fittest first.
     func members(island: Int, limit: Int) throws -> [RunReader.StoredMember]
     /// A member by id: alive, kept, or on record as an ancestor.
@@ -33,6 +35,23 @@ extension RunReader: RunRecords {
     public var location: String { path }
 }
 
+extension RunRecords {
+    /// The result of a run that is not running: what its last session reported.
+    public func currentResult() throws -> RunReader.StoredResult? {
+        guard try run().status != .running else { return nil }
+        return try result()
+    }
+
+    /// The program to show and export when none is named: the one the last session reported
+    /// (what `evolve` printed) when no session is running, else the current selection, else
+    /// the top of the hall of fame.
+    public func reported() throws -> RunReader.StoredMember? {
+        if let result = try currentResult() { return result.member }
+        if let selected = try selected() { return selected }
+        return try hallOfFame(limit: 1).first
+    }
+}
+
 extension RunReader.StoredMember {
     /// A member read from elsewhere than a run file.
     public init(
@@ -47,5 +66,33 @@ extension RunReader.StoredMember {
         self.program = program
         size = program.split(separator: "\n").filter { $0.hasPrefix("  ") }.count
         self.island = island
+    }
+}
+
+extension RunRecords {
+    /// The run's search space with its overrides, from the run's stored copies; `nil` when the
+    /// stored text no longer parses (a run file of another version).
+    public func searchSpace() -> SearchSpace? {
+        try? run().effectiveSearchSpace(location: location)
+    }
+
+    /// The Pareto front by *simplified* size (dead code removed, constants folded): the
+    /// programs the run kept for its raw-size front and its hall of fame, each measured after
+    /// simplification, then the fittest per size that beats every smaller size. Members whose
+    /// program does not parse keep their raw size.
+    public func simplifiedParetoFront(in space: SearchSpace) throws -> [RunReader.StoredMember] {
+        let parser = ProgramParser(limits: space.programLimits(strictOps: false))
+        let simplifier = ProgramSimplifier(shape: space.memory)
+        var seen = Set<Int>()
+        var candidates: [RunReader.StoredMember] = []
+        for member in try paretoFront() + hallOfFame(limit: .max) where seen.insert(member.id).inserted {
+            var measured = member
+            if let program = try? parser.parse(member.program, file: "\(location) (program \(member.id))"),
+               let simplified = try? simplifier.simplify(program) {
+                measured.size = simplified.instructionsAfter
+            }
+            candidates.append(measured)
+        }
+        return RunReader.paretoFront(of: candidates)
     }
 }

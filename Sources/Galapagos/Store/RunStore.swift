@@ -19,12 +19,15 @@ import Glibc
 public final class RunStore: @unchecked Sendable {
     /// The file's path.
     public let path: String
+    /// The search space's name, for the headers of stored programs.
+    let searchSpaceName: String
     let database: DatabasePool
     private let lock: Int32
     private let closed = Mutex(false)
 
-    private init(path: String, database: DatabasePool, lock: Int32) {
+    private init(path: String, searchSpaceName: String, database: DatabasePool, lock: Int32) {
         self.path = path
+        self.searchSpaceName = searchSpaceName
         self.database = database
         self.lock = lock
     }
@@ -94,8 +97,13 @@ public final class RunStore: @unchecked Sendable {
                         try JSONText.encode(configuration), configuration.seed, ProductVersion.current,
                         StoreSchema.version, Timestamp.now(), try JSONText.encode(datasetHashes),
                     ])
+                for file in space.dataFiles {
+                    try db.execute(
+                        sql: "INSERT INTO data_file (path, content) VALUES (?, ?)",
+                        arguments: [file.path, Data(file.content)])
+                }
             }
-            return RunStore(path: path, database: database, lock: lock)
+            return RunStore(path: path, searchSpaceName: space.name, database: database, lock: lock)
         } catch {
             Glibc.close(lock)
             throw StoreError.wrap(error, path: path)
@@ -126,7 +134,10 @@ public final class RunStore: @unchecked Sendable {
             try database.write { db in
                 try db.execute(sql: "UPDATE run SET status = 'running', stop_reason = NULL")
             }
-            return (RunStore(path: path, database: database, lock: lock), run)
+            let name = (try? database.read { db in
+                try String.fetchOne(db, sql: "SELECT searchspace_name FROM run WHERE id = 1")
+            }) ?? nil
+            return (RunStore(path: path, searchSpaceName: name ?? "?", database: database, lock: lock), run)
         } catch {
             Glibc.close(lock)
             throw StoreError.wrap(error, path: path)
@@ -166,13 +177,29 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Records that the run stopped, and why; the file stays resumable.
-    public func markStopped(reason: String, finished: Bool) throws {
+    /// Records the run's status, why it stopped, and the program its session reported; the
+    /// file stays resumable unless the run is finished.
+    public func record(status: RunStatus, reason: String?, result: RunSummary? = nil) throws {
         do {
             try database.write { db in
                 try db.execute(
                     sql: "UPDATE run SET status = ?, stop_reason = ?",
-                    arguments: [finished ? "finished" : "stopped", reason])
+                    arguments: [status.rawValue, reason])
+                guard let result else { return }
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO result (id, individuals, member_id, program, parent_id,
+                            origin, birth, search_fitness, select_fitness, test_fitness,
+                            reached_target, stop_reason, created_at)
+                        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        result.individuals, result.best.id,
+                        ProgramPrinter.print(result.best.program, searchSpace: searchSpaceName),
+                        result.best.parentID, result.best.origin, result.best.birth,
+                        result.searchFitness, result.selectFitness, result.testFitness,
+                        result.reachedTarget, reason ?? "", Timestamp.now(),
+                    ])
             }
         } catch {
             throw StoreError.wrap(error, path: path)
@@ -196,13 +223,16 @@ public struct StoredRun: Sendable {
     public var configuration: RunConfiguration
     public var productVersion: String
     public var datasetHashes: [String: String]
-    /// `running`, `stopped` or `finished`.
-    public var status: String
+    public var status: RunStatus
     public var stopReason: String?
+    /// The contents of the data files the search space reads (empty for run files written
+    /// before runs kept their data: those read it from the search space's directory).
+    public var dataFiles: [DataFile]
 
     public init(
         name: String, searchSpaceText: String, configuration: RunConfiguration,
-        productVersion: String, datasetHashes: [String: String], status: String, stopReason: String?
+        productVersion: String, datasetHashes: [String: String], status: RunStatus,
+        stopReason: String?, dataFiles: [DataFile]
     ) {
         self.name = name
         self.searchSpaceText = searchSpaceText
@@ -211,6 +241,22 @@ public struct StoredRun: Sendable {
         self.datasetHashes = datasetHashes
         self.status = status
         self.stopReason = stopReason
+        self.dataFiles = dataFiles
+    }
+
+    /// The search space as the run was started with it (before command-line overrides), its
+    /// data read from the run's stored copies, so it loads from any directory.
+    ///
+    /// - Parameter location: the run's path or hub address, for messages.
+    public func searchSpace(location: String) throws -> SearchSpace {
+        try SearchSpace.parse(
+            searchSpaceText, file: "\(location) (stored search space)",
+            data: .stored(dataFiles, in: location, fallback: configuration.searchSpaceDirectory))
+    }
+
+    /// The search space the run searches: the stored one with the run's overrides applied.
+    public func effectiveSearchSpace(location: String) throws -> SearchSpace {
+        configuration.overrides.apply(to: try searchSpace(location: location))
     }
 
     static func fetch(_ db: Database, path: String) throws -> StoredRun {
@@ -224,10 +270,24 @@ public struct StoredRun: Sendable {
         else {
             throw GalapagosError.run("\(path): the run record is damaged (configuration unreadable)")
         }
+        let statusText: String = try row.value("status")
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw GalapagosError.run(
+                "\(path): the run record is damaged (status '\(statusText)', expected one of"
+                    + " \(RunStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var files: [DataFile] = []
+        if try db.tableExists("data_file") {
+            files = try Row.fetchAll(db, sql: "SELECT path, content FROM data_file ORDER BY rowid").map {
+                let content: Data = try $0.value("content")
+                return try DataFile(path: $0.value("path"), content: [UInt8](content))
+            }
+        }
         return try StoredRun(
             name: row.value("name"), searchSpaceText: row.value("searchspace_text"),
             configuration: configuration, productVersion: row.value("product_version"),
-            datasetHashes: hashes, status: row.value("status"), stopReason: row.value("stop_reason"))
+            datasetHashes: hashes, status: status, stopReason: row.value("stop_reason"),
+            dataFiles: files)
     }
 }
 

@@ -4,7 +4,7 @@ import GRDB
 /// never edit old ones.
 enum StoreSchema {
     /// The newest schema version this build writes.
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -101,6 +101,31 @@ enum StoreSchema {
                     pulls INTEGER NOT NULL,
                     mean REAL NOT NULL,
                     PRIMARY KEY (individuals, name, arm)
+                );
+                """)
+        }
+        // v2: a run file is self-contained (the contents of every data file its search space
+        // reads) and keeps the program its last session reported.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE data_file (
+                    path TEXT PRIMARY KEY,
+                    content BLOB NOT NULL
+                );
+                CREATE TABLE result (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    individuals INTEGER NOT NULL,
+                    member_id INTEGER NOT NULL,
+                    program TEXT NOT NULL,
+                    parent_id INTEGER,
+                    origin TEXT NOT NULL,
+                    birth INTEGER NOT NULL,
+                    search_fitness REAL NOT NULL,
+                    select_fitness REAL NOT NULL,
+                    test_fitness REAL,
+                    reached_target INTEGER NOT NULL,
+                    stop_reason TEXT NOT NULL,
+                    created_at TEXT NOT NULL
                 );
                 """)
         }

@@ -28,17 +28,8 @@ public struct CSVDataset: Sendable {
 
     /// Reads and validates a CSV file.
     public static func load(path: String, labelColumn: String = "label") throws -> CSVDataset {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let attributes else { throw GalapagosError.io(path: path, "no such dataset file") }
-        if let size = attributes[.size] as? Int, size > maximumFileSize {
-            throw GalapagosError.data(
-                SourceLocation(file: path),
-                "file is \(size / 1_048_576) MiB, larger than the \(maximumFileSize / 1_048_576) MiB limit for datasets")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GalapagosError.io(path: path, "cannot read dataset file")
-        }
-        return try parse(data: data, path: path, labelColumn: labelColumn)
+        let file = try DataSource.directory(".").read(path, limit: maximumFileSize)
+        return try parse(data: Data(file.content), path: path, labelColumn: labelColumn)
     }
 
     /// Parses CSV bytes (exposed for tests and fuzzing).

@@ -6,6 +6,8 @@
 public struct DatasetTaskSpec: Sendable, Equatable {
     /// The path as written in the search space.
     public var path: String
+    /// The file's bytes as read (stored with runs).
+    public var file: DataFile
     /// The rows.
     public var table: CSVDataset
     /// The class pairs tasks are drawn from.

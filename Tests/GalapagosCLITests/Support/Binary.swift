@@ -1,23 +1,8 @@
 import Foundation
+import GalapagosTestSupport
 import Testing
 
 // Running the built `galapagos` binary from the command-line tests.
-
-/// The package's root directory (the one holding Package.swift).
-func packageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
-/// A repository file's absolute path.
-func repositoryPath(_ relative: String) throws -> String {
-    try packageRoot().appendingPathComponent(relative).path
-}
 
 /// The `galapagos` executable built next to this test bundle.
 func galapagosExecutable() throws -> URL {
@@ -56,10 +41,13 @@ struct Outcome {
 }
 
 /// Runs the binary to completion and collects its output.
-func galapagos(_ arguments: [String]) throws -> Outcome {
+///
+/// - Parameter directory: the working directory (default: the test process's).
+func galapagos(_ arguments: [String], in directory: String? = nil) throws -> Outcome {
     let process = Process()
     process.executableURL = try galapagosExecutable()
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -1,26 +1,13 @@
 import Foundation
 import Galapagos
+import GalapagosTestSupport
 import Testing
 
 // Bad program files: every error is one line, `file:line:column: message`, and names the first
 // problem. Columns are 1-based byte offsets; each expected column is counted by hand in the
 // comment next to it.
 
-private func packageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
 /// linear_demo: F = 4, 4 scalars, 3 vectors, 1 matrix; sizes 10 / 2 / 8; six ops.
-private func linearDemo() throws -> SearchSpace {
-    try SearchSpace.load(path: packageRoot().appendingPathComponent("searchspaces/linear_demo.yaml").path)
-}
-
 /// Parses text that must fail and returns the error, checking that it is a one-line program
 /// error.
 private func failure(
@@ -119,7 +106,7 @@ struct ParserErrorTests {
 
     @Test("register out of range for linear_demo")
     func addressOutOfRange() throws {
-        let limits = try linearDemo().programLimits(strictOps: false)
+        let limits = try linearDemoSpace().programLimits(strictOps: false)
         // 4 scalars: s4 is out of range; the output register starts at column 3.
         expectFailure(
             predictLine("  s4 = s0 + s1"), limits: limits,
@@ -143,7 +130,7 @@ struct ParserErrorTests {
 
     @Test("element index out of range")
     func elementIndexOutOfRange() throws {
-        let limits = try linearDemo().programLimits(strictOps: false)
+        let limits = try linearDemoSpace().programLimits(strictOps: false)
         // "  v1[4] = 0.5": F = 4, the index starts at column 6.
         expectFailure(
             setupLine("  v1[4] = 0.5"), limits: limits,
@@ -167,7 +154,7 @@ struct ParserErrorTests {
 
     @Test("more instructions than the search space allows")
     func tooManyInstructions() throws {
-        let limits = try linearDemo().programLimits(strictOps: true)
+        let limits = try linearDemoSpace().programLimits(strictOps: true)
         // predict allows 2 instructions; the third is on line 6, starting at column 3.
         let text = """
             \(header)
@@ -199,7 +186,7 @@ struct ParserErrorTests {
 
     @Test("an op the search space does not allow, with strict ops")
     func disallowedOp() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         // "  s1 = sin(s0)" is a valid instruction but not one of linear_demo's six ops.
         expectFailure(
             predictLine("  s1 = sin(s0)"), limits: space.programLimits(strictOps: true),

@@ -1,29 +1,9 @@
 import Foundation
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
 
 // Shared by the export, simplifier and exact-arithmetic suites.
-
-/// The package root, found by walking up from this file to `Package.swift`.
-func exportPackageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
-/// A file of the repository, read as text.
-func repositoryText(_ relative: String) throws -> String {
-    try String(contentsOf: exportPackageRoot().appendingPathComponent(relative), encoding: .utf8)
-}
-
-/// `searchspaces/linear_demo.yaml`.
-func linearDemoSpace() throws -> SearchSpace {
-    try SearchSpace.load(path: exportPackageRoot().appendingPathComponent("searchspaces/linear_demo.yaml").path)
-}
 
 /// The hand-written SGD regressor, parsed for linear_demo.
 func sgdRegressor() throws -> Program {

@@ -1,4 +1,5 @@
 import Foundation
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
 

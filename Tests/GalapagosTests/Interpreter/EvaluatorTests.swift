@@ -1,22 +1,9 @@
 import Foundation
 import Galapagos
+import GalapagosTestSupport
 import Testing
 
 // The evaluation protocol (AutoML-Zero's executor) and fitness.
-
-private func packageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
-private func linearDemo() throws -> SearchSpace {
-    try SearchSpace.load(path: packageRoot().appendingPathComponent("searchspaces/linear_demo.yaml").path)
-}
 
 /// A shipped example program, parsed with linear_demo's strict limits.
 private func example(_ name: String, in space: SearchSpace) throws -> CompiledProgram {
@@ -70,7 +57,7 @@ struct EvaluatorTests {
     @Test("the SGD regressor scores ≥ 0.999 on linear_demo's search tasks; predicting 0 scores < 0.9",
           arguments: [1, 2, 12_345] as [UInt64])
     func sgdBeatsConstantZero(seed: UInt64) throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let tasks = space.tasks(.search, runSeed: seed)
         #expect(tasks.count == 10)
         let evaluator = Evaluator(shape: space.memory)
@@ -88,7 +75,7 @@ struct EvaluatorTests {
 
     @Test("the constant-zero program scores exactly squash(RMS of the labels) on each task")
     func constantZeroIsSquashedLabelRMS() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let tasks = space.tasks(.search, runSeed: 3)
         let evaluator = Evaluator(shape: space.memory)
         let zero = evaluator.evaluate(try example("constant_zero.gal", in: space), on: tasks)
@@ -103,7 +90,7 @@ struct EvaluatorTests {
 
     @Test("the same seed gives the same fitness bit for bit, twice and on a fresh evaluator")
     func sameSeedSameFitness() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let sgd = try example("sgd_linear_regression.gal", in: space)
         // A program with random fills too: the generator is reseeded for every task.
         let noisy = try compile(
@@ -134,7 +121,7 @@ struct EvaluatorTests {
 
     @Test("a task's fitness does not depend on which tasks were evaluated before it")
     func taskOrderIndependence() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let noisy = try compile(
             """
             # galapagos program v1
@@ -154,7 +141,7 @@ struct EvaluatorTests {
 
     @Test("different seeds give different tasks; fixed data seeds give the same tasks")
     func seedsAndTasks() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let a = space.tasks(.search, runSeed: 1)
         let b = space.tasks(.search, runSeed: 2)
         let again = space.tasks(.search, runSeed: 1)
@@ -183,7 +170,7 @@ struct EvaluatorTests {
 
     @Test("task data is AutoML-Zero's: label = w·x with x ~ N(0, 1)")
     func taskData() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let task = space.tasks(.search, runSeed: 5)[0]
         #expect(task.features == 4)
         #expect(task.trainCount == 100 && task.validCount == 100 && task.epochs == 1)
@@ -205,7 +192,7 @@ struct EvaluatorTests {
 
     @Test("predict never sees the label: copying s0 to s1 scores like predicting 0")
     func predictCannotReadLabel() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let tasks = space.tasks(.search, runSeed: 11)
         let evaluator = Evaluator(shape: space.memory)
         let cheat = try compile(
@@ -246,7 +233,7 @@ struct EvaluatorTests {
 
         // On linear_demo: a predict that amplifies s0 a thousandfold would be stopped early if
         // it saw the label; seeing 0 it scores exactly like the zero predictor.
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         let amplifier = try compile(
             """
             # galapagos program v1
@@ -266,7 +253,7 @@ struct EvaluatorTests {
 
     @Test("learn sees the features again, even if predict overwrote v0")
     func learnSeesFeatures() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         // predict zeroes v0 after using it (s0 is 0 during predict); SGD still works only if
         // the features are written to v0 again before learn.
         let program = try compile(

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
 

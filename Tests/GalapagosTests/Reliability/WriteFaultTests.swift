@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
 
@@ -81,7 +82,7 @@ import Testing
                 }
             }
         })
-        #expect(reason == .maxIndividuals)
+        #expect(reason.reason == .maxIndividuals)
         #expect(failures >= 1)
         recorded.close()
         let progress = try #require(try RunReader(path: directory + "/run.sqlite").progress())

@@ -1,23 +1,10 @@
 import Foundation
 import Galapagos
+import GalapagosTestSupport
 import Testing
 
 // Search-space files: the shipped linear_demo, the exact size of a program space, and errors
 // of the form `file:line: field: message`.
-
-private func packageRoot() throws -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-        let parent = url.deletingLastPathComponent()
-        try #require(parent.path != url.path, "package root not found above \(#filePath)")
-        url = parent
-    }
-    return url
-}
-
-private func linearDemo() throws -> SearchSpace {
-    try SearchSpace.load(path: packageRoot().appendingPathComponent("searchspaces/linear_demo.yaml").path)
-}
 
 /// `base^exponent` in decimal, by schoolbook multiplication of a digit array: independent of
 /// GMP and of the implementation under test.
@@ -108,7 +95,7 @@ struct SearchSpaceTests {
 
     @Test("linear_demo loads with its documented values")
     func linearDemoValues() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         #expect(space.name == "linear_demo")
         #expect(!space.summary.isEmpty)
         #expect(space.memory == MemoryShape(features: 4, scalars: 4, vectors: 3, matrices: 1))
@@ -153,7 +140,7 @@ struct SearchSpaceTests {
 
     @Test("linear_demo has 231 distinct instructions per component and 231^20 program structures")
     func linearDemoStructureCount() throws {
-        let space = try linearDemo()
+        let space = try linearDemoSpace()
         // Counted by hand over linear_demo's ops (4 scalars, 3 vectors, F = 4):
         //   scalar_const_set       s = c          4        (constants count once)
         //   vector_inner_product   s = dot(v, v)  4·3·3 = 36

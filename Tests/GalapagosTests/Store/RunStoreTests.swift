@@ -1,14 +1,8 @@
 import Foundation
 import GRDB
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
-
-/// A fresh temporary directory per test.
-func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "galapagos-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 private func configuration(seed: UInt64, path: String = "small_linear.yaml") -> RunConfiguration {
     RunConfiguration(
@@ -198,7 +192,7 @@ private func configuration(seed: UInt64, path: String = "small_linear.yaml") -> 
             space: try smallLinearSpace(), configuration: config,
             settings: EngineSettings(seed: 1, maxIndividuals: 5_000, targetFitness: 0.1),
             path: path, name: "run", policy: .seconds(5))
-        #expect(try recorded.run() == .target)
+        #expect(try recorded.run().reason == .target)
         recorded.close()
         let outcome = try RecordedRun.resume(path: path, workers: 1, additionalIndividuals: 1, policy: .seconds(5))
         guard case .finished = outcome else {
