@@ -266,7 +266,7 @@ public final class HubWorker {
                     }
                     bySource[arrival.from, default: []].append(Member(
                         id: arrival.memberID, program: program, fitness: arrival.fitness,
-                        fingerprint: arrival.fingerprint, parentID: nil, origin: "migration", birth: 0))
+                        fingerprint: arrival.fingerprint, parentID: nil, origin: .migration, birth: 0))
                 }
                 for from in bySource.keys.sorted() {
                     summary.migrantsReceived += engine.immigrate(bySource[from] ?? [], to: 0, from: from)

@@ -92,7 +92,7 @@ struct HubIntegrationTests {
         #expect(a.summary.migrantsSent == 2)
         try await b.sync()
         #expect(b.summary.migrantsReceived >= 2)
-        let arrived = b.islands[0].engine.islands[0].members.filter { $0.origin == "migration" }.map(\.program)
+        let arrived = b.islands[0].engine.islands[0].members.filter { $0.origin == .migration }.map(\.program)
         #expect(sent.allSatisfy { arrived.contains($0) })
         // The cursor moved: the same migrants are not taken twice.
         let received = b.summary.migrantsReceived

@@ -33,22 +33,9 @@ extension Engine {
     /// - Returns: how many members were taken in.
     @discardableResult
     public func immigrate(_ arrivals: [Member], to island: Int, from origin: Int) -> Int {
-        guard islands.indices.contains(island), !islands[island].isInitializing else { return 0 }
-        for arrival in arrivals {
-            var migrant = arrival
-            migrant.id = nextMemberID
-            migrant.parentID = nil
-            migrant.origin = "migration"
-            migrant.birth = individuals
-            nextMemberID += 1
-            migrationEvents.append(MigrationEvent(
-                individuals: individuals, from: origin, to: island, memberID: migrant.id,
-                originalID: arrival.id, fitness: arrival.fitness))
-            ancestry?.born(migrant)
-            if let dead = islands[island].add(migrant) { ancestry?.release(dead.id) }
-        }
-        if !arrivals.isEmpty { migrations += 1 }
-        return arrivals.count
+        let admitted = admit(arrivals, to: island, from: origin, keepingParents: false)
+        if admitted > 0 { migrations += 1 }
+        return admitted
     }
 }
 

@@ -56,7 +56,7 @@ public final class Engine {
     /// Individuals count at which the next migration happens.
     var nextMigrationAt: Int
     /// Children of the current batch not yet applied, in apply order.
-    var pending: [PendingChild] = []
+    var pending: [EngineState.PendingChild] = []
     /// Migrations since the last ``takeMigrationEvents()``.
     var migrationEvents: [MigrationEvent] = []
     /// The family tree of what the run holds, when lineage is tracked.
@@ -120,11 +120,6 @@ public final class Engine {
         var rewardScale: Double
     }
 
-    /// A child made and scored, waiting to be applied.
-    struct PendingChild: Sendable {
-        var proposal: Proposal
-        var outcome: Outcome
-    }
 
     /// A child made and scored by a worker.
     struct Outcome: Sendable {
@@ -134,7 +129,7 @@ public final class Engine {
         /// Whether the FEC cache already held the fingerprint when the batch started.
         var cachedAtStart: Bool
         /// The mutation actually applied (`identity` when the chosen one could not apply).
-        var origin: String
+        var origin: MemberOrigin
     }
 
     /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate, select and
@@ -150,12 +145,12 @@ public final class Engine {
         if pending.isEmpty {
             let proposals = propose()
             let outcomes = produce(proposals)
-            pending = zip(proposals, outcomes).map { PendingChild(proposal: $0, outcome: $1) }
+            pending = zip(proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pending.count)
         for child in pending.prefix(count) {
-            apply(child.proposal, child.outcome)
+            apply(child)
         }
         pending.removeFirst(count)
         guard pending.isEmpty else { return }
@@ -248,39 +243,37 @@ public final class Engine {
         }
     }
 
-    private func apply(_ proposal: Proposal, _ outcome: Outcome) {
-        var fitness = outcome.fitness
+    private func apply(_ child: EngineState.PendingChild) {
+        var fitness = child.fitness
         var hit = false
         if fec != nil {
-            if let cached = fec?.lookup(outcome.fingerprint) {
+            if let cached = fec?.lookup(child.fingerprint) {
                 fitness = cached
                 hit = true
             } else {
                 // Either new, or cached at the batch start and evicted since: the value the
                 // worker read then is the value the cache held.
-                fec?.insert(outcome.fingerprint, outcome.fitness)
-                hit = outcome.cachedAtStart
+                fec?.insert(child.fingerprint, child.fitness)
+                hit = child.cachedAtStart
             }
         }
         individuals += 1
         if hit { fecHits += 1 }
-        let parent: Member?
-        if case let .parent(member, _) = proposal.source { parent = member } else { parent = nil }
         let member = Member(
-            id: nextMemberID, program: outcome.program, fitness: fitness,
-            fingerprint: outcome.fingerprint, parentID: parent?.id, origin: outcome.origin,
+            id: nextMemberID, program: child.program, fitness: fitness,
+            fingerprint: child.fingerprint, parentID: child.parentID, origin: child.origin,
             birth: individuals - 1)
         nextMemberID += 1
         ancestry?.born(member)
-        if let parent { ancestry?.release(parent.id) }  // the pin taken at proposal
-        if let dead = islands[proposal.island].add(member) { ancestry?.release(dead.id) }
-        islands[proposal.island].individualsSinceStart += 1
+        if let parentID = child.parentID { ancestry?.release(parentID) }  // the pin taken at proposal
+        if let dead = islands[child.island].add(member) { ancestry?.release(dead.id) }
+        islands[child.island].individualsSinceStart += 1
         offerToHallOfFame(member)
-        if let parent {
-            let reward = (fitness - parent.fitness) / proposal.rewardScale
-            selection.reward(island: proposal.island, arm: proposal.arm, reward: reward)
-            if proposal.operatorArm >= 0 {
-                operatorBandit?.update(arm: proposal.operatorArm, reward: reward)
+        if child.parentID != nil {
+            let reward = (fitness - child.parentFitness) / child.rewardScale
+            selection.reward(island: child.island, arm: child.arm, reward: reward)
+            if child.operatorArm >= 0 {
+                operatorBandit?.update(arm: child.operatorArm, reward: reward)
             }
         }
     }
@@ -296,14 +289,14 @@ public final class Engine {
         }
     }
 
-    /// Every island sends copies of its best members (it keeps them: elitism) to a neighbour
-    /// on the ring or to a random other island; migrants replace the oldest members there.
+    /// Every island sends copies of its emigrants (``emigrants(from:)``; it keeps them:
+    /// elitism) to a neighbour on the ring or to a random other island, where they replace the
+    /// oldest members (``admit(_:to:from:keepingParents:)``). Hub workers move members between
+    /// engines with the same two steps.
     func migrate() {
         let evolution = space.evolution
-        var arrivals: [(island: Int, member: Member)] = []
-        var islandOf: [Int: Int] = [:]
-        for (index, island) in islands.enumerated() where !island.isInitializing {
-            let ranking = island.ranking()
+        var departures: [(from: Int, to: Int, members: [Member])] = []
+        for index in islands.indices where !islands[index].isInitializing {
             let destination: Int
             switch evolution.topology {
             case .ring:
@@ -312,36 +305,44 @@ public final class Engine {
                 let offset = 1 + random.nextInt(below: islands.count - 1)
                 destination = (index + offset) % islands.count
             }
-            var chosen = Array(ranking.prefix(evolution.migrants))
-            if evolution.migrantSelection == .random {
-                var pool = Array(island.members.indices)
-                chosen = (0..<min(evolution.migrants, pool.count)).map { _ in
-                    pool.remove(at: random.nextInt(below: pool.count))
-                }
-            }
-            for rank in chosen {
-                // Pinned: an earlier arrival may push the original out of its island.
-                ancestry?.retain(island.members[rank].id)
-                islandOf[island.members[rank].id] = index
-                arrivals.append((destination, island.members[rank]))
+            let members = emigrants(from: index)
+            // Pinned: an earlier arrival may push the original out of its island.
+            for member in members { ancestry?.retain(member.id) }
+            departures.append((index, destination, members))
+        }
+        for departure in departures {
+            for member in departure.members {
+                admit([member], to: departure.to, from: departure.from, keepingParents: true)
+                ancestry?.release(member.id)
             }
         }
-        for (destination, original) in arrivals {
-            defer { ancestry?.release(original.id) }
-            guard !islands[destination].isInitializing else { continue }
+        migrations += 1
+    }
+
+    /// Adds migrants to an island, each replacing the oldest member, with a fresh id, the
+    /// origin `migration` and this moment as birth; their fitness is kept (islands score on
+    /// the same tasks). An island still filling turns them away.
+    ///
+    /// - Parameter keepingParents: record the original as the migrant's parent (it lives in
+    ///   this engine); `false` for members from another engine, whose ids mean nothing here.
+    /// - Returns: how many were taken in.
+    @discardableResult
+    func admit(_ arrivals: [Member], to island: Int, from origin: Int, keepingParents: Bool) -> Int {
+        guard islands.indices.contains(island), !islands[island].isInitializing else { return 0 }
+        for original in arrivals {
             var migrant = original
             migrant.id = nextMemberID
-            migrant.parentID = original.id
-            migrant.origin = "migration"
+            migrant.parentID = keepingParents ? original.id : nil
+            migrant.origin = .migration
             migrant.birth = individuals
             nextMemberID += 1
             migrationEvents.append(MigrationEvent(
-                individuals: individuals, from: islandOf[original.id] ?? -1, to: destination,
-                memberID: migrant.id, originalID: original.id, fitness: original.fitness))
+                individuals: individuals, from: origin, to: island, memberID: migrant.id,
+                originalID: original.id, fitness: original.fitness))
             ancestry?.born(migrant)
-            if let dead = islands[destination].add(migrant) { ancestry?.release(dead.id) }
+            if let dead = islands[island].add(migrant) { ancestry?.release(dead.id) }
         }
-        migrations += 1
+        return arrivals.count
     }
 
     /// Offers a member to the hall of fame, keeping the ancestry's references in step.
@@ -425,22 +426,21 @@ struct ProductionContext: Sendable {
     func make(_ proposal: Engine.Proposal, evaluator: Evaluator) -> Engine.Outcome {
         var random = RandomGenerator(seed: proposal.seed)
         var program: Program
-        var origin: String
+        var origin: MemberOrigin
         switch proposal.source {
         case .random:
             program = mutator.randomProgram(using: &random)
-            origin = "random"
+            origin = .random
         case let .seed(seedProgram, mutate):
             program = seedProgram
-            origin = "seed"
+            origin = .seed
             if mutate {
                 let kind = operators[random.nextInt(below: operators.count)]
                 mutator.mutate(&program, kind: kind, using: &random)
             }
         case let .parent(parent, kind):
             program = parent.program
-            origin = mutator.mutate(&program, kind: kind, using: &random)
-                ? kind.rawValue : MutationKind.identity.rawValue
+            origin = .mutation(mutator.mutate(&program, kind: kind, using: &random) ? kind : .identity)
         }
         guard let compiled = try? CompiledProgram(program, shape: mutator.shape) else {
             return Engine.Outcome(

@@ -19,8 +19,10 @@ public struct EngineState: Sendable {
         }
     }
 
-    /// A child made and scored but not yet applied.
-    public struct PendingState: Sendable {
+    /// A child made and scored but not yet applied: the engine's own record of it, stored as
+    /// it is. It refers to its parent by id and fitness (the parent may be gone by the time it
+    /// is applied).
+    public struct PendingChild: Sendable {
         public var island: Int
         public var parentID: Int?
         public var parentFitness: Double
@@ -31,12 +33,12 @@ public struct EngineState: Sendable {
         public var fingerprint: UInt64
         public var fitness: Double
         public var cachedAtStart: Bool
-        public var origin: String
+        public var origin: MemberOrigin
 
         public init(
             island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
             rewardScale: Double, program: Program, fingerprint: UInt64, fitness: Double,
-            cachedAtStart: Bool, origin: String
+            cachedAtStart: Bool, origin: MemberOrigin
         ) {
             self.island = island
             self.parentID = parentID
@@ -78,7 +80,7 @@ public struct EngineState: Sendable {
     public var paretoMembers: [Member]
     /// The member with the best select fitness.
     public var bestSelected: Member?
-    public var pending: [PendingState]
+    public var pending: [PendingChild]
     /// The ancestry tree's links (records are persisted separately).
     public var ancestry: [Ancestry.Link]?
 }
@@ -103,21 +105,7 @@ extension Engine {
             hallOfFame: hallOfFame.members,
             paretoMembers: hallOfFame.bestBySize.sorted { $0.key < $1.key }.map(\.value),
             bestSelected: bestSelected,
-            pending: pending.map { child in
-                var parentID: Int?
-                var parentFitness = 0.0
-                if case let .parent(parent, _) = child.proposal.source {
-                    parentID = parent.id
-                    parentFitness = parent.fitness
-                }
-                return EngineState.PendingState(
-                    island: child.proposal.island, parentID: parentID,
-                    parentFitness: parentFitness, arm: child.proposal.arm,
-                    operatorArm: child.proposal.operatorArm,
-                    rewardScale: child.proposal.rewardScale, program: child.outcome.program,
-                    fingerprint: child.outcome.fingerprint, fitness: child.outcome.fitness,
-                    cachedAtStart: child.outcome.cachedAtStart, origin: child.outcome.origin)
-            },
+            pending: pending,
             ancestry: ancestry?.links)
     }
 
@@ -189,22 +177,7 @@ extension Engine {
             capacity: settings.hallOfFameSize, members: state.hallOfFame,
             bestBySize: state.paretoMembers)
         bestSelected = state.bestSelected
-        pending = state.pending.map { child in
-            let source: Proposal.Source = child.parentID.map { id in
-                .parent(
-                    Member(id: id, program: Program(), fitness: child.parentFitness,
-                           fingerprint: 0, parentID: nil, origin: "", birth: 0),
-                    .identity)
-            } ?? .random
-            return PendingChild(
-                proposal: Proposal(
-                    island: child.island, source: source, seed: 0, arm: child.arm,
-                    operatorArm: child.operatorArm, rewardScale: child.rewardScale),
-                outcome: Outcome(
-                    program: child.program, fingerprint: child.fingerprint,
-                    fitness: child.fitness, cachedAtStart: child.cachedAtStart,
-                    origin: child.origin))
-        }
+        pending = state.pending
         if settings.tracksAncestry {
             var tree = Ancestry(links: state.ancestry ?? [])
             tree.restoreRecords(state.islands.flatMap(\.members))
@@ -248,5 +221,22 @@ extension Engine {
             return "a pending child belongs to island \(child.island)"
         }
         return nil
+    }
+}
+
+extension EngineState.PendingChild {
+    /// The record of a proposal the workers made and scored.
+    init(proposal: Engine.Proposal, outcome: Engine.Outcome) {
+        var parentID: Int?
+        var parentFitness = 0.0
+        if case let .parent(parent, _) = proposal.source {
+            parentID = parent.id
+            parentFitness = parent.fitness
+        }
+        self.init(
+            island: proposal.island, parentID: parentID, parentFitness: parentFitness,
+            arm: proposal.arm, operatorArm: proposal.operatorArm, rewardScale: proposal.rewardScale,
+            program: outcome.program, fingerprint: outcome.fingerprint, fitness: outcome.fitness,
+            cachedAtStart: outcome.cachedAtStart, origin: outcome.origin)
     }
 }

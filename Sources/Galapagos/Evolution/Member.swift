@@ -10,14 +10,14 @@ public struct Member: Sendable, Hashable {
     public var fingerprint: UInt64
     /// The member it was copied or mutated from; `nil` for random and seed programs.
     public var parentID: Int?
-    /// How it was made from its parent: a ``MutationKind`` name, `migration`, `random` or `seed`.
-    public var origin: String
+    /// How it was made (from its parent, when it has one).
+    public var origin: MemberOrigin
     /// The number of individuals produced in the run before this one.
     public var birth: Int
 
     public init(
         id: Int, program: Program, fitness: Double, fingerprint: UInt64, parentID: Int?,
-        origin: String, birth: Int
+        origin: MemberOrigin, birth: Int
     ) {
         self.id = id
         self.program = program

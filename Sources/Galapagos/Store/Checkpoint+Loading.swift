@@ -25,7 +25,9 @@ extension Checkpoint {
             try Member(
                 id: row.value("id"), program: program(row.value("program"), what),
                 fitness: row.value("fitness"), fingerprint: UInt64(bitPattern: row.value("fingerprint")),
-                parentID: row.value("parent_id"), origin: row.value("origin"), birth: row.value("birth"))
+                parentID: row.value("parent_id"),
+                origin: MemberOrigin(stored: row.value("origin"), source: "\(path) \(what)"),
+                birth: row.value("birth"))
         }
         let scalarsText: String = try row.value("scalars")
         guard let scalars = try? JSONText.decode(EngineState.Scalars.self, scalarsText) else {
@@ -43,13 +45,9 @@ extension Checkpoint {
             throw damaged("pending children")
         }
         let pending = try pendingRecords.enumerated().map { index, record in
-            EngineState.PendingState(
-                island: record.island, parentID: record.parentID,
-                parentFitness: record.parentFitness, arm: record.arm,
-                operatorArm: record.operatorArm, rewardScale: record.rewardScale,
-                program: try program(record.program, "pending child \(index)"),
-                fingerprint: record.fingerprint, fitness: record.fitness,
-                cachedAtStart: record.cachedAtStart, origin: record.origin)
+            try record.child(
+                program: program(record.program, "pending child \(index)"),
+                source: "\(path) pending child \(index)")
         }
         var islands: [EngineState.IslandState] = []
         for islandRow in try Row.fetchAll(db, sql: "SELECT * FROM island ORDER BY island") {

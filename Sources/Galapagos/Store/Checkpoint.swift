@@ -81,7 +81,7 @@ public struct Checkpoint: Sendable {
             for (slot, member) in island.members.enumerated() {
                 try memberInsert.execute(arguments: [
                     index, slot, member.id, text(member, cache), member.fitness,
-                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin.rawValue, member.birth,
                 ])
             }
         }
@@ -96,7 +96,7 @@ public struct Checkpoint: Sendable {
             for (rank, member) in members.enumerated() {
                 try keptInsert.execute(arguments: [
                     role, rank, member.id, text(member, cache), member.fitness,
-                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+                    Int64(bitPattern: member.fingerprint), member.parentID, member.origin.rawValue, member.birth,
                 ])
             }
         }
@@ -110,7 +110,7 @@ public struct Checkpoint: Sendable {
         for member in records {
             try recordInsert.execute(arguments: [
                 member.id, text(member, cache), member.fitness,
-                Int64(bitPattern: member.fingerprint), member.parentID, member.origin, member.birth,
+                Int64(bitPattern: member.fingerprint), member.parentID, member.origin.rawValue, member.birth,
             ])
         }
         // After the inserts, so that a record carried over from a failed checkpoint and
@@ -187,7 +187,7 @@ struct PendingRecord: Codable {
     var cachedAtStart: Bool
     var origin: String
 
-    init(_ child: EngineState.PendingState, text: String) {
+    init(_ child: EngineState.PendingChild, text: String) {
         island = child.island
         parentID = child.parentID
         parentFitness = child.parentFitness
@@ -198,7 +198,16 @@ struct PendingRecord: Codable {
         fingerprint = child.fingerprint
         fitness = child.fitness
         cachedAtStart = child.cachedAtStart
-        origin = child.origin
+        origin = child.origin.rawValue
+    }
+
+    /// The child this records, with its program parsed.
+    func child(program: Program, source: String) throws -> EngineState.PendingChild {
+        EngineState.PendingChild(
+            island: island, parentID: parentID, parentFitness: parentFitness, arm: arm,
+            operatorArm: operatorArm, rewardScale: rewardScale, program: program,
+            fingerprint: fingerprint, fitness: fitness, cachedAtStart: cachedAtStart,
+            origin: try MemberOrigin(stored: origin, source: source))
     }
 }
 

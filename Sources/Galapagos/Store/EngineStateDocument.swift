@@ -22,14 +22,15 @@ public struct EngineStateDocument: Sendable, Codable {
             fitness = member.fitness
             fingerprint = member.fingerprint
             parentID = member.parentID
-            origin = member.origin
+            origin = member.origin.rawValue
             birth = member.birth
         }
 
         func member(_ parser: ProgramParser, _ source: String) throws -> Member {
             Member(
                 id: id, program: try parser.parse(program, file: source), fitness: fitness,
-                fingerprint: fingerprint, parentID: parentID, origin: origin, birth: birth)
+                fingerprint: fingerprint, parentID: parentID,
+                origin: try MemberOrigin(stored: origin, source: source), birth: birth)
         }
     }
 
@@ -96,13 +97,9 @@ public struct EngineStateDocument: Sendable, Codable {
             paretoMembers: try paretoMembers.enumerated().map { try member($1, "Pareto member \($0 + 1)") },
             bestSelected: try bestSelected.map { try member($0, "selected member") },
             pending: try pending.enumerated().map { index, record in
-                EngineState.PendingState(
-                    island: record.island, parentID: record.parentID,
-                    parentFitness: record.parentFitness, arm: record.arm,
-                    operatorArm: record.operatorArm, rewardScale: record.rewardScale,
-                    program: try parser.parse(record.program, file: "\(source) pending child \(index)"),
-                    fingerprint: record.fingerprint, fitness: record.fitness,
-                    cachedAtStart: record.cachedAtStart, origin: record.origin)
+                try record.child(
+                    program: parser.parse(record.program, file: "\(source) pending child \(index)"),
+                    source: "\(source) pending child \(index)")
             },
             ancestry: nil)
     }

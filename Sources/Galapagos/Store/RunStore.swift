@@ -196,7 +196,7 @@ public final class RunStore: @unchecked Sendable {
                     arguments: [
                         result.individuals, result.best.id,
                         ProgramPrinter.print(result.best.program, searchSpace: searchSpaceName),
-                        result.best.parentID, result.best.origin, result.best.birth,
+                        result.best.parentID, result.best.origin.rawValue, result.best.birth,
                         result.searchFitness, result.selectFitness, result.testFitness,
                         result.reachedTarget, reason ?? "", Timestamp.now(),
                     ])

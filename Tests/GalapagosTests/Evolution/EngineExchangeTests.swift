@@ -29,7 +29,7 @@ import Testing
         #expect(taken == arrivals.count)
         let ids = Set(engine.islands[0].members.map(\.id))
         #expect(oldest.allSatisfy { !ids.contains($0) })
-        let newcomers = engine.islands[0].members.filter { $0.origin == "migration" }
+        let newcomers = engine.islands[0].members.filter { $0.origin == .migration }
         #expect(newcomers.map(\.id).sorted() == Array(nextID..<(nextID + arrivals.count)))
         #expect(newcomers.map(\.program) == arrivals.map(\.program))
         #expect(newcomers.allSatisfy { $0.parentID == nil })

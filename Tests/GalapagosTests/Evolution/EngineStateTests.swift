@@ -65,7 +65,7 @@ private func expectSameState(_ a: EngineState, _ b: EngineState) {
                 #expect(current != nil)
                 steps += 1
             }
-            #expect(current?.origin == "random")
+            #expect(current?.origin == .random)
             _ = steps
         }
         // The tree holds far fewer nodes than individuals were born.

@@ -131,7 +131,7 @@ private func runEngine(
         _ = engine.run(onStep: { engine in
             guard engine.migrations > lastMigrations else { return }
             lastMigrations = engine.migrations
-            let migrants = engine.islands.flatMap(\.members).filter { $0.origin == "migration" }
+            let migrants = engine.islands.flatMap(\.members).filter { $0.origin == .migration }
             sawMigrants = sawMigrants || !migrants.isEmpty
             migrantsHaveParents = migrantsHaveParents && migrants.allSatisfy { $0.parentID != nil }
         })
@@ -162,7 +162,7 @@ private func runEngine(
         let summary = try #require(engine.finish())
         #expect(summary.selectFitness >= 0.95)
         #expect(reason == .target || reason == .maxIndividuals)
-        #expect(engine.islands[0].members.contains { $0.program == sgd && $0.origin == "seed" })
+        #expect(engine.islands[0].members.contains { $0.program == sgd && $0.origin == .seed })
     }
 
     @Test func evolutionImprovesFitness() throws {
@@ -232,7 +232,7 @@ private func runEngine(
     private func member(_ id: Int, fitness: Double, fingerprint: UInt64, size: Int) -> Member {
         Member(
             id: id, program: Program(predict: Array(repeating: .nop, count: size)),
-            fitness: fitness, fingerprint: fingerprint, parentID: nil, origin: "random", birth: id)
+            fitness: fitness, fingerprint: fingerprint, parentID: nil, origin: .random, birth: id)
     }
 
     @Test func keepsTheBestDistinctPrograms() {

@@ -37,13 +37,13 @@ private func expectGolden(_ name: String, _ actual: String) throws {
 
 @Suite("Golden trajectories")
 struct GoldenTrajectoryTests {
-    @Test("linear_demo, seed 1, 20,000 individuals: the same with 1 and 2 workers, and as recorded")
+    @Test("linear_demo, seed 1, 25,000 individuals (one migration): the same with 1 and 2 workers, and as recorded")
     func linearDemo() throws {
         let space = try linearDemoSpace()
-        let one = try trajectory(space, seed: 1, individuals: 20_000, workers: 1)
-        let two = try trajectory(space, seed: 1, individuals: 20_000, workers: 2)
+        let one = try trajectory(space, seed: 1, individuals: 25_000, workers: 1)
+        let two = try trajectory(space, seed: 1, individuals: 25_000, workers: 2)
         #expect(one == two)
-        try expectGolden("linear_demo-seed1-20000", one)
+        try expectGolden("linear_demo-seed1-25000", one)
     }
 
     @Test("digits_binary (2 islands of 50), seed 4, 1,500 individuals: as recorded")

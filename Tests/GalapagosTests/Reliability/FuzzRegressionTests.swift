@@ -203,9 +203,9 @@ import Testing
         _ = try Engine(space: space, settings: settings, state: engine.state)
 
         var strayChild = engine.state
-        strayChild.pending.append(EngineState.PendingState(
+        strayChild.pending.append(EngineState.PendingChild(
             island: 7, parentID: nil, parentFitness: 0, arm: -1, operatorArm: -1, rewardScale: 1,
-            program: Program(), fingerprint: 0, fitness: 0, cachedAtStart: false, origin: "random"))
+            program: Program(), fingerprint: 0, fitness: 0, cachedAtStart: false, origin: .random))
         var otherSelection = engine.state
         otherSelection.scalars.selection = ParentSelection(kind: .ucb, islands: 2, tournamentSize: 5)
         var otherOperators = engine.state
