@@ -19,7 +19,8 @@ public struct GalapagosCommand: ParsableCommand {
         subcommands: [
             EvolveCommand.self, ResumeCommand.self, InspectCommand.self, SweepCommand.self,
             EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self, BenchCommand.self,
-            SimplifyCommand.self, ExportCommand.self, WorkerCommand.self,
+            SimplifyCommand.self, ExportCommand.self, WorkerCommand.self, PredictCommand.self,
+            InitCommand.self,
         ]
     )
 

@@ -51,7 +51,12 @@ struct SearchSpaceCommand: ParsableCommand {
             print("evolution: \(e.islands) island(s) × \(e.populationSize), tournament"
                 + " \(e.tournamentSize), selector \(e.selector.rawValue), mutation probability"
                 + " \(space.mutation.probability)")
-            print("search tasks: \(space.searchTasks.count) × \(space.searchTasks.generator.name)")
+            for role in TaskRole.allCases {
+                guard let spec = space.taskSpec(role) else { continue }
+                print("\(role.rawValue) tasks: \(spec.count) × \(spec.generator.name), metric \(spec.metric.rawValue),"
+                    + " \(spec.epochs) epoch(s)")
+                if case let .table(table) = spec.generator { print("  data: \(table.summary)") }
+            }
             print("program structures: \(count)")
             print("log10: \(String(format: "%.4f", count.log10))")
         }

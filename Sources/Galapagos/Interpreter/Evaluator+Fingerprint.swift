@@ -34,7 +34,10 @@ extension Evaluator {
         let label = MemoryShape.labelScalar
         let prediction = MemoryShape.predictionScalar
         let classify = task.metric.isClassification
+        let multiclass = task.isMulticlass
         var hash: UInt64 = 0x243F_6A88_85A3_08D3
+        if multiclass, !Self.supportsMulticlass(machine.shape, classes: task.classes) { return hash }
+        let logits = memory + machine.layout.offset(.vector, Self.logitsVector)
 
         machine.wipe()
         machine.random = RandomGenerator(seed: task.programSeed)
@@ -45,6 +48,17 @@ extension Evaluator {
             let y = task.trainLabels[example]
             load(x, f)
             memory[label] = 0
+            if multiclass {
+                hideOneHot(f)
+                machine.execute(predict.start, count: predict.count)
+                guard softmaxLogits(task.classes, f) else { return mix(hash, 0xDEAD_0000 &+ UInt64(step)) }
+                for k in 0..<task.classes { hash = mix(hash, UInt64(Float(logits[k]).bitPattern)) }
+                load(x, f)
+                memory[label] = y
+                showOneHot(y, f)
+                machine.execute(learn.start, count: learn.count)
+                continue
+            }
             machine.execute(predict.start, count: predict.count)
             if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
             let output = memory[prediction]
@@ -59,6 +73,13 @@ extension Evaluator {
         for example in 0..<validSteps {
             load(task.validFeatures + example * f, f)
             memory[label] = 0
+            if multiclass {
+                hideOneHot(f)
+                machine.execute(predict.start, count: predict.count)
+                guard scoreLogits(task.classes, label: 0) != nil else { return mix(hash, 0xBEEF_0000 &+ UInt64(example)) }
+                for k in 0..<task.classes { hash = mix(hash, UInt64(Float(logits[k]).bitPattern)) }
+                continue
+            }
             machine.execute(predict.start, count: predict.count)
             let output = memory[prediction]
             if output.isNaN || (!classify && !(abs(task.validLabels[example] - output) <= Self.maximumAbsoluteError)) {

@@ -115,6 +115,9 @@ public final class Evaluator {
         let prediction = MemoryShape.predictionScalar
         let classify = task.metric.isClassification
         let bound = Self.maximumAbsoluteError
+        let classes = task.classes
+        let multiclass = task.isMulticlass
+        if multiclass, !Self.supportsMulticlass(machine.shape, classes: classes) { return 0 }
 
         machine.wipe()
         machine.random = RandomGenerator(seed: task.programSeed)
@@ -129,6 +132,16 @@ public final class Evaluator {
                 let y = task.trainLabels[example]
                 load(x, f)
                 memory[label] = 0
+                if multiclass {
+                    hideOneHot(f)
+                    machine.execute(predict.start, count: predict.count)
+                    if !softmaxLogits(classes, f) { return epoch == 0 ? 0 : best }
+                    load(x, f)
+                    memory[label] = y
+                    showOneHot(y, f)
+                    machine.execute(learn.start, count: learn.count)
+                    continue
+                }
                 machine.execute(predict.start, count: predict.count)
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
@@ -152,29 +165,59 @@ public final class Evaluator {
             ? (task.validFeatures, task.validLabels, task.validCount)
             : (task.testFeatures, task.testLabels, task.testCount)
         guard count > 0 else { return 0 }
-        let classify = task.metric.isClassification
+        let metric = task.metric
+        let multiclass = task.isMulticlass
         var loss = 0.0
+        var labelSum = 0.0, labelSquares = 0.0
         if recorded != nil { recorded = [] }
         for example in 0..<count {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
+            if multiclass { hideOneHot(f) }
             machine.execute(predict.start, count: predict.count)
             let y = ys[example]
+            if multiclass {
+                guard let (predicted, logLoss) = scoreLogits(task.classes, label: y) else { return 0 }
+                recorded?.append(Double(predicted))
+                loss += metric == .logLoss ? logLoss : (predicted == Int(y) ? 0 : 1)
+                continue
+            }
             let output = memory[MemoryShape.predictionScalar]
             recorded?.append(output)
             let error: Double
-            if classify {
+            switch metric {
+            case .accuracy:
                 let probability = Self.sigmoid(output)
                 error = probability.isNaN ? .infinity : ((y > 0.5) == (probability > 0.5) ? 0 : 1)
                 loss += error
-            } else {
+            case .logLoss:
+                let probability = Self.sigmoid(output)
+                guard !probability.isNaN else { return 0 }
+                let p = min(max(y > 0.5 ? probability : 1 - probability, 1e-15), 1)
+                error = -Math.log(p)
+                loss += error
+            case .rms, .r2:
                 error = y - output
                 loss += error * error
+                labelSum += y
+                labelSquares += y * y
+            case .mae:
+                error = y - output
+                loss += abs(error)
             }
             if !(abs(error) <= Self.maximumAbsoluteError) { return 0 }
         }
-        loss /= Double(count)
-        return classify ? 1.0 - loss : Self.squash(loss.squareRoot())
+        let n = Double(count)
+        switch metric {
+        case .accuracy: return 1.0 - loss / n
+        case .logLoss: return Self.squash(loss / n)
+        case .rms: return Self.squash((loss / n).squareRoot())
+        case .mae: return Self.squash(loss / n)
+        case .r2:
+            let total = labelSquares - labelSum * labelSum / n
+            guard total > 0 else { return loss == 0 ? 1 : 0 }
+            return min(1, max(0, 1 - loss / total))
+        }
     }
 
     /// The coefficient of determination R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)² of a program's

@@ -41,9 +41,12 @@ extension SearchSpace {
     public var dataFiles: [DataFile] {
         var files: [DataFile] = []
         for spec in [searchTasks, selectTasks, finalTasks].compactMap({ $0 }) {
-            if case let .dataset(dataset) = spec.generator, !files.contains(where: { $0.path == dataset.path }) {
-                files.append(dataset.file)
+            let file: DataFile? = switch spec.generator {
+            case let .dataset(dataset): dataset.file
+            case let .table(table): table.file
+            default: nil
             }
+            if let file, !files.contains(where: { $0.path == file.path }) { files.append(file) }
         }
         return files
     }

@@ -121,14 +121,23 @@ struct SearchSpaceDecoder {
         let mutation = try decodeMutation(&root)
         let evolution = try decodeEvolution(&root)
         let fec = try decodeFEC(&root)
+        let shared = try decodeDataSection(&root)
         guard var tasks = try root.object("tasks") else {
             throw root.error("tasks", nil, "expected a 'tasks' section with at least 'search'")
         }
-        guard let search = try decodeTasks(&tasks, key: "search", memory: memory) else {
+        let context = TaskContext(
+            memory: memory, shared: shared,
+            learns: components[Component.learn.rawValue].maximumSize > 0)
+        guard tasks.has("search") else {
+            for key in ["select", "final"] { _ = tasks.node(key) }
+            try tasks.finish()  // a misspelled 'search' is an unknown field
             throw tasks.error("search", nil, "expected the search tasks")
         }
-        let select = try decodeTasks(&tasks, key: "select", memory: memory)
-        let final = try decodeTasks(&tasks, key: "final", memory: memory)
+        guard let search = try decodeTasks(&tasks, key: "search", context: context) else {
+            throw tasks.error("search", nil, "expected the search tasks")
+        }
+        let select = try decodeTasks(&tasks, key: "select", context: context)
+        let final = try decodeTasks(&tasks, key: "final", context: context)
         try tasks.finish()
         let aggregation = try root.choice("aggregation", FitnessAggregation.self) ?? .mean
         let objective = try decodeObjective(&root, components: components)
@@ -363,7 +372,113 @@ struct SearchSpaceDecoder {
         return spec
     }
 
-    private func decodeTasks(_ parent: inout YAMLReader, key: String, memory: MemoryShape) throws -> TaskSpec? {
+    /// What every task section may need besides its own fields.
+    struct TaskContext {
+        var memory: MemoryShape
+        /// The top-level `data:` section, if any.
+        var shared: SharedData?
+        /// Whether programs have a `learn` component (learning-algorithm search spaces).
+        var learns: Bool
+    }
+
+    /// The `data:` section as read, with the table it names.
+    struct SharedData {
+        var spec: DataSpec
+        var file: DataFile
+        var table: Table
+        /// Where the section is, for messages.
+        var reader: YAMLReader
+    }
+
+    private func decodeDataSection(_ root: inout YAMLReader) throws -> SharedData? {
+        guard var reader = try root.object("data") else { return nil }
+        let spec = try decodeDataSpec(&reader, inheriting: nil)
+        try reader.finish()
+        let (file, table) = try readTable(spec, reader)
+        return SharedData(spec: spec, file: file, table: table, reader: reader)
+    }
+
+    /// The fields of a data spec: `dataset`, `target` (or `label`), `kind`, `features`, `drop`,
+    /// `missing`; a task section's fields override the `data:` section's.
+    private func decodeDataSpec(_ reader: inout YAMLReader, inheriting base: DataSpec?) throws -> DataSpec {
+        guard let path = try reader.string("dataset") ?? base?.path, !path.isEmpty else {
+            throw reader.error("dataset", nil, "expected a CSV file (absolute, or relative to the search-space file)")
+        }
+        let target = try reader.string("target")
+        let label = try reader.string("label")
+        if target != nil, label != nil {
+            throw reader.error("label", reader.mapping["label"], "give the column to predict as target or as label, not both")
+        }
+        var kind = try reader.choice("kind", DataSpec.Kind.self)
+        if kind == nil {
+            // `label:` names classes and `target:` a value, unless `kind:` says otherwise.
+            kind = label != nil ? .classification : (target != nil ? .regression : base?.kind)
+        }
+        guard let column = target ?? label ?? base?.target else {
+            throw reader.error("target", nil, "expected the column to predict (target: for regression, label: for classes)")
+        }
+        let features = try reader.strings("features", maximumCount: Table.maximumColumns)?.map(\.0)
+        let drop = try reader.strings("drop", maximumCount: Table.maximumColumns)?.map(\.0)
+        let missing = try reader.choice("missing", DataSpec.MissingPolicy.self)
+        return DataSpec(
+            path: path, target: column, kind: kind ?? .regression, features: features ?? base?.features,
+            drop: drop ?? base?.drop ?? [], missing: missing ?? base?.missing ?? .error)
+    }
+
+    private func readTable(_ spec: DataSpec, _ reader: YAMLReader) throws -> (DataFile, Table) {
+        let file = try data.read(spec.path, limit: CSVDataset.maximumFileSize)
+        let table = try Table.parse(data: Data(file.content), path: data.displayName(of: spec.path), spec: spec)
+        return (file, table)
+    }
+
+    /// A `generator: csv` section: regression or classification on a table.
+    private func decodeTable(_ reader: inout YAMLReader, context: TaskContext) throws -> TableTaskSpec {
+        let overrides = ["dataset", "target", "label", "kind", "features", "drop", "missing"].contains(where: reader.has)
+        let spec: DataSpec
+        let file: DataFile
+        let table: Table
+        if let shared = context.shared, !overrides {
+            (spec, file, table) = (shared.spec, shared.file, shared.table)
+        } else {
+            spec = try decodeDataSpec(&reader, inheriting: context.shared?.spec)
+            (file, table) = try readTable(spec, reader)
+        }
+        let f = context.memory.features
+        let project = try reader.bool("projection") ?? (table.featureCount > f)
+        if !project, table.featureCount > f {
+            throw reader.error(
+                "projection", reader.mapping["projection"],
+                "\(spec.path) has \(table.featureCount) features but memory.features is \(f): set projection: true, or features: \(table.featureCount) (at most \(MemoryShape.maximumFeatures))")
+        }
+        if spec.kind == .classification, table.classNames.count > 2 {
+            guard table.classNames.count <= f, context.memory.vectors >= 3 else {
+                throw reader.error(
+                    "dataset", reader.mapping["dataset"],
+                    "\(spec.path) has \(table.classNames.count) classes: multi-class tasks write logits to v1 and the one-hot label to v2, so they need memory.features ≥ \(table.classNames.count) and memory.vectors ≥ 3 (found \(f) and \(context.memory.vectors))")
+            }
+        }
+        let permute = try reader.bool("permute") ?? context.learns
+        let standardize = try reader.bool("standardize") ?? context.learns
+        var fractions = (train: 0.6, valid: 0.2, test: 0.2)
+        if var split = try reader.object("split") {
+            fractions.train = try split.double("train", in: 0.01...0.99) ?? fractions.train
+            fractions.valid = try split.double("valid", in: 0.01...0.99) ?? fractions.valid
+            fractions.test = try split.double("test", in: 0...0.98) ?? fractions.test
+            guard fractions.train + fractions.valid + fractions.test <= 1.0 + 1e-9 else {
+                throw split.error("train", split.mapping["train"], "expected train + valid + test ≤ 1, found \(fractions.train + fractions.valid + fractions.test)")
+            }
+            try split.finish()
+        }
+        guard Double(table.count) * fractions.train >= 2, Double(table.count) * fractions.valid >= 1 else {
+            throw reader.error("split", reader.mapping["split"], "\(spec.path) has only \(table.count) rows, too few for the split")
+        }
+        return TableTaskSpec(
+            data: spec, file: file, table: table, project: project, permute: permute,
+            standardize: standardize, trainFraction: fractions.train, validFraction: fractions.valid, testFraction: fractions.test)
+    }
+
+    private func decodeTasks(_ parent: inout YAMLReader, key: String, context: TaskContext) throws -> TaskSpec? {
+        let memory = context.memory
         guard var reader = try parent.object(key) else { return nil }
         guard let generatorName = try reader.string("generator") else {
             throw reader.error("generator", nil, "expected a task generator (\(TaskGenerator.names.joined(separator: ", ")))")
@@ -403,10 +518,26 @@ struct SearchSpaceDecoder {
                 generator = .linearRegression
             }
         case "projected_binary":
-            generator = .dataset(try decodeDataset(&reader, memory: memory))
+            generator = .dataset(try decodeDataset(&reader, memory: memory, shared: context.shared?.spec))
             metric = try reader.choice("metric", FitnessMetric.self) ?? .accuracy
+        case "csv":
+            let table = try decodeTable(&reader, context: context)
+            generator = .table(table)
+            metric = try reader.choice("metric", FitnessMetric.self)
+                ?? (table.data.kind == .classification ? .accuracy : .rms)
         default:
             throw reader.error("generator", reader.mapping["generator"], "unknown task generator '\(generatorName)' (expected one of \(TaskGenerator.names.joined(separator: ", ")))")
+        }
+        let classifies: Bool = switch generator {
+        case .dataset: true
+        case let .table(table): table.data.kind == .classification
+        default: false
+        }
+        if metric.isClassification != classifies {
+            let allowed: [FitnessMetric] = classifies ? [.accuracy, .logLoss] : [.rms, .r2, .mae]
+            throw reader.error(
+                "metric", reader.mapping["metric"],
+                "expected a \(classifies ? "classification" : "regression") metric (\(allowed.map(\.rawValue).joined(separator: ", "))), found \(metric.rawValue)")
         }
         try reader.finish()
         let doubles = Double(count) * Double(train + valid + test) * Double(memory.features + 1)
@@ -419,11 +550,13 @@ struct SearchSpaceDecoder {
             paramSeed: paramSeed)
     }
 
-    private func decodeDataset(_ reader: inout YAMLReader, memory: MemoryShape) throws -> DatasetTaskSpec {
-        guard let path = try reader.string("dataset"), !path.isEmpty else {
+    private func decodeDataset(
+        _ reader: inout YAMLReader, memory: MemoryShape, shared: DataSpec?
+    ) throws -> DatasetTaskSpec {
+        guard let path = try reader.string("dataset") ?? shared?.path, !path.isEmpty else {
             throw reader.error("dataset", nil, "expected a CSV file (absolute, or relative to the search-space file)")
         }
-        let labelColumn = try reader.string("label") ?? "label"
+        let labelColumn = try reader.string("label") ?? shared?.target ?? "label"
         let file = try data.read(path, limit: CSVDataset.maximumFileSize)
         let table = try CSVDataset.parse(
             data: Data(file.content), path: data.displayName(of: path), labelColumn: labelColumn)

@@ -51,13 +51,17 @@ public struct SearchSpace: Sendable {
             allowedOps: strictOps ? components.map { Set($0.ops) } : nil)
     }
 
-    /// The tasks of one role, or an empty list if the search space has none for it.
-    public func tasks(_ role: TaskRole, runSeed: UInt64) -> [TaskDataset] {
-        let spec: TaskSpec? = switch role {
+    /// How the tasks of one role are built, or `nil` if the search space has none for it.
+    public func taskSpec(_ role: TaskRole) -> TaskSpec? {
+        switch role {
         case .search: searchTasks
         case .select: selectTasks
         case .final: finalTasks
         }
-        return spec?.makeTasks(features: memory.features, runSeed: runSeed, role: role) ?? []
+    }
+
+    /// The tasks of one role, or an empty list if the search space has none for it.
+    public func tasks(_ role: TaskRole, runSeed: UInt64) -> [TaskDataset] {
+        taskSpec(role)?.makeTasks(features: memory.features, runSeed: runSeed, role: role) ?? []
     }
 }

@@ -2,12 +2,20 @@
 public enum FitnessMetric: String, Sendable, Codable, CaseIterable {
     /// Regression: 1 − (2/π)·arctan(RMSE), AutoML-Zero's squashed root-mean-square error.
     case rms
-    /// Binary classification: the accuracy of sigmoid(s1) thresholded at 0.5. During training
-    /// the prediction register is replaced by its sigmoid before `learn` runs.
+    /// Regression: the coefficient of determination R² on the scored split, clamped to [0, 1].
+    case r2
+    /// Regression: 1 − (2/π)·arctan(mean absolute error).
+    case mae
+    /// Classification: the accuracy of sigmoid(s1) thresholded at 0.5 (binary), or of the
+    /// largest logit in `v1` (multi-class). During training the prediction is replaced by its
+    /// sigmoid (binary) or softmax (multi-class) before `learn` runs.
     case accuracy
+    /// Classification: 1 − (2/π)·arctan(mean log-loss) of the same probabilities: a smooth
+    /// signal where accuracy is a plateau.
+    case logLoss = "log_loss"
 
-    /// Whether predictions pass through a sigmoid (classification).
-    public var isClassification: Bool { self == .accuracy }
+    /// Whether predictions are class probabilities (classification).
+    public var isClassification: Bool { self == .accuracy || self == .logLoss }
 }
 
 /// How per-task fitnesses combine into the program's fitness.

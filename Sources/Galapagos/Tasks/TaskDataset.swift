@@ -19,6 +19,12 @@ public final class TaskDataset: @unchecked Sendable {
     /// Seeds the machine's generator before `setup`, so that the random-fill ops of a program
     /// give the same values every time the program meets this task.
     public let programSeed: UInt64
+    /// Classes of a multi-class task (labels are class indices); 0 for regression and
+    /// binary tasks (labels 0 or 1).
+    public let classes: Int
+
+    /// Whether predictions are logits in `v1` (more than two classes).
+    public var isMulticlass: Bool { classes > 2 }
 
     // Row-major example features (count × F) and labels per split.
     let trainFeatures: UnsafeMutablePointer<Double>
@@ -51,7 +57,7 @@ public final class TaskDataset: @unchecked Sendable {
     public init(
         name: String, metric: FitnessMetric, features: Int, train: Split, valid: Split,
         test: Split = Split(features: [], labels: []), epochs: Int, shuffleSeed: UInt64,
-        programSeed: UInt64
+        programSeed: UInt64, classes: Int = 0
     ) {
         precondition(train.features.count == train.count * features, "train features")
         precondition(valid.features.count == valid.count * features, "valid features")
@@ -64,6 +70,7 @@ public final class TaskDataset: @unchecked Sendable {
         self.testCount = test.count
         self.epochs = max(1, epochs)
         self.programSeed = programSeed
+        self.classes = classes
         trainFeatures = Self.copy(train.features)
         trainLabels = Self.copy(train.labels)
         validFeatures = Self.copy(valid.features)

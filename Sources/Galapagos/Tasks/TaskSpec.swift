@@ -29,6 +29,8 @@ public enum TaskGenerator: Sendable, Equatable {
     case dataset(DatasetTaskSpec)
     /// A symbolic-regression benchmark formula sampled at random points.
     case formula(FormulaTask)
+    /// Regression or classification on a CSV table (see ``TableTaskSpec``).
+    case table(TableTaskSpec)
 
     /// The name used in search-space files.
     public var name: String {
@@ -37,11 +39,12 @@ public enum TaskGenerator: Sendable, Equatable {
         case .nonlinearTeacher: "nonlinear_teacher"
         case .dataset: "projected_binary"
         case .formula: "formula"
+        case .table: "csv"
         }
     }
 
     /// Every generator name, for error messages.
-    public static let names = ["scalar_linear_regression", "nonlinear_teacher", "projected_binary", "formula"]
+    public static let names = ["scalar_linear_regression", "nonlinear_teacher", "projected_binary", "formula", "csv"]
 }
 
 /// How to build one set of tasks (search, select or final).
@@ -114,6 +117,10 @@ public struct TaskSpec: Sendable, Equatable {
                 return formula.makeTask(
                     spec: self, name: "\(formula.name) #\(index)", features: features,
                     dataSeed: seeds.data)
+            case let .table(table):
+                return table.makeTask(
+                    spec: self, name: name, features: features, dataSeed: seeds.data,
+                    paramSeed: seeds.param)
             }
         }
     }

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Galapagos
+
+/// `galapagos predict`: trains a discovered program on a run's table and predicts new rows.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Train a discovered program on its run's data and predict the rows of a CSV.",
+        discussion: """
+            The program (a run's reported program, or a .gal file with --searchspace) is \
+            trained as evaluation trains it: setup, then predict and learn over the training \
+            rows of the first final task (search task when there are no final tasks) of a \
+            generator: csv search space. Each row of --data goes through that task's transform \
+            (z-scoring, projection, feature order) and gets a prediction in the target's units, \
+            or a class name as the file writes it, with one probability column per class. \
+            Symbolic (predict-only) programs just evaluate.
+
+            --data needs the run's feature columns (by name; other columns are ignored); when it \
+            also has the target column, the score is printed on stderr. --split test predicts \
+            the held-out rows of that task instead: the rows eval --test scores.
+
+            Examples:
+              galapagos predict populations/run.sqlite --data new.csv -o predictions.csv
+              galapagos predict best.gal --searchspace searchspaces/iris_classification.yaml --split test
+            """
+    )
+
+    @Argument(help: "A run file (.sqlite), or a program file (.gal) with --searchspace.")
+    var input: String
+
+    @Option(help: "The search-space file, when the input is a program file.")
+    var searchspace: String?
+
+    @Option(help: "The CSV whose rows to predict.")
+    var data: String?
+
+    @Option(help: "Predict the training task's held-out split instead of --data: test.")
+    var split: HeldOutSplit?
+
+    @Option(help: "The run's seed, for a program file (default: 1).")
+    var seed: UInt64?
+
+    @Option(name: .shortAndLong, help: "The CSV to write (default: stdout).")
+    var output: String?
+
+    @Flag(help: "Print one JSON object (rows, score) as the last line of stdout (needs -o).")
+    var json = false
+
+    enum HeldOutSplit: String, ExpressibleByArgument, CaseIterable {
+        case test
+    }
+
+    func validate() throws {
+        if (data == nil) == (split == nil) { throw ValidationError("give --data FILE or --split test") }
+        if json && output == nil { throw ValidationError("--json needs -o (the predictions go to the file)") }
+    }
+
+    func run() throws {
+        let (program, space, runSeed) = try loadProgram()
+        let predictor = try TablePredictor(space: space, runSeed: runSeed)
+        let rows: [ArraySlice<Double>]
+        let targets: [Double]?
+        if let data {
+            let bytes = try Inputs.readBytes(data, limit: CSVDataset.maximumFileSize, what: "data")
+            (rows, targets) = try predictor.readRows(data: Data(bytes), path: data)
+        } else {
+            (rows, targets) = predictor.heldOutRows
+        }
+        let outputs = try predictor.predict(program, rows: rows)
+        let classes = predictor.spec.table.classNames
+        var csv = ["prediction"] + classes.map { "p_\($0)" }
+        csv = [csv.map(Console.csvField).joined(separator: ",")]
+        for output in outputs {
+            let cells = [output.prediction] + output.probabilities.map { "\($0)" }
+            csv.append(cells.map(Console.csvField).joined(separator: ","))
+        }
+        let text = csv.joined(separator: "\n") + "\n"
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw GalapagosError.io(path: output, "cannot write the predictions (\(error.localizedDescription))")
+            }
+        } else {
+            print(text, terminator: "")
+        }
+        let score = targets.map { predictor.score(outputs, targets: $0) } ?? [:]
+        if !score.isEmpty {
+            Console.error("\(outputs.count) rows: " + score.keys.sorted().map { "\($0) \(Console.number(score[$0]))" }.joined(separator: ", "))
+        }
+        if json {
+            try Console.json(PredictReport(rows: outputs.count, score: score, output: output ?? ""))
+        }
+    }
+
+    private func loadProgram() throws -> (Program, SearchSpace, UInt64) {
+        if let searchspace {
+            let space = try Inputs.searchSpace(searchspace)
+            return (try Inputs.program(input, in: space, strictOps: false), space, seed ?? 1)
+        }
+        guard !input.lowercased().hasSuffix(".gal") else {
+            throw GalapagosError.invalidArgument("\(input): a program file needs --searchspace FILE (run files end in .sqlite)")
+        }
+        let reader = try RunReader(path: input)
+        let run = try reader.run()
+        let space = try run.effectiveSearchSpace(location: input)
+        guard let member = try reader.reported() else {
+            throw GalapagosError.run("\(input): the run holds no programs yet")
+        }
+        let program = try ProgramParser(limits: space.programLimits(strictOps: false))
+            .parse(member.program, file: "\(input) (program \(member.id))")
+        return (program, space, run.configuration.seedValue)
+    }
+}
+
+/// The `--json` object of `galapagos predict`.
+struct PredictReport: Encodable {
+    var rows: Int
+    /// accuracy (classification) or rmse, mae, r2 (regression), when the targets are known.
+    var score: [String: Double]
+    var output: String
+}
