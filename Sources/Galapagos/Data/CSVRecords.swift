@@ -67,8 +67,8 @@ struct CSVRecords {
                 case UInt8(ascii: "\n"):
                     line += 1
                     break recordLoop
-                case UInt8(ascii: "\r"):
-                    continue
+                case UInt8(ascii: "\r") where position < bytes.count && bytes[position] == UInt8(ascii: "\n"):
+                    continue  // a CRLF line end; a lone CR stays in the cell (and fails as a number)
                 case UInt8(ascii: ","):
                     blank = false
                     finishCell()

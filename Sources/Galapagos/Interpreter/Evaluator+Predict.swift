@@ -60,6 +60,7 @@ extension Evaluator {
             var input = [Double](repeating: 0, count: f)
             return inputs.map { row in
                 for k in 0..<f { input[k] = k < row.count ? row[k] : 0 }
+                // non-nil: `input` holds f ≥ 1 values (the task's feature size).
                 input.withUnsafeMutableBufferPointer { load($0.baseAddress!, f) }
                 memory[label] = 0
                 if multiclass { hideOneHot(f) }
