@@ -95,16 +95,6 @@ public struct DatasetTaskSpec: Sendable, Equatable {
 
     /// Column means and inverse standard deviations (1 for constant columns).
     static func moments(_ rows: [[Double]], width: Int) -> (mean: [Double], scale: [Double]) {
-        var mean = [Double](repeating: 0, count: width)
-        for row in rows { for k in 0..<width { mean[k] += row[k] } }
-        let count = Double(max(1, rows.count))
-        for k in 0..<width { mean[k] /= count }
-        var variance = [Double](repeating: 0, count: width)
-        for row in rows { for k in 0..<width { variance[k] += (row[k] - mean[k]) * (row[k] - mean[k]) } }
-        let scale = variance.map { v -> Double in
-            let sd = (v / count).squareRoot()
-            return sd > 1e-12 ? 1 / sd : 1
-        }
-        return (mean, scale)
+        FeatureTransform.moments(rows, width: width)
     }
 }
