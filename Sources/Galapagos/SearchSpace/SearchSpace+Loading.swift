@@ -431,6 +431,20 @@ struct SearchSpaceDecoder {
         return (file, table)
     }
 
+    /// A section's `split: {train, valid, test}` fractions of the rows (default 0.6/0.2/0.2).
+    private func decodeSplit(_ reader: inout YAMLReader) throws -> (train: Double, valid: Double, test: Double) {
+        var fractions = (train: 0.6, valid: 0.2, test: 0.2)
+        guard var split = try reader.object("split") else { return fractions }
+        fractions.train = try split.double("train", in: 0.01...0.99) ?? fractions.train
+        fractions.valid = try split.double("valid", in: 0.01...0.99) ?? fractions.valid
+        fractions.test = try split.double("test", in: 0...0.98) ?? fractions.test
+        guard fractions.train + fractions.valid + fractions.test <= 1.0 + 1e-9 else {
+            throw split.error("train", split.mapping["train"], "expected train + valid + test ≤ 1, found \(fractions.train + fractions.valid + fractions.test)")
+        }
+        try split.finish()
+        return fractions
+    }
+
     /// A `generator: csv` section: regression or classification on a table.
     private func decodeTable(_ reader: inout YAMLReader, context: TaskContext) throws -> TableTaskSpec {
         let overrides = ["dataset", "target", "label", "kind", "features", "drop", "missing"].contains(where: reader.has)
@@ -459,16 +473,7 @@ struct SearchSpaceDecoder {
         }
         let permute = try reader.bool("permute") ?? context.learns
         let standardize = try reader.bool("standardize") ?? context.learns
-        var fractions = (train: 0.6, valid: 0.2, test: 0.2)
-        if var split = try reader.object("split") {
-            fractions.train = try split.double("train", in: 0.01...0.99) ?? fractions.train
-            fractions.valid = try split.double("valid", in: 0.01...0.99) ?? fractions.valid
-            fractions.test = try split.double("test", in: 0...0.98) ?? fractions.test
-            guard fractions.train + fractions.valid + fractions.test <= 1.0 + 1e-9 else {
-                throw split.error("train", split.mapping["train"], "expected train + valid + test ≤ 1, found \(fractions.train + fractions.valid + fractions.test)")
-            }
-            try split.finish()
-        }
+        let fractions = try decodeSplit(&reader)
         guard Double(table.count) * fractions.train >= 2, Double(table.count) * fractions.valid >= 1 else {
             throw reader.error("split", reader.mapping["split"], "\(spec.path) has only \(table.count) rows, too few for the split")
         }
@@ -579,16 +584,7 @@ struct SearchSpaceDecoder {
         if !project, table.featureCount != memory.features {
             throw reader.error("projection", reader.mapping["projection"], "\(path) has \(table.featureCount) features but memory.features is \(memory.features): set projection: true or features: \(table.featureCount)")
         }
-        var fractions = (train: 0.6, valid: 0.2, test: 0.2)
-        if var split = try reader.object("split") {
-            fractions.train = try split.double("train", in: 0.01...0.99) ?? fractions.train
-            fractions.valid = try split.double("valid", in: 0.01...0.99) ?? fractions.valid
-            fractions.test = try split.double("test", in: 0...0.98) ?? fractions.test
-            guard fractions.train + fractions.valid + fractions.test <= 1.0 + 1e-9 else {
-                throw split.error("train", split.mapping["train"], "expected train + valid + test ≤ 1, found \(fractions.train + fractions.valid + fractions.test)")
-            }
-            try split.finish()
-        }
+        let fractions = try decodeSplit(&reader)
         let smallest = pairs.map { pair in table.labels.filter { pair.contains($0) }.count }.min() ?? 0
         guard Double(smallest) * fractions.valid >= 1, Double(smallest) * fractions.train >= 2 else {
             throw reader.error("dataset", reader.mapping["dataset"], "\(path): a class pair has only \(smallest) rows, too few for the split")
