@@ -30,7 +30,7 @@ public struct Table: Sendable {
     public var featureCount: Int { featureNames.count }
 
     /// Cells that stand for a missing value.
-    static let missingTokens: Set<String> = ["", "NA", "N/A", "na", "n/a", "?", "null", "NULL", "None"]
+    static let missingTokens: Set<String> = ["", "NA", "N/A", "na", "n/a", "?", "null", "NULL", "None", "NaN", "nan"]
 
     /// Parses CSV bytes as `spec` says.
     ///
@@ -154,9 +154,10 @@ public struct Table: Sendable {
     }
 
     /// Class names in index order and each row's class index. Numeric classes ("1", "1.0")
-    /// are one class per value, sorted by value.
+    /// are one class per value, sorted by value; when any label is not a finite number
+    /// ("nan", "inf", text) every label is a name, sorted alphabetically.
     private static func classIndices(_ texts: [String]) -> ([String], [Double]) {
-        let values = texts.compactMap { Double($0) }
+        let values = texts.compactMap { Double($0) }.filter(\.isFinite)
         if values.count == texts.count {
             var nameOf: [Double: String] = [:]
             for (text, value) in zip(texts, values) where nameOf[value] == nil { nameOf[value] = text }

@@ -40,10 +40,11 @@ public struct CSVDataset: Sendable {
         let values = table.classNames.compactMap { Double($0) }
         var classes = Array(table.classNames.indices)
         if values.count == table.classNames.count {
-            if let row = table.targets.firstIndex(where: { values[Int($0)] != values[Int($0)].rounded() || abs(values[Int($0)]) >= 1e9 }) {
+            if let bad = values.indices.first(where: { !values[$0].isFinite || values[$0] != values[$0].rounded() || abs(values[$0]) >= 1e9 }) {
+                let row = table.targets.firstIndex(of: Double(bad))
                 throw GalapagosError.data(
-                    SourceLocation(file: path, line: Int(table.lines[row])),
-                    "column '\(labelColumn)': expected a whole-number class, found \(table.classNames[Int(table.targets[row])])")
+                    SourceLocation(file: path, line: row.map { Int(table.lines[$0]) }),
+                    "column '\(labelColumn)': expected a whole-number class, found \(table.classNames[bad])")
             }
             classes = values.map { Int($0) }
         }

@@ -55,6 +55,19 @@ private func expectError(_ prefix: String, _ body: () throws -> Void, sourceLoca
         #expect(try table("a,b,y\n1,,2\n2,,3\n", drop: ["b"]).count == 2)
     }
 
+    /// Found by fuzzing: a NaN label used to become class 0 and then trap converting to Int.
+    @Test func nanIsMissingAndNonFiniteLabelsAreNames() throws {
+        expectError("t.csv:3: column 'c': missing value 'nan'") {
+            _ = try table("a,c\n1,6\n2,nan\n3,7\n", target: "c", kind: .classification)
+        }
+        let names = try table("a,c\n1,inf\n2,1\n3,-inf\n", target: "c", kind: .classification)
+        #expect(names.classNames == ["-inf", "1", "inf"])
+        #expect(names.targets == [2, 1, 0])
+        expectError("t.csv:2: column 'c': expected a whole-number class, found inf") {
+            _ = try CSVDataset.parse(data: Data("a,c\n1,inf\n2,1\n".utf8), path: "t.csv", labelColumn: "c")
+        }
+    }
+
     @Test func quotedCellsAndByteOrderMarks() throws {
         let t = try table("\u{FEFF}\"a\",\"name, full\",y\n1,\"Smith, J\",2\n3,\"say \"\"hi\"\"\",4\n", drop: ["name, full"])
         #expect(t.featureNames == ["a"])
@@ -65,7 +78,7 @@ private func expectError(_ prefix: String, _ body: () throws -> Void, sourceLoca
     @Test(arguments: [
         ("a,y\n1,2\n3\n", "t.csv:3: expected 2 cells as in the header, found 1"),
         ("a,y\n1,2\nabc,3\n", "t.csv:3: column 'a': expected a number, found 'abc' (a text column?"),
-        ("a,y\n1,2\nnan,3\n", "t.csv:3: column 'a': expected a finite number, found nan"),
+        ("a,y\n1,2\nnan,3\n", "t.csv:3: column 'a': missing value 'nan'"),
         ("a,y\n1,2\ninf,3\n", "t.csv:3: column 'a': expected a finite number, found inf"),
         ("a,y\n1,2\n2,\n", "t.csv:3: column 'y': missing value ''"),
         ("a,b\n1,2\n", "t.csv:1: expected a 'y' column in the header (the target)"),

@@ -18,7 +18,7 @@ import Testing
     @Test(arguments: [
         ("a,label\n1,0\n2\n", "bad.csv:3: expected 2 cells as in the header, found 1"),
         ("a,label\n1,0\nx,1\n", "bad.csv:3: column 'a': expected a number, found 'x'"),
-        ("a,label\n1,0\nnan,1\n", "bad.csv:3: column 'a': expected a finite number, found nan"),
+        ("a,label\n1,0\nnan,1\n", "bad.csv:3: column 'a': missing value 'nan'"),
         ("a,label\n1,0\ninf,1\n", "bad.csv:3: column 'a': expected a finite number, found inf"),
         ("a,b\n1,0\n2,1\n", "bad.csv:1: expected a 'label' column in the header"),
         ("a,label\n1,0\n2,0\n", "bad.csv: expected at least two classes in 'label', found only 0"),
