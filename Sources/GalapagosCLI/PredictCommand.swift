@@ -18,7 +18,9 @@ struct PredictCommand: ParsableCommand {
 
             --data needs the run's feature columns (by name; other columns are ignored); when it \
             also has the target column, the score is printed on stderr. --split test predicts \
-            the held-out rows of that task instead: the rows eval --test scores.
+            the held-out rows of that task instead (the rows eval --test scores), --split train \
+            the rows it learned from. The first column, line, is the line of the data file \
+            each prediction is for.
 
             Examples:
               galapagos predict populations/run.sqlite --data new.csv -o predictions.csv
@@ -35,8 +37,8 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The CSV whose rows to predict.")
     var data: String?
 
-    @Option(help: "Predict the training task's held-out split instead of --data: test.")
-    var split: HeldOutSplit?
+    @Option(help: "Predict a split of the training task instead of --data: test (held out) or train.")
+    var split: Split?
 
     @Option(help: "The run's seed, for a program file (default: 1).")
     var seed: UInt64?
@@ -47,32 +49,36 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print one JSON object (rows, score) as the last line of stdout (needs -o).")
     var json = false
 
-    enum HeldOutSplit: String, ExpressibleByArgument, CaseIterable {
-        case test
+    struct Split: ExpressibleByArgument {
+        var split: TablePredictor.Split
+        init?(argument: String) {
+            guard let split = TablePredictor.Split(rawValue: argument) else { return nil }
+            self.split = split
+        }
+        static var allValueStrings: [String] { TablePredictor.Split.allCases.map(\.rawValue) }
     }
 
     func validate() throws {
-        if (data == nil) == (split == nil) { throw ValidationError("give --data FILE or --split test") }
+        if (data == nil) == (split == nil) { throw ValidationError("give --data FILE or --split test|train") }
         if json && output == nil { throw ValidationError("--json needs -o (the predictions go to the file)") }
     }
 
     func run() throws {
         let (program, space, runSeed) = try loadProgram()
         let predictor = try TablePredictor(space: space, runSeed: runSeed)
-        let rows: [ArraySlice<Double>]
-        let targets: [Double]?
+        let rows: TablePredictor.Rows
         if let data {
             let bytes = try Inputs.readBytes(data, limit: CSVDataset.maximumFileSize, what: "data")
-            (rows, targets) = try predictor.readRows(data: Data(bytes), path: data)
+            rows = try predictor.readRows(data: Data(bytes), path: data)
         } else {
-            (rows, targets) = predictor.heldOutRows
+            rows = predictor.rows(of: split?.split ?? .test)
         }
-        let outputs = try predictor.predict(program, rows: rows)
+        let outputs = try predictor.predict(program, rows: rows.features)
         let classes = predictor.spec.table.classNames
-        var csv = ["prediction"] + classes.map { "p_\($0)" }
+        var csv = ["line", "prediction"] + classes.map { "p_\($0)" }
         csv = [csv.map(Console.csvField).joined(separator: ",")]
-        for output in outputs {
-            let cells = [output.prediction] + output.probabilities.map { "\($0)" }
+        for (output, line) in zip(outputs, rows.lines) {
+            let cells = ["\(line)", output.prediction] + output.probabilities.map { "\($0)" }
             csv.append(cells.map(Console.csvField).joined(separator: ","))
         }
         let text = csv.joined(separator: "\n") + "\n"
@@ -85,7 +91,7 @@ struct PredictCommand: ParsableCommand {
         } else {
             print(text, terminator: "")
         }
-        let score = targets.map { predictor.score(outputs, targets: $0) } ?? [:]
+        let score = rows.targets.map { predictor.score(outputs, targets: $0) } ?? [:]
         if !score.isEmpty {
             Console.error("\(outputs.count) rows: " + score.keys.sorted().map { "\($0) \(Console.number(score[$0]))" }.joined(separator: ", "))
         }

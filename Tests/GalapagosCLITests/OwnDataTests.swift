@@ -54,8 +54,8 @@ private func copied(_ name: String) throws -> String {
         #expect(predict.status == 0, "\(predict.stderr)")
         let written = try String(contentsOfFile: directory + "/p.csv", encoding: .utf8)
         let header = written.split(separator: "\n").first.map(String.init)
-        #expect(header == "prediction,p_Adelie,p_Chinstrap,p_Gentoo")
-        let names = Set(written.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" })
+        #expect(header == "line,prediction,p_Adelie,p_Chinstrap,p_Gentoo")
+        let names = Set(written.split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst().first.map(String.init) ?? "" })
         #expect(names.isSubset(of: ["Adelie", "Chinstrap", "Gentoo"]), "\(names)")
     }
 
@@ -109,6 +109,18 @@ private func copied(_ name: String) throws -> String {
         let predict = try galapagos(["predict", programPath, "--searchspace", spacePath, "--split", "test", "-o", output, "--json"])
         #expect(predict.status == 0, "\(predict.stderr)")
         let score = try #require(try lastJSON(predict)["score"] as? [String: Double])
+        // The first column names the data-file line of each row: train and test never share one.
+        let trainOutput = output + ".train.csv"
+        let train = try galapagos(["predict", programPath, "--searchspace", spacePath, "--split", "train", "-o", trainOutput])
+        #expect(train.status == 0, "\(train.stderr)")
+        func lines(_ path: String) throws -> Set<Int> {
+            Set(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+                .compactMap { $0.split(separator: ",").first.flatMap { Int($0) } })
+        }
+        let testLines = try lines(output), trainLines = try lines(trainOutput)
+        #expect(!testLines.isEmpty && trainLines.count > testLines.count)
+        #expect(testLines.isDisjoint(with: trainLines))
+        #expect((testLines.union(trainLines).min() ?? 0) >= 2)
         let predicted = try #require(score[metric], "\(score)")
         let first = try #require(tasks.first)
         // eval's fitness is the accuracy for classification; for regression both print R²,

@@ -66,11 +66,31 @@ public struct TablePredictor {
         }
     }
 
-    /// The raw rows and targets of the training task's test split (its validation split when
-    /// it has no test rows): the held-out rows `eval --test` scores.
-    public var heldOutRows: (rows: [ArraySlice<Double>], targets: [Double]) {
-        let indices = layout.test.isEmpty ? layout.valid : layout.test
-        return (indices.map { spec.row($0) }, indices.map { spec.table.targets[$0] })
+    /// A split of the training task's rows.
+    public enum Split: String, Sendable, CaseIterable {
+        /// The rows the program learns from.
+        case train
+        /// The held-out rows `eval --test` scores (the validation rows when there is no test split).
+        case test
+    }
+
+    /// Rows to predict: raw feature values, targets (raw units or class indices, when known)
+    /// and the line of the data file each row comes from.
+    public struct Rows {
+        public var features: [ArraySlice<Double>]
+        public var targets: [Double]?
+        public var lines: [Int]
+    }
+
+    /// The raw rows of one split of the training task, with their targets and file lines.
+    public func rows(of split: Split) -> Rows {
+        let indices = switch split {
+        case .train: layout.train
+        case .test: layout.test.isEmpty ? layout.valid : layout.test
+        }
+        return Rows(
+            features: indices.map { spec.row($0) }, targets: indices.map { spec.table.targets[$0] },
+            lines: indices.map { Int(spec.table.lines[$0]) })
     }
 
     /// Scores predictions against known targets (raw units or class indices): accuracy for
@@ -93,20 +113,21 @@ public struct TablePredictor {
 
     /// Reads rows to predict from CSV bytes: the run's feature columns, by name; the target
     /// column too when the file has it (its values in the user's terms).
-    public func readRows(data: Data, path: String) throws -> (rows: [ArraySlice<Double>], targets: [Double]?) {
+    public func readRows(data: Data, path: String) throws -> Rows {
         var dataSpec = spec.data
         dataSpec.features = spec.table.featureNames
         dataSpec.drop = []
         let table = try Table.parse(data: data, path: path, spec: dataSpec, targetRequired: false)
-        let rows = (0..<table.count).map { i in
+        let features = (0..<table.count).map { i in
             table.features[(i * table.featureCount)..<((i + 1) * table.featureCount)]
         }
-        guard !table.targets.isEmpty else { return (rows, nil) }
+        let lines = table.lines.map { Int($0) }
+        guard !table.targets.isEmpty else { return Rows(features: features, targets: nil, lines: lines) }
         if spec.data.kind == .classification {
             // Class indices in the run's own class order; a class the run never saw matches nothing.
             let index = Dictionary(uniqueKeysWithValues: spec.table.classNames.enumerated().map { ($1, Double($0)) })
-            return (rows, table.targets.map { index[table.classNames[Int($0)]] ?? -1 })
+            return Rows(features: features, targets: table.targets.map { index[table.classNames[Int($0)]] ?? -1 }, lines: lines)
         }
-        return (rows, table.targets)
+        return Rows(features: features, targets: table.targets, lines: lines)
     }
 }
