@@ -118,12 +118,38 @@ struct SearchSpaceInfo: Encodable {
     /// All digits of the exact count, as a string.
     var program_structures: String
     var log10_program_structures: Double
+    /// The task sections by role (search, select, final).
+    var tasks: [String: TaskInfo]
 
     struct ComponentInfo: Encodable {
         var ops: [String]
         var min_size: Int
         var max_size: Int
         var distinct_instructions: String
+    }
+
+    struct TaskInfo: Encodable {
+        var generator: String
+        var count: Int
+        var epochs: Int
+        var metric: String
+        /// The table, for `generator: csv` tasks.
+        var data: DataInfo?
+    }
+
+    /// What a `generator: csv` task reads: enough for another tool to rebuild the same rows
+    /// (with `predict --split train|test`, which names each row's line).
+    struct DataInfo: Encodable {
+        var dataset: String
+        var target: String
+        var kind: String
+        var feature_columns: [String]
+        var classes: [String]
+        var rows: Int
+        var dropped_rows: Int
+        var split: [String: Int]
+        var projected: Bool
+        var permuted: Bool
     }
 
     init(space: SearchSpace, count: BigInteger) {
@@ -143,6 +169,24 @@ struct SearchSpaceInfo: Encodable {
         self.components = components
         program_structures = count.description
         log10_program_structures = count.log10
+        var tasks: [String: TaskInfo] = [:]
+        for role in TaskRole.allCases {
+            guard let spec = space.taskSpec(role) else { continue }
+            var data: DataInfo?
+            if case let .table(table) = spec.generator {
+                let sizes = table.splitSizes
+                data = DataInfo(
+                    dataset: table.data.path, target: table.data.target, kind: table.data.kind.rawValue,
+                    feature_columns: table.table.featureNames, classes: table.table.classNames,
+                    rows: table.table.count, dropped_rows: table.table.droppedRows,
+                    split: ["train": sizes.train, "valid": sizes.valid, "test": sizes.test],
+                    projected: table.project, permuted: table.permute)
+            }
+            tasks[role.rawValue] = TaskInfo(
+                generator: spec.generator.name, count: spec.count, epochs: spec.epochs,
+                metric: spec.metric.rawValue, data: data)
+        }
+        self.tasks = tasks
     }
 }
 
