@@ -52,6 +52,11 @@ struct SearchOptions: ParsableArguments {
             help: "Override: restart an island from random programs after this many individuals without reaching the target (0 never).")
     var restartAfter: Int?
 
+    @Option(help: ArgumentHelp(
+        "Override progressive evaluation: score a child on its first search task, and on the others only when it reaches this quantile of its island's fitness (0…1, or off).",
+        valueName: "Q|off"))
+    var hurdle: String?
+
     @Option(name: .customLong("select-every"),
             help: "At most one select-task evaluation per this many individuals.")
     var selectEvery: Int = 20_000
@@ -70,6 +75,9 @@ struct SearchOptions: ParsableArguments {
         if let migrationEvery, migrationEvery < 0 { throw ValidationError("--migration-every must be at least 0") }
         if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
         if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
+        if let hurdle, hurdle != "off", !(Double(hurdle).map { (0...1).contains($0) } ?? false) {
+            throw ValidationError("--hurdle must be a quantile from 0 to 1, or off; found '\(hurdle)'")
+        }
     }
 
     /// The overrides the command line asks for.
@@ -84,6 +92,7 @@ struct SearchOptions: ParsableArguments {
         overrides.migrationEvery = migrationEvery
         overrides.migrants = migrants
         overrides.restartAfter = restartAfter
+        overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         return overrides
     }
 

@@ -118,6 +118,9 @@ public final class Engine {
         var operatorArm: Int
         /// Island fitness spread (best − median) when proposed: the scale of rewards.
         var rewardScale: Double
+        /// The score the child must reach on its first task before the others run
+        /// (``EvolutionSpec/hurdle``); −∞ runs every task.
+        var hurdle = -Double.infinity
     }
 
 
@@ -170,6 +173,7 @@ public final class Engine {
         var rankings: [Int: [Int]] = [:]
         var scales: [Int: Double] = [:]
         var powerLawWeights: [Int: [Double]] = [:]
+        var hurdles: [Int: Double] = [:]
         var proposals: [Proposal] = []
         proposals.reserveCapacity(plan.count)
         for index in plan {
@@ -225,11 +229,16 @@ public final class Engine {
                     kind = operators[random.nextInt(below: operators.count)]
                 }
             }
+            var hurdle = -Double.infinity
+            if let quantile = space.evolution.hurdle {
+                hurdle = hurdles[index] ?? island.fitnessQuantile(quantile)
+                hurdles[index] = hurdle
+            }
             // Pin the parent in the family tree: it may die before its child is applied.
             ancestry?.retain(island.members[parentIndex].id)
             proposals.append(Proposal(
                 island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
-                arm: arm, operatorArm: operatorArm, rewardScale: scale))
+                arm: arm, operatorArm: operatorArm, rewardScale: scale, hurdle: hurdle))
         }
         return proposals
     }
@@ -423,6 +432,20 @@ struct ProductionContext: Sendable {
     /// The cache as it was when the batch started; only read here.
     let fec: FECCache?
 
+    /// The child's fitness on the search tasks; with a hurdle, its first task's score alone
+    /// when that is below the hurdle (progressive evaluation).
+    private func score(_ compiled: CompiledProgram, hurdle: Double, evaluator: Evaluator) -> Double {
+        guard hurdle > -Double.infinity, tasks.count > 1 else {
+            return evaluator.evaluate(compiled, on: tasks, aggregation: aggregation).fitness
+        }
+        let first = evaluator.fitness(of: compiled, on: tasks[0])
+        guard first >= hurdle else { return first }
+        var fitness = [first]
+        fitness.reserveCapacity(tasks.count)
+        for task in tasks.dropFirst() { fitness.append(evaluator.fitness(of: compiled, on: task)) }
+        return aggregation.combine(fitness)
+    }
+
     func make(_ proposal: Engine.Proposal, evaluator: Evaluator) -> Engine.Outcome {
         var random = RandomGenerator(seed: proposal.seed)
         var program: Program
@@ -454,7 +477,7 @@ struct ProductionContext: Sendable {
                 program: program, fingerprint: fingerprint, fitness: cached, cachedAtStart: true,
                 origin: origin)
         }
-        let fitness = evaluator.evaluate(compiled, on: tasks, aggregation: aggregation).fitness
+        let fitness = score(compiled, hurdle: proposal.hurdle, evaluator: evaluator)
         return Engine.Outcome(
             program: program, fingerprint: fingerprint, fitness: fitness, cachedAtStart: false,
             origin: origin)

@@ -79,4 +79,13 @@ public struct Island: Sendable {
             return a != b ? a > b : age[$0] < age[$1]
         }
     }
+
+    /// The fitness below which a fraction `quantile` of the members lie (0: the worst member's,
+    /// 1: the best's); −∞ for an empty island.
+    public func fitnessQuantile(_ quantile: Double) -> Double {
+        guard !members.isEmpty else { return -Double.infinity }
+        let sorted = members.map(\.fitness).sorted()
+        let position = Int((quantile * Double(sorted.count - 1)).rounded(.down))
+        return sorted[min(max(position, 0), sorted.count - 1)]
+    }
 }

@@ -50,6 +50,11 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// Restart an island from random programs after this many individuals without reaching the
     /// target (0 never restarts).
     public var restartAfterIndividuals: Int
+    /// Progressive evaluation: a child is first scored on its first search task alone, and the
+    /// other tasks run only when that score reaches this quantile of its island's fitness
+    /// (0.75: the top quarter). A child stopped there keeps its first-task score, which is
+    /// below the hurdle, so it rarely becomes a parent. `nil` evaluates every task always.
+    public var hurdle: Double?
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,

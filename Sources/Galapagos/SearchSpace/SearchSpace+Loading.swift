@@ -340,6 +340,7 @@ struct SearchSpaceDecoder {
         spec.selector = try reader.choice("selector", SelectorKind.self) ?? spec.selector
         spec.batchSize = try reader.int("batch", in: 1...100_000) ?? spec.batchSize
         spec.restartAfterIndividuals = try reader.int("restart_after_individuals", in: 0...Int.max) ?? 0
+        spec.hurdle = try reader.double("hurdle", in: 0...1)
         if var migration = try reader.object("migration") {
             spec.migrationInterval = try migration.int("every", in: 0...Int.max) ?? spec.migrationInterval
             spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants

@@ -10,6 +10,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var migrationEvery: Int?
     public var migrants: Int?
     public var restartAfter: Int?
+    /// A hurdle quantile; a negative value turns hurdles off.
+    public var hurdle: Double?
 
     public init() {}
 
@@ -28,6 +30,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let migrationEvery { space.evolution.migrationInterval = migrationEvery }
         if let migrants { space.evolution.migrants = migrants }
         if let restartAfter { space.evolution.restartAfterIndividuals = restartAfter }
+        if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
         return space
     }
 }

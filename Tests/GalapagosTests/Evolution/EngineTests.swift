@@ -4,7 +4,8 @@ import Testing
 /// A linear-regression search space small enough for debug-build tests.
 func smallLinearSpace(
     islands: Int = 2, population: Int = 50, selector: String = "tournament",
-    adaptive: Bool = false, migrationEvery: Int = 200, batch: Int = 8, fec: Bool = true
+    adaptive: Bool = false, migrationEvery: Int = 200, batch: Int = 8, fec: Bool = true,
+    hurdle: Double? = nil
 ) throws -> SearchSpace {
     try SearchSpace.parse("""
         name: small_linear
@@ -26,6 +27,7 @@ func smallLinearSpace(
           selector: \(selector)
           batch: \(batch)
           migration: {every: \(migrationEvery), count: 2, topology: ring}
+          \(hurdle.map { "hurdle: \($0)" } ?? "")
         fec: {enabled: \(fec), train: 5, valid: 5, cache: 500}
         tasks:
           search: {generator: scalar_linear_regression, count: 2, train: 20, valid: 20}
@@ -71,6 +73,48 @@ private func runEngine(
         #expect(a.selectFitness.bitPattern == b.selectFitness.bitPattern)
         #expect(a.testFitness?.bitPattern == b.testFitness?.bitPattern)
         #expect(a.individuals == 1_500 && b.individuals == 1_500)
+    }
+
+    @Test func hurdlesKeepRunsIndependentOfWorkers() throws {
+        let space = try smallLinearSpace(hurdle: 0.5)
+        let (one, summaryOne) = runEngine(space: space, seed: 4, workers: 1, maxIndividuals: 1_200)
+        let (three, summaryThree) = runEngine(space: space, seed: 4, workers: 3, maxIndividuals: 1_200)
+        #expect(one == three)
+        #expect(summaryOne?.best.program == summaryThree?.best.program)
+    }
+
+    /// A child below the hurdle on its first task keeps that score; one above it is scored on
+    /// every task.
+    @Test func aChildBelowTheHurdleKeepsItsFirstTaskScore() throws {
+        let space = try smallLinearSpace(islands: 1, population: 30, fec: false, hurdle: 1.0)
+        let engine = Engine(space: space, settings: EngineSettings(seed: 6, maxIndividuals: 600))
+        while !engine.isFinished { engine.step() }
+        let evaluator = space.makeEvaluator()
+        var stopped = 0, full = 0
+        for member in engine.islands[0].members {
+            let compiled = try CompiledProgram(member.program, shape: space.memory)
+            let all = evaluator.evaluate(compiled, on: engine.searchTasks, aggregation: space.aggregation)
+            if member.fitness == all.fitness {
+                full += 1
+            } else {
+                #expect(member.fitness == all.taskFitness[0], "member \(member.id): \(member.fitness) is neither score")
+                stopped += 1
+            }
+        }
+        #expect(stopped > 0)
+        #expect(full > 0)
+    }
+
+    @Test func fitnessQuantilesOfAnIsland() throws {
+        var island = Island(capacity: 5)
+        #expect(island.fitnessQuantile(0.5) == -Double.infinity)
+        for (id, fitness) in [0.3, 0.1, 0.5, 0.2, 0.4].enumerated() {
+            _ = island.add(Member(id: id, program: Program(), fitness: fitness, fingerprint: 0, parentID: nil, origin: .random, birth: id))
+        }
+        #expect(island.fitnessQuantile(0) == 0.1)
+        #expect(island.fitnessQuantile(0.5) == 0.3)
+        #expect(island.fitnessQuantile(0.75) == 0.4)
+        #expect(island.fitnessQuantile(1) == 0.5)
     }
 
     @Test func differentSeedsGiveDifferentRuns() throws {
