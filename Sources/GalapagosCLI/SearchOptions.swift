@@ -57,6 +57,10 @@ struct SearchOptions: ParsableArguments {
         valueName: "Q|off"))
     var hurdle: String?
 
+    @Option(name: .customLong("mutation-retries"),
+            help: "Override: draw a mutation again, up to N times, when its child behaves like a program already seen.")
+    var mutationRetries: Int?
+
     @Option(name: .customLong("select-every"),
             help: "At most one select-task evaluation per this many individuals.")
     var selectEvery: Int = 20_000
@@ -75,6 +79,9 @@ struct SearchOptions: ParsableArguments {
         if let migrationEvery, migrationEvery < 0 { throw ValidationError("--migration-every must be at least 0") }
         if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
         if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
+        if let mutationRetries, !(0...100).contains(mutationRetries) {
+            throw ValidationError("--mutation-retries must be from 0 to 100")
+        }
         if let hurdle, hurdle != "off", !(Double(hurdle).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--hurdle must be a quantile from 0 to 1, or off; found '\(hurdle)'")
         }
@@ -92,6 +99,7 @@ struct SearchOptions: ParsableArguments {
         overrides.migrationEvery = migrationEvery
         overrides.migrants = migrants
         overrides.restartAfter = restartAfter
+        overrides.mutationRetries = mutationRetries
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         return overrides
     }

@@ -245,7 +245,8 @@ public final class Engine {
 
     private func produce(_ proposals: [Proposal]) -> [Outcome] {
         let context = ProductionContext(
-            mutator: mutator, operators: space.mutation.operators, tasks: searchTasks,
+            mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
+            tasks: searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
         return pool.map(jobs: proposals.count) { job, evaluator in
             context.make(proposals[job], evaluator: evaluator)
@@ -426,6 +427,8 @@ public final class Engine {
 struct ProductionContext: Sendable {
     let mutator: Mutator
     let operators: [MutationKind]
+    /// ``MutationSpec/retries``.
+    let retries: Int
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
@@ -465,13 +468,28 @@ struct ProductionContext: Sendable {
             program = parent.program
             origin = .mutation(mutator.mutate(&program, kind: kind, using: &random) ? kind : .identity)
         }
-        guard let compiled = try? CompiledProgram(program, shape: mutator.shape) else {
+        guard var compiled = try? CompiledProgram(program, shape: mutator.shape) else {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }
-        let fingerprint = evaluator.fingerprint(
+        var fingerprint = evaluator.fingerprint(
             of: compiled, on: tasks[0], trainSteps: fecSpec.trainSteps,
             validSteps: fecSpec.validSteps)
+        // Draw the mutation again while the child behaves like a program already seen.
+        if case let .parent(parent, kind) = proposal.source, kind != .identity, retries > 0, let fec {
+            var attempt = 0
+            while attempt < retries, fec.peek(fingerprint) != nil {
+                attempt += 1
+                var candidate = parent.program
+                guard mutator.mutate(&candidate, kind: kind, using: &random),
+                      let candidateCompiled = try? CompiledProgram(candidate, shape: mutator.shape) else { continue }
+                program = candidate
+                origin = .mutation(kind)
+                compiled = candidateCompiled
+                fingerprint = evaluator.fingerprint(
+                    of: compiled, on: tasks[0], trainSteps: fecSpec.trainSteps, validSteps: fecSpec.validSteps)
+            }
+        }
         if let cached = fec?.peek(fingerprint) {
             return Engine.Outcome(
                 program: program, fingerprint: fingerprint, fitness: cached, cachedAtStart: true,

@@ -43,11 +43,16 @@ public struct MutationSpec: Sendable, Equatable {
     /// Whether a bandit chooses the operator (adaptive operator selection) instead of a uniform
     /// draw.
     public var adaptive: Bool
+    /// How many times a mutation is drawn again when its child behaves like a program the
+    /// functional-equivalence cache already holds (same fingerprint): a neutral change to dead
+    /// code, or a behaviour already tried. 0 keeps the first child, as AutoML-Zero does.
+    public var retries: Int
 
-    public init(probability: Double, operators: [MutationKind], adaptive: Bool = false) {
+    public init(probability: Double, operators: [MutationKind], adaptive: Bool = false, retries: Int = 0) {
         self.probability = probability
         self.operators = operators
         self.adaptive = adaptive
+        self.retries = retries
     }
 }
 

@@ -327,8 +327,9 @@ struct SearchSpaceDecoder {
             throw reader.error("operators", reader.mapping["operators"], "expected at least one operator")
         }
         let adaptive = try reader.bool("adaptive") ?? false
+        let retries = try reader.int("retries", in: 0...100) ?? 0
         try reader.finish()
-        return MutationSpec(probability: probability, operators: operators, adaptive: adaptive)
+        return MutationSpec(probability: probability, operators: operators, adaptive: adaptive, retries: retries)
     }
 
     private func decodeEvolution(_ root: inout YAMLReader) throws -> EvolutionSpec {

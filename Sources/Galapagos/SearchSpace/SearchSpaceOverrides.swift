@@ -12,6 +12,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var restartAfter: Int?
     /// A hurdle quantile; a negative value turns hurdles off.
     public var hurdle: Double?
+    public var mutationRetries: Int?
 
     public init() {}
 
@@ -30,6 +31,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let migrationEvery { space.evolution.migrationInterval = migrationEvery }
         if let migrants { space.evolution.migrants = migrants }
         if let restartAfter { space.evolution.restartAfterIndividuals = restartAfter }
+        if let mutationRetries { space.mutation.retries = mutationRetries }
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
         return space
     }
