@@ -5,7 +5,7 @@ import Testing
 func smallLinearSpace(
     islands: Int = 2, population: Int = 50, selector: String = "tournament",
     adaptive: Bool = false, migrationEvery: Int = 200, batch: Int = 8, fec: Bool = true,
-    hurdle: Double? = nil
+    hurdle: Double? = nil, retries: Int = 0
 ) throws -> SearchSpace {
     try SearchSpace.parse("""
         name: small_linear
@@ -20,6 +20,7 @@ func smallLinearSpace(
           operators: [alter_argument, randomize_instruction, insert_instruction,
                       remove_instruction, randomize_component]
           adaptive: \(adaptive)
+          retries: \(retries)
         evolution:
           population: \(population)
           tournament: 5
@@ -75,8 +76,8 @@ private func runEngine(
         #expect(a.individuals == 1_500 && b.individuals == 1_500)
     }
 
-    @Test func hurdlesKeepRunsIndependentOfWorkers() throws {
-        let space = try smallLinearSpace(hurdle: 0.5)
+    @Test func hurdlesAndRetriesKeepRunsIndependentOfWorkers() throws {
+        let space = try smallLinearSpace(hurdle: 0.5, retries: 3)
         let (one, summaryOne) = runEngine(space: space, seed: 4, workers: 1, maxIndividuals: 1_200)
         let (three, summaryThree) = runEngine(space: space, seed: 4, workers: 3, maxIndividuals: 1_200)
         #expect(one == three)
@@ -103,6 +104,18 @@ private func runEngine(
         }
         #expect(stopped > 0)
         #expect(full > 0)
+    }
+
+    /// Redrawing mutations whose children behave like known programs leaves fewer cache hits.
+    @Test func retriesMakeFewerCacheHits() throws {
+        func hitRate(_ retries: Int) throws -> Double {
+            let space = try smallLinearSpace(islands: 1, population: 30, retries: retries)
+            let engine = Engine(space: space, settings: EngineSettings(seed: 9, maxIndividuals: 1_000))
+            while !engine.isFinished { engine.step() }
+            return Double(engine.fecHits) / Double(engine.individuals)
+        }
+        let without = try hitRate(0), with = try hitRate(5)
+        #expect(with < without * 0.8, "hit rate \(with) with retries, \(without) without")
     }
 
     @Test func fitnessQuantilesOfAnIsland() throws {

@@ -192,6 +192,18 @@ struct SearchSpaceTests {
         #expect(space[.learn].initialSize == 1)
     }
 
+    @Test("hurdles and mutation retries are read, and off by default")
+    func hurdleAndRetries() throws {
+        let plain = try SearchSpace.parse(tiny(), file: "tiny.yaml")
+        #expect(plain.evolution.hurdle == nil)
+        #expect(plain.mutation.retries == 0)
+        let space = try SearchSpace.parse(
+            tiny(replacing: [12: "  probability: 0.5\n  retries: 3", 16: "  tournament: 5\n  hurdle: 0.75"]),
+            file: "tiny.yaml")
+        #expect(space.evolution.hurdle == 0.75)
+        #expect(space.mutation.retries == 3)
+    }
+
     @Test("the tiny space loads; 'all' expands to every op but no_op")
     func tinyAndAll() throws {
         let space = try SearchSpace.parse(tiny(), file: "tiny.yaml")
@@ -293,6 +305,12 @@ struct SearchSpaceTests {
         expectSpaceError(
             tiny(replacing: [16: "  tournament: 500"]),
             prefix: "tiny.yaml:16: evolution.tournament: expected tournament ≤ population (100), found 500")
+        expectSpaceError(
+            tiny(replacing: [16: "  tournament: 5\n  hurdle: 1.5"]),
+            prefix: "tiny.yaml:17: evolution.hurdle: expected a number 0.0…1.0, found 1.5")
+        expectSpaceError(
+            tiny(replacing: [12: "  probability: 0.5\n  retries: 101"]),
+            prefix: "tiny.yaml:13: mutation.retries: expected a whole number 0…100, found 101")
         expectSpaceError(
             tiny(replacing: [21: "    train: 0"]),
             prefix: "tiny.yaml:21: tasks.search.train: expected a whole number 1…10000000, found 0")
