@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -7,6 +7,16 @@ let package = Package(
     products: [
         .library(name: "Galapagos", targets: ["Galapagos"]),
         .executable(name: "galapagos", targets: ["galapagos"]),
+    ],
+    traits: [
+        .trait(
+            name: "Hub",
+            description: """
+                Runs over PostgreSQL across machines: evolve --hub, worker, resume --hub and \
+                postgres:// runs in inspect and export. It brings PostgresNIO, SwiftNIO and \
+                BoringSSL, most of a release build's time; `make demo` builds without it.
+                """),
+        .default(enabledTraits: ["Hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,7 +58,7 @@ let package = Package(
             name: "GalapagosCLI",
             dependencies: [
                 "Galapagos",
-                "GalapagosHub",
+                .target(name: "GalapagosHub", condition: .when(traits: ["Hub"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -15,7 +15,8 @@ struct EvalCommand: ParsableCommand {
             Examples:
               galapagos eval searchspaces/examples/sgd_linear_regression.gal \\
                   --searchspace searchspaces/linear_demo.yaml
-              galapagos eval my.gal --searchspace searchspaces/linear_demo.yaml --tasks final --json
+              galapagos eval my.gal --searchspace searchspaces/linear_demo.yaml \\
+                  --tasks final --json
             """
     )
 
@@ -117,4 +118,7 @@ struct TaskRoleArgument: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { TaskRole.allCases.map(\.rawValue) }
+
+    /// How `--help` shows the default.
+    var defaultValueDescription: String { role.rawValue }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+#if Hub
 import GalapagosHub
+#endif
 
 /// `galapagos evolve`: runs a search.
 struct EvolveCommand: ParsableCommand {
@@ -20,7 +22,8 @@ struct EvolveCommand: ParsableCommand {
               galapagos evolve --searchspace searchspaces/linear_demo.yaml --islands 4 \\
                   --selector ucb --max-evals 200000 --json
               galapagos evolve --searchspace searchspaces/linear_demo.yaml \\
-                  --hub postgres://galapagos@db.example/galapagos --run demo1 --target-fitness 0.9999
+                  --hub postgres://galapagos@db.example/galapagos --run demo1 \\
+                  --target-fitness 0.9999
 
             With --hub the run lives in PostgreSQL: this process creates it and watches it while \
             `galapagos worker` processes, on any machines, evolve its islands (see README).
@@ -54,7 +57,7 @@ struct EvolveCommand: ParsableCommand {
     var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
 
     @Option(name: .customLong("on-write-error"),
-            help: "When a checkpoint cannot be written (disk full): stop (default) or retry.")
+            help: "When a checkpoint cannot be written (disk full): stop or retry.")
     var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
 
     @OptionGroup var hubOptions: HubOptions
@@ -68,6 +71,10 @@ struct EvolveCommand: ParsableCommand {
 
     @Flag(help: "Print no progress.")
     var quiet = false
+
+    @Option(name: .customLong("table-every"),
+            help: ArgumentHelp("Print a table of the best programs this often (30s, 5m; default 60s).", valueName: "duration"))
+    var tableEvery: DurationArgument?
 
     @Flag(help: "Print one JSON object as the last line of stdout.")
     var json = false
@@ -94,7 +101,7 @@ struct EvolveCommand: ParsableCommand {
             return try startHubRun(baseSpace: baseSpace, space: space, programs: programs, settings: settings)
         }
         let stop = StopSignal()
-        let display = ProgressDisplay(quiet: quiet)
+        let display = ProgressDisplay(quiet: quiet, tableInterval: tableEvery.map(\.seconds) ?? 60)
         if noSave {
             let engine = Engine(space: space, settings: settings)
             let reason = engine.run(
@@ -139,6 +146,7 @@ struct EvolveCommand: ParsableCommand {
     private func startHubRun(
         baseSpace: SearchSpace, space: SearchSpace, programs: [Program], settings: EngineSettings
     ) throws {
+        #if Hub
         let (hub, runName) = try hubOptions.connect(quiet: quiet)
         let configuration = runConfiguration(space: space, programs: programs, settings: settings)
         let definition = try HubRunDefinition(
@@ -148,6 +156,9 @@ struct EvolveCommand: ParsableCommand {
             definition: definition, hub: hub, maxIndividuals: search.maxEvals,
             maxSeconds: search.maxTime?.seconds,
             output: HubSession.Output(quiet: quiet, json: json, threads: settings.workers))
+        #else
+        throw HubSupport.unavailable
+        #endif
     }
 
     private func startRecordedRun(
@@ -193,6 +204,9 @@ struct WriteErrorArgument: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { WriteErrorPolicy.allCases.map(\.rawValue) }
+
+    /// How `--help` shows the default.
+    var defaultValueDescription: String { policy.rawValue }
 }
 
 /// `5s`, `2m`, `1h` (seconds between checkpoints) or a plain number of individuals.
@@ -211,6 +225,14 @@ struct CheckpointArgument: ExpressibleByArgument {
             policy = .seconds(duration.seconds)
         } else {
             return nil
+        }
+    }
+
+    /// How `--help` shows the default: `5s` or `10000`.
+    var defaultValueDescription: String {
+        switch policy {
+        case let .seconds(seconds): DurationArgument(seconds: seconds).defaultValueDescription
+        case let .individuals(individuals): "\(individuals)"
         }
     }
 }
@@ -236,13 +258,28 @@ enum Report {
         Swift.print("# best: member \(summary.best.id), search fitness \(summary.searchFitness),"
             + " select fitness \(summary.selectFitness), test fitness \(test)")
         if let runFile { Swift.print("# run file: \(runFile)") }
-        Swift.print(text, terminator: "")
+        // The simplified program (dead code out, registers renumbered: the same predictions, bit
+        // for bit) reads at a glance; the run file and --json keep the program as evolved.
+        let simplified = engine.space.objective == .program
+            ? try? ProgramSimplifier(shape: engine.space.memory).simplify(summary.best.program) : nil
+        if let simplified, simplified.instructionsAfter < simplified.instructionsBefore {
+            Swift.print("# simplified: \(simplified.instructionsAfter) of \(simplified.instructionsBefore)"
+                + " instructions, the same predictions")
+            Swift.print(ProgramPrinter.print(simplified.program, searchSpace: engine.space.name), terminator: "")
+        } else {
+            Swift.print(text, terminator: "")
+        }
+        if let runFile, engine.space.objective == .program {
+            Swift.print("# as Swift: galapagos export \(runFile) --best -o Best.swift")
+        }
         if json {
             try Console.json(EvolveReport(
                 best_fitness: summary.searchFitness, select_fitness: summary.selectFitness,
                 test_fitness: summary.testFitness, evaluations: summary.individuals,
                 fec_hits: summary.fecHits, seconds: seconds, individuals_per_second: rate,
-                program: text, seed: engine.settings.seed, searchspace: engine.space.name,
+                program: text,
+                simplified_program: simplified.map { ProgramPrinter.print($0.program, searchSpace: engine.space.name) },
+                seed: engine.settings.seed, searchspace: engine.space.name,
                 islands: engine.space.evolution.islands,
                 selector: engine.space.evolution.selector.rawValue,
                 workers: engine.settings.workers, migrations: summary.migrations,
@@ -263,6 +300,8 @@ struct EvolveReport: Encodable {
     var seconds: Double
     var individuals_per_second: Double
     var program: String
+    /// The program with dead code removed (the same predictions), for reading.
+    var simplified_program: String? = nil
     var seed: UInt64
     var searchspace: String
     var islands: Int

@@ -28,7 +28,8 @@ struct ExportCommand: ParsableCommand {
             Examples:
               galapagos export run.sqlite --best --name SGDRegressor -o SGDRegressor.swift
               galapagos export run.sqlite --program 197133 --format latex
-              galapagos export postgres://galapagos@db.example/galapagos --run demo1 --best -o Best.swift
+              galapagos export postgres://galapagos@db.example/galapagos --run demo1 \\
+                  --best -o Best.swift
               galapagos export searchspaces/examples/sgd_linear_regression.gal \\
                   --searchspace searchspaces/linear_demo.yaml --name SGDRegressor
             """

@@ -29,6 +29,15 @@ public struct GalapagosCommand: ParsableCommand {
     /// Runs the command line and returns the process exit code: 0 on success, 1 for bad input
     /// or a failure (one line on stderr), 2 for usage errors.
     public static func run(arguments: [String]) -> Int32 {
+        if arguments == ["--version"] {
+            print("galapagos \(ProductVersion.current)")
+            return 0
+        }
+        // No command is a usage error: the help goes to stderr, and the exit code says so.
+        if arguments.isEmpty {
+            Console.error(helpMessage())
+            return 2
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+#if Hub
 import GalapagosHub
+#endif
 
 /// Where a hub run lives: `--hub postgres://… --run NAME`.
 struct HubOptions: ParsableArguments {
@@ -25,6 +27,7 @@ struct HubOptions: ParsableArguments {
         }
     }
 
+    #if Hub
     /// The connection and run name (call only when `isHub`).
     func connect(quiet: Bool = false) throws -> (HubConnection, String) {
         guard let hub, let run else { throw GalapagosError.invalidArgument("--hub and --run are required") }
@@ -37,6 +40,7 @@ struct HubOptions: ParsableArguments {
             address: address, retryFor: .milliseconds(Int64(timeout.seconds * 1000)),
             onRetry: { message in if !quiet { Console.error("warning: \(message)") } })
     }
+    #endif
 }
 
 extension DurationArgument {
@@ -54,12 +58,13 @@ extension DurationArgument {
 enum RunInput {
     /// The run at `location`: a hub URL (then `run` names the run) or a run file.
     static func records(_ location: String, run: String?) throws -> any RunRecords {
-        guard HubAddress.isHubURL(location) else {
+        guard HubSupport.isHubURL(location) else {
             if run != nil {
                 throw GalapagosError.invalidArgument("--run names a run on a hub; \(location) is a run file")
             }
             return try RunReader(path: location)
         }
+        #if Hub
         guard let run else {
             let address = (try? HubAddress(location).description) ?? "the hub"
             throw GalapagosError.invalidArgument("\(address): a hub holds many runs; name one with --run NAME")
@@ -68,5 +73,8 @@ enum RunInput {
         return try AsyncBridge.wait {
             try await hub.closing { try await HubSnapshot.read(HubRun(hub: hub, name: run)) }
         }
+        #else
+        throw HubSupport.unavailable
+        #endif
     }
 }

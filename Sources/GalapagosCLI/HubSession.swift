@@ -1,3 +1,4 @@
+#if Hub
 import Foundation
 import Galapagos
 import GalapagosHub
@@ -108,3 +109,4 @@ enum HubSession {
         }
     }
 }
+#endif

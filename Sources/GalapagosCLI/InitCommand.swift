@@ -18,7 +18,8 @@ struct InitCommand: ParsableCommand {
 
             Examples:
               galapagos init measurements.csv --label yield
-              galapagos init flowers.csv --label species --kind classification -o flowers.yaml
+              galapagos init flowers.csv --label species --kind classification \\
+                  -o flowers.yaml
               galapagos init physics.csv --label energy --kind symbolic
             """
     )

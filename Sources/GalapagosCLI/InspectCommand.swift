@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+#if Hub
 import GalapagosHub
+#endif
 
 /// `galapagos inspect`: looks inside a run file, read-only.
 struct InspectCommand: ParsableCommand {
@@ -93,6 +95,7 @@ struct InspectCommand: ParsableCommand {
         } else {
             print("progress: no checkpoint yet")
         }
+        #if Hub
         if let hub = reader as? HubSnapshot {
             let held = Dictionary(grouping: hub.owners.enumerated().compactMap { island, owner in
                 owner.map { (owner: $0, island: island) }
@@ -101,6 +104,7 @@ struct InspectCommand: ParsableCommand {
                 "\(owner) holds \((held[owner] ?? []).map { String($0.island) }.joined(separator: ","))"
             }.joined(separator: "; ")))
         }
+        #endif
         print("")
         print("island  size  best        mean        diversity")
         for island in report.islands {

@@ -24,7 +24,8 @@ struct PredictCommand: ParsableCommand {
 
             Examples:
               galapagos predict populations/run.sqlite --data new.csv -o predictions.csv
-              galapagos predict best.gal --searchspace searchspaces/iris_classification.yaml --split test
+              galapagos predict best.gal \\
+                  --searchspace searchspaces/iris_classification.yaml --split test
             """
     )
 

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+#if Hub
 import GalapagosHub
+#endif
 
 /// `galapagos resume`: continues a run from its last checkpoint.
 struct ResumeCommand: ParsableCommand {
@@ -29,7 +31,7 @@ struct ResumeCommand: ParsableCommand {
 
     @OptionGroup var hubOptions: HubOptions
 
-    @Option(name: .customLong("max-evals"), help: "Stop after this many more individuals.")
+    @Option(name: .customLong("max-evals"), parsing: .unconditional, help: "Stop after this many more individuals.")
     var maxEvals: Int?
 
     @Option(name: .customLong("max-time"), help: "Stop after this long (90, 90s, 5m, 2h).")
@@ -46,7 +48,7 @@ struct ResumeCommand: ParsableCommand {
     var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
 
     @Option(name: .customLong("on-write-error"),
-            help: "When a checkpoint cannot be written (disk full): stop (default) or retry.")
+            help: "When a checkpoint cannot be written (disk full): stop or retry.")
     var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
 
     @Flag(help: "Print no progress.")
@@ -66,10 +68,14 @@ struct ResumeCommand: ParsableCommand {
     func run() throws {
         let threads = workers ?? ProcessInfo.processInfo.activeProcessorCount
         guard let runFile else {
+            #if Hub
             let (hub, runName) = try hubOptions.connect(quiet: quiet)
             return try HubSession.resume(
                 runName: runName, hub: hub, maxIndividuals: maxEvals, maxSeconds: maxTime?.seconds,
                 output: HubSession.Output(quiet: quiet, json: json, threads: threads))
+            #else
+            throw HubSupport.unavailable
+            #endif
         }
         let outcome = try RecordedRun.resume(
             path: runFile, workers: threads,

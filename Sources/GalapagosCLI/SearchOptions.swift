@@ -10,7 +10,7 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Worker threads for evaluation (default: all cores). Results do not depend on it.")
     var workers: Int?
 
-    @Option(name: .customLong("max-evals"),
+    @Option(name: .customLong("max-evals"), parsing: .unconditional,
             help: "Stop after this many individuals (every child counts, FEC hits included).")
     var maxEvals: Int?
 

@@ -32,7 +32,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Seeds: a range such as 1...10 or a list such as 1,4,9.")
     var seeds: SeedList
 
-    @Option(name: .customLong("parallel-runs"), help: "Runs at once (default 1).")
+    @Option(name: .customLong("parallel-runs"), help: "Runs at once.")
     var parallelRuns: Int = 1
 
     @Flag(help: "Print one JSON object as the last line of stdout.")

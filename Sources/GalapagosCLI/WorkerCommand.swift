@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Galapagos
+#if Hub
 import GalapagosHub
+#endif
 
 /// `galapagos worker`: joins a hub run and evolves some of its islands.
 struct WorkerCommand: ParsableCommand {
@@ -60,6 +62,7 @@ struct WorkerCommand: ParsableCommand {
     }
 
     func run() throws {
+        #if Hub
         let (hub, runName) = try hubOptions.connect(quiet: quiet)
         let process = ProcessInfo.processInfo
         let workerID = name ?? "\(process.hostName)-\(process.processIdentifier)"
@@ -89,6 +92,9 @@ struct WorkerCommand: ParsableCommand {
         if json {
             try Console.json(summary, snakeCase: true)
         }
+        #else
+        throw HubSupport.unavailable
+        #endif
     }
 
     /// A run name made safe for a directory name.

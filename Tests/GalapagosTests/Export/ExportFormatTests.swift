@@ -117,6 +117,34 @@ struct ExportFormatTests {
         #expect(text.contains("\\text{where } \\alpha = 0.5"), "\(text)")
     }
 
+    @Test("latex shows setup and learn too: the learning rule is the discovery")
+    func latexAlgorithm() throws {
+        let sgd = try sgdExport().render(.latex)
+        #expect(sgd.contains("&\\textbf{setup}:"), "\(sgd)")
+        #expect(sgd.contains("&\\textbf{learn}(\\mathbf{x}, y):"), "\(sgd)")
+        #expect(sgd.contains("\\mathbf{w} &\\leftarrow \\mathbf{w} +"), "\(sgd)")
+    }
+
+    /// Every op once, element writes included (`{M_{1}}_{[1,3]}`, not a double subscript),
+    /// through pdflatex. Skipped when pdflatex is not installed.
+    @Test("latex of every op compiles")
+    func latexCompiles() throws {
+        guard let check = try? runProcess("pdflatex", ["--version"]), check.status == 0 else {
+            print("latex not compiled: pdflatex is not installed (apt-get install texlive-latex-base)")
+            return
+        }
+        let source = try repositoryText("Tests/Fuzz/corpus/parser/every_op.gal")
+        let program = try ProgramParser().parse(source)
+        let shape = MemoryShape(features: 4, scalars: 8, vectors: 6, matrices: 6)
+        let math = try ProgramExport(program: program, shape: shape, metadata: ExportMetadata(typeName: "EveryOp", searchSpace: "every_op")).render(.latex)
+        #expect(math.contains("}_{[1,3]}"), "\(math)")
+        let directory = URL(fileURLWithPath: try temporaryDirectory())
+        let document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n\\[\n\(math)\\]\n\\end{document}\n"
+        try document.write(to: directory.appendingPathComponent("every_op.tex"), atomically: true, encoding: .utf8)
+        let run = try runProcess("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "every_op.tex"], in: directory)
+        #expect(run.status == 0, "\(run.output.suffix(2000))")
+    }
+
     @Test("names must be Swift identifiers that shadow nothing the export uses")
     func names() throws {
         for bad in ["", "9Lives", "my-model", "Struct Name", "struct", "self", "Double", "Vector", "lambda", "Ünïcode", "model", "W2", "_X"] {
