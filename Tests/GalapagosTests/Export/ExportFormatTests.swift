@@ -137,9 +137,19 @@ struct ExportFormatTests {
         let program = try ProgramParser().parse(source)
         let shape = MemoryShape(features: 4, scalars: 8, vectors: 6, matrices: 6)
         let math = try ProgramExport(program: program, shape: shape, metadata: ExportMetadata(typeName: "EveryOp", searchSpace: "every_op")).render(.latex)
-        #expect(math.contains("}_{[1,3]}"), "\(math)")
+        let elements = try export("""
+            def setup():
+              m1[1, 2] = 0.5
+            def predict():
+              v1 = m1 @ v0
+              s1 = dot(v1, v0)
+            def learn():
+              m1[0, 1] = 0.25
+            """, shape: MemoryShape(features: 3, scalars: 4, vectors: 3, matrices: 2)).render(.latex)
+        #expect(elements.contains("}_{[1,2]} &\\leftarrow 0.5"), "\(elements)")
         let directory = URL(fileURLWithPath: try temporaryDirectory())
-        let document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n\\[\n\(math)\\]\n\\end{document}\n"
+        let document = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+            + "\\[\n\(math)\\]\n\\[\n\(elements)\\]\n\\end{document}\n"
         try document.write(to: directory.appendingPathComponent("every_op.tex"), atomically: true, encoding: .utf8)
         let run = try runProcess("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", "every_op.tex"], in: directory)
         #expect(run.status == 0, "\(run.output.suffix(2000))")
