@@ -261,7 +261,7 @@ enum Report {
         // The simplified program (dead code out, registers renumbered: the same predictions, bit
         // for bit) reads at a glance; the run file and --json keep the program as evolved.
         let simplified = engine.space.objective == .program
-            ? try? ProgramSimplifier(shape: engine.space.memory).simplify(summary.best.program) : nil
+            ? try? ProgramSimplifier(shape: engine.space.memory, protocol: engine.space.callProtocol).simplify(summary.best.program) : nil
         if let simplified, simplified.instructionsAfter < simplified.instructionsBefore {
             Swift.print("# simplified: \(simplified.instructionsAfter) of \(simplified.instructionsBefore)"
                 + " instructions, the same predictions")

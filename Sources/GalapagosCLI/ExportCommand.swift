@@ -100,6 +100,7 @@ struct ExportCommand: ParsableCommand {
     private func exportProgramFile(searchSpacePath: String) throws -> ProgramExport {
         let space = try Inputs.searchSpace(searchSpacePath)
         try ExportInputs.requireLearningAlgorithms(space, file: searchSpacePath)
+        try ExportInputs.requireScalarProtocol(space, file: searchSpacePath)
         let parsed = try Inputs.program(input, in: space, strictOps: false)
         let tasks = space.tasks(.search, runSeed: seed)
         let fitness = try tasks.isEmpty ? nil : space.makeEvaluator().evaluate(
@@ -123,6 +124,7 @@ struct ExportCommand: ParsableCommand {
         let run = try reader.run()
         let space = try run.effectiveSearchSpace(location: reader.location)
         try ExportInputs.requireLearningAlgorithms(space, file: reader.location)
+        try ExportInputs.requireScalarProtocol(space, file: reader.location)
         let member: RunReader.StoredMember
         if let program {
             guard let found = try reader.member(id: program) else {
@@ -164,6 +166,16 @@ struct FormatArgument: ExpressibleByArgument {
 enum ExportInputs {
     /// Simplification and export assume the learning-algorithm protocol (features in `v0`,
     /// label in `s0`); a loss program runs under another.
+    /// The exports implement AutoML-Zero's protocol (a prediction in `s1`); multi-class
+    /// programs (logits in `v1`, a softmax before `learn`) are refused rather than exported wrong.
+    static func requireScalarProtocol(_ space: SearchSpace, file: String) throws {
+        guard space.callProtocol == .scalar else {
+            throw GalapagosError.invalidArgument(
+                "\(file): multi-class programs (logits in v1) cannot be exported yet; the program"
+                    + " text is in `galapagos inspect RUN --program ID`, and `galapagos predict` runs it")
+        }
+    }
+
     static func requireLearningAlgorithms(_ space: SearchSpace, file: String) throws {
         guard space.objective == .program else {
             throw GalapagosError.invalidArgument(

@@ -84,7 +84,7 @@ final class ProgressDisplay {
     static func bestPrograms(_ engine: Engine, count: Int = 5, width: Int) -> String {
         let members = engine.hallOfFame.members.sorted { $0.fitness > $1.fitness }.prefix(count)
         guard !members.isEmpty else { return "" }
-        let simplifier = ProgramSimplifier(shape: engine.space.memory)
+        let simplifier = ProgramSimplifier(shape: engine.space.memory, protocol: engine.space.callProtocol)
         var lines = ["best programs so far (fitness on the search tasks, size once simplified):",
                      "  fitness   size  member    program"]
         for member in members {

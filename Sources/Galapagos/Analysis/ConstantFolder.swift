@@ -22,11 +22,14 @@
 /// Random fills are never folded: their values are unknown and they must keep drawing.
 final class ConstantFolder {
     let shape: MemoryShape
+    /// What the evaluator writes around the calls: unknown values at a component's start.
+    let callProtocol: CallProtocol
     /// Created on the first fold: most programs fold little, and memory can be large.
     private lazy var machine = Machine(shape: shape)
 
-    init(shape: MemoryShape) {
+    init(shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar) {
         self.shape = shape
+        self.callProtocol = callProtocol
     }
 
     /// One forward pass over the program; `changed` tells whether anything was rewritten.
@@ -44,10 +47,13 @@ final class ConstantFolder {
             if let output = instruction.outputRegister { writtenByCalls.insert(output) }
         }
         let exitOfSetup = setupValues
+        let callProtocol = self.callProtocol
         for component in [Component.predict, .learn] {
+            let written = callProtocol.inputs(of: component).union(callProtocol.outputs)
             var values = KnownValues(fallback: { register in
                 if register == .label && component == .predict { return [0] }
-                if register == .label || register == .features || register == .prediction {
+                if register == .label || register == .features || register == .prediction
+                    || written.contains(register) {
                     return nil
                 }
                 return writtenByCalls.contains(register) ? nil : exitOfSetup.value(register)

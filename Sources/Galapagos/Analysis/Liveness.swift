@@ -24,18 +24,21 @@ struct Liveness {
     let liveIn: [Set<Register>]
     /// Registers whose value at the end of a component may be read later, per component.
     let liveOut: [Set<Register>]
+    /// What the evaluator writes and reads around the calls.
+    let callProtocol: CallProtocol
 
-    init(_ program: Program) {
+    init(_ program: Program, protocol callProtocol: CallProtocol = .scalar) {
+        self.callProtocol = callProtocol
         var liveIn: [Set<Register>] = [[], [], []]
         var liveOut: [Set<Register>] = [[], [], []]
         var isLive: [[Bool]] = []
         var liveAfter: [[Set<Register>]] = []
         while true {
-            let predictIn = liveIn[Component.predict.rawValue].subtracting(Register.definedAtEntry)
-            let learnIn = liveIn[Component.learn.rawValue].subtracting(Register.definedAtEntry)
+            let predictIn = liveIn[Component.predict.rawValue].subtracting(callProtocol.predictInputs)
+            let learnIn = liveIn[Component.learn.rawValue].subtracting(callProtocol.learnInputs)
             liveOut = [
                 predictIn,
-                predictIn.union(learnIn).union([.prediction]),
+                predictIn.union(learnIn).union(callProtocol.outputs),
                 predictIn,
             ]
             isLive = []
@@ -82,6 +85,6 @@ struct Liveness {
         for set in liveOut { result.formUnion(set) }
         result.formUnion(liveIn[Component.predict.rawValue])
         result.formUnion(liveIn[Component.learn.rawValue])
-        return result.subtracting(Register.definedAtEntry)
+        return result.subtracting(callProtocol.predictInputs.intersection(callProtocol.learnInputs))
     }
 }

@@ -34,13 +34,17 @@ public struct Simplification: Sendable {
 public struct ProgramSimplifier: Sendable {
     /// The memory shape programs run with.
     public let shape: MemoryShape
+    /// What the evaluator writes and reads around the calls (multi-class tasks read logits
+    /// from `v1`).
+    public let callProtocol: CallProtocol
 
     /// The most rounds of folding and dead-code elimination (each round shrinks the program or
     /// turns an instruction into a constant, so real programs settle in a few).
     static let maximumRounds = 100
 
-    public init(shape: MemoryShape) {
+    public init(shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar) {
         self.shape = shape
+        self.callProtocol = callProtocol
     }
 
     /// Simplifies a program.
@@ -48,18 +52,18 @@ public struct ProgramSimplifier: Sendable {
     /// - Throws: ``GalapagosError/program(_:_:)`` if the program does not fit the memory shape.
     public func simplify(_ program: Program) throws -> Simplification {
         _ = try CompiledProgram(program, shape: shape)  // validates every register and index
-        let folder = ConstantFolder(shape: shape)
+        let folder = ConstantFolder(shape: shape, protocol: callProtocol)
         var current = program
         for _ in 0..<Self.maximumRounds {
             let folded = folder.fold(current)
-            let pruned = Self.removeDeadCode(folded.program)
+            let pruned = Self.removeDeadCode(folded.program, protocol: callProtocol)
             let shrank = pruned.instructionCount < folded.program.instructionCount
             current = pruned
             if !folded.changed && !shrank { break }
         }
-        current = Self.pruneRandomFills(current)
-        current = Self.redirectDeadFills(current)
-        let renaming = Self.denseRenaming(of: current)
+        current = Self.pruneRandomFills(current, protocol: callProtocol)
+        current = Self.redirectDeadFills(current, protocol: callProtocol)
+        let renaming = Self.denseRenaming(of: current, keeping: callProtocol.roles)
         current = Self.apply(renaming, to: current)
         return Simplification(original: program, program: current, renaming: renaming)
     }
@@ -67,8 +71,8 @@ public struct ProgramSimplifier: Sendable {
     // MARK: Steps
 
     /// Removes dead instructions other than random fills.
-    static func removeDeadCode(_ program: Program) -> Program {
-        let liveness = Liveness(program)
+    static func removeDeadCode(_ program: Program, protocol callProtocol: CallProtocol = .scalar) -> Program {
+        let liveness = Liveness(program, protocol: callProtocol)
         var result = program
         for component in Component.allCases {
             let flags = liveness.isLive[component.rawValue]
@@ -84,8 +88,8 @@ public struct ProgramSimplifier: Sendable {
     /// The generator is shared by all components and `predict` and `learn` repeat, so when a
     /// live fill sits in `predict` or `learn`, every fill is kept. Otherwise only `setup`'s fills
     /// up to its last live one are needed.
-    static func pruneRandomFills(_ program: Program) -> Program {
-        let liveness = Liveness(program)
+    static func pruneRandomFills(_ program: Program, protocol callProtocol: CallProtocol = .scalar) -> Program {
+        let liveness = Liveness(program, protocol: callProtocol)
         func liveFills(_ component: Component) -> [Int] {
             program[component].indices.filter {
                 program[component][$0].isRandomFill && liveness.isLive[component.rawValue][$0]
@@ -106,8 +110,9 @@ public struct ProgramSimplifier: Sendable {
     /// Points each dead random fill that must stay at the lowest register of its kind that is
     /// free at that point (not `s0`, `s1` or `v0`), so that kept draws do not hold on to
     /// registers of their own.
-    static func redirectDeadFills(_ program: Program) -> Program {
-        let liveness = Liveness(program)
+    static func redirectDeadFills(_ program: Program, protocol callProtocol: CallProtocol = .scalar) -> Program {
+        let liveness = Liveness(program, protocol: callProtocol)
+        let roles = callProtocol.roles
         var result = program
         for component in Component.allCases {
             for (position, instruction) in program[component].enumerated()
@@ -115,7 +120,7 @@ public struct ProgramSimplifier: Sendable {
                 guard let output = instruction.outputRegister else { continue }
                 let busy = liveness.liveAfter[component.rawValue][position]
                 let free = (0..<output.index).map { Register(output.kind, $0) }.first {
-                    !busy.contains($0) && !Register.roles.contains($0)
+                    !busy.contains($0) && !roles.contains($0)
                 }
                 if let free {
                     result[component][position].output = UInt16(truncatingIfNeeded: free.index)
@@ -127,18 +132,23 @@ public struct ProgramSimplifier: Sendable {
 
     /// Original → new register for every register the program uses: the roles stay, the others
     /// are numbered in order of first appearance (output before inputs, as the text reads).
-    static func denseRenaming(of program: Program) -> [Register: Register] {
+    static func denseRenaming(
+        of program: Program, keeping roles: Set<Register> = Register.roles
+    ) -> [Register: Register] {
         var renaming: [Register: Register] = [:]
-        var next: [ValueKind: Int] = [
-            .scalar: MemoryShape.predictionScalar + 1, .vector: MemoryShape.featuresVector + 1,
-            .matrix: 0,
-        ]
-        for role in Register.roles { renaming[role] = role }
+        for role in roles { renaming[role] = role }
+        // Other registers take the lowest indices no role holds, in order of first appearance.
+        var next: [ValueKind: Int] = [:]
+        func nextFree(_ kind: ValueKind) -> Int {
+            var index = next[kind, default: 0]
+            while roles.contains(Register(kind, index)) { index += 1 }
+            return index
+        }
         for component in Component.allCases {
             for instruction in program[component] {
                 let registers = [instruction.outputRegister].compactMap { $0 } + instruction.inputRegisters
                 for register in registers where renaming[register] == nil {
-                    let index = next[register.kind, default: 0]
+                    let index = nextFree(register.kind)
                     renaming[register] = Register(register.kind, index)
                     next[register.kind] = index + 1
                 }

@@ -82,7 +82,7 @@ extension RunRecords {
     /// program does not parse keep their raw size.
     public func simplifiedParetoFront(in space: SearchSpace) throws -> [RunReader.StoredMember] {
         let parser = ProgramParser(limits: space.programLimits(strictOps: false))
-        let simplifier = ProgramSimplifier(shape: space.memory)
+        let simplifier = ProgramSimplifier(shape: space.memory, protocol: space.callProtocol)
         var seen = Set<Int>()
         var candidates: [RunReader.StoredMember] = []
         for member in try paretoFront() + hallOfFame(limit: .max) where seen.insert(member.id).inserted {

@@ -255,6 +255,38 @@ struct SimplifierTests {
         #expect(outcome.removed * 2 > outcome.instructions)
     }
 
+    /// Multi-class tasks read logits from `v1` and write the one-hot label to `v2`: the
+    /// simplifier must keep what writes `v1` and never fold or move `v2`. Checked on iris's
+    /// search tasks (3 classes, log-loss, so any change of a logit shows).
+    @Test("simplify preserves multi-class behaviour on 2,000 random programs, bit for bit")
+    func preservesMulticlassFitness() throws {
+        let space = try SearchSpace.load(path: repositoryPath("searchspaces/iris_classification.yaml"))
+        #expect(space.callProtocol == .multiclass)
+        let tasks = space.tasks(.search, runSeed: 1)
+        let shape = space.memory
+        let generator = RandomPrograms(shape: shape)
+        let evaluator = Evaluator(shape: shape)
+        let simplifier = ProgramSimplifier(shape: shape, protocol: space.callProtocol)
+        var random = RandomGenerator(seed: 4)
+        var differing = 0, scalarWouldDiffer = 0
+        for index in 0..<2_000 {
+            let program = generator.make(using: &random)
+            let before = try taskFitness(program, shape: shape, tasks: tasks, evaluator: evaluator)
+            let after = try taskFitness(try simplifier.simplify(program).program, shape: shape, tasks: tasks, evaluator: evaluator)
+            if before.map(\.bitPattern) != after.map(\.bitPattern) {
+                differing += 1
+                if differing <= 2 {
+                    Issue.record("program \(index): \(before) → \(after)\n\(ProgramPrinter.print(program))")
+                }
+            }
+            let scalar = try taskFitness(try ProgramSimplifier(shape: shape).simplify(program).program, shape: shape, tasks: tasks, evaluator: evaluator)
+            if before.map(\.bitPattern) != scalar.map(\.bitPattern) { scalarWouldDiffer += 1 }
+        }
+        #expect(differing == 0)
+        // The check has teeth: simplifying as if s1 were the prediction changes many of them.
+        #expect(scalarWouldDiffer > 20)
+    }
+
     /// A stronger check than fitness for a sample: every prediction of the evaluation protocol,
     /// bit for bit, for regression and classification.
     @Test("simplified programs give the same predictions, bit for bit, call by call")
