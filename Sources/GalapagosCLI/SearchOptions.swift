@@ -61,6 +61,11 @@ struct SearchOptions: ParsableArguments {
             help: "Override: draw a mutation again, up to N times, when its child behaves like a program already seen.")
     var mutationRetries: Int?
 
+    @Option(help: ArgumentHelp(
+        "Override how first populations are drawn: random, or reading_features (the prediction reads v0).",
+        valueName: "random|reading_features"))
+    var initial: String?
+
     @Option(name: .customLong("select-every"),
             help: "At most one select-task evaluation per this many individuals.")
     var selectEvery: Int = 20_000
@@ -79,6 +84,9 @@ struct SearchOptions: ParsableArguments {
         if let migrationEvery, migrationEvery < 0 { throw ValidationError("--migration-every must be at least 0") }
         if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
         if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
+        if let initial, InitialPrograms(rawValue: initial) == nil {
+            throw ValidationError("--initial must be random or reading_features, found '\(initial)'")
+        }
         if let mutationRetries, !(0...100).contains(mutationRetries) {
             throw ValidationError("--mutation-retries must be from 0 to 100")
         }
@@ -100,6 +108,7 @@ struct SearchOptions: ParsableArguments {
         overrides.migrants = migrants
         overrides.restartAfter = restartAfter
         overrides.mutationRetries = mutationRetries
+        overrides.initialPrograms = initial.flatMap(InitialPrograms.init(rawValue:))
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         return overrides
     }

@@ -246,6 +246,7 @@ public final class Engine {
     private func produce(_ proposals: [Proposal]) -> [Outcome] {
         let context = ProductionContext(
             mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
+            initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
             tasks: searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
         return pool.map(jobs: proposals.count) { job, evaluator in
@@ -429,6 +430,8 @@ struct ProductionContext: Sendable {
     let operators: [MutationKind]
     /// ``MutationSpec/retries``.
     let retries: Int
+    let initialPrograms: InitialPrograms
+    let callProtocol: CallProtocol
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
@@ -455,7 +458,10 @@ struct ProductionContext: Sendable {
         var origin: MemberOrigin
         switch proposal.source {
         case .random:
-            program = mutator.randomProgram(using: &random)
+            switch initialPrograms {
+            case .random: program = mutator.randomProgram(using: &random)
+            case .readingFeatures: program = mutator.randomProgramReadingFeatures(protocol: callProtocol, using: &random)
+            }
             origin = .random
         case let .seed(seedProgram, mutate):
             program = seedProgram

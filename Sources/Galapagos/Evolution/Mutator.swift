@@ -30,6 +30,43 @@ public struct Mutator: Sendable {
         return program
     }
 
+    /// A random program whose prediction reads the features: `predict` has a live instruction
+    /// reading `v0` under `callProtocol`. Most random programs predict a constant, which
+    /// evolution cannot improve by small steps. Up to `attempts` draws; then the last draw's
+    /// final `predict` instruction is replaced by a random one that writes the prediction from
+    /// `v0` (when `predict`'s ops allow one), and earlier `predict` instructions that wrote `v0`
+    /// write another vector instead.
+    public func randomProgramReadingFeatures(
+        protocol callProtocol: CallProtocol, attempts: Int = 20, using random: inout RandomGenerator
+    ) -> Program {
+        func readsFeatures(_ program: Program) -> Bool {
+            Liveness(program, protocol: callProtocol).liveIn[Component.predict.rawValue].contains(.features)
+        }
+        var program = randomProgram(using: &random)
+        for _ in 1..<max(2, attempts) {
+            if readsFeatures(program) { return program }
+            program = randomProgram(using: &random)
+        }
+        if readsFeatures(program) { return program }
+        guard let output = callProtocol.outputs.min(), !program.predict.isEmpty else { return program }
+        let writers = components[Component.predict.rawValue].ops.filter { op in
+            op.info.output == output.kind && op.info.indexCount == 0 && op.info.inputs.first == .vector
+        }
+        guard !writers.isEmpty else { return program }
+        var instruction = randomInstruction(op: writers[random.nextInt(below: writers.count)], using: &random)
+        instruction.output = UInt16(truncatingIfNeeded: output.index)
+        instruction.input1 = UInt16(truncatingIfNeeded: Register.features.index)
+        program.predict[program.predict.count - 1] = instruction
+        // Earlier instructions must not overwrite the features before that one reads them.
+        if shape.vectors > 1 {
+            for position in program.predict.indices.dropLast()
+            where program.predict[position].outputRegister == .features {
+                program.predict[position].output = UInt16(truncatingIfNeeded: 1 + random.nextInt(below: shape.vectors - 1))
+            }
+        }
+        return program
+    }
+
     /// Random instructions for one component, as many as its initial size.
     public func randomComponent(
         _ component: Component, count: Int? = nil, using random: inout RandomGenerator

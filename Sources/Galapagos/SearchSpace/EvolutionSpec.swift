@@ -18,6 +18,15 @@ public enum MigrationTopology: String, Sendable, Codable, CaseIterable {
     case random
 }
 
+/// How the first members of an island are drawn.
+public enum InitialPrograms: String, Sendable, Codable, CaseIterable {
+    /// Every component random, at its initial size (AutoML-Zero).
+    case random
+    /// Random, redrawn until the prediction reads the features (a live `predict` instruction
+    /// reads `v0`), so that the first population does not predict constants.
+    case readingFeatures = "reading_features"
+}
+
 /// Which members an island sends when it migrates.
 public enum MigrantSelection: String, Sendable, Codable, CaseIterable {
     /// Its fittest members.
@@ -55,6 +64,8 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// (0.75: the top quarter). A child stopped there keeps its first-task score, which is
     /// below the hurdle, so it rarely becomes a parent. `nil` evaluates every task always.
     public var hurdle: Double?
+    /// How initial (and restarted) populations are drawn.
+    public var initialPrograms: InitialPrograms = .random
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,

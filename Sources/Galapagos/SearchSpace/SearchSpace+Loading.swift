@@ -342,6 +342,7 @@ struct SearchSpaceDecoder {
         spec.batchSize = try reader.int("batch", in: 1...100_000) ?? spec.batchSize
         spec.restartAfterIndividuals = try reader.int("restart_after_individuals", in: 0...Int.max) ?? 0
         spec.hurdle = try reader.double("hurdle", in: 0...1)
+        spec.initialPrograms = try reader.choice("initial", InitialPrograms.self) ?? spec.initialPrograms
         if var migration = try reader.object("migration") {
             spec.migrationInterval = try migration.int("every", in: 0...Int.max) ?? spec.migrationInterval
             spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants

@@ -13,6 +13,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     /// A hurdle quantile; a negative value turns hurdles off.
     public var hurdle: Double?
     public var mutationRetries: Int?
+    public var initialPrograms: InitialPrograms?
 
     public init() {}
 
@@ -32,6 +33,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let migrants { space.evolution.migrants = migrants }
         if let restartAfter { space.evolution.restartAfterIndividuals = restartAfter }
         if let mutationRetries { space.mutation.retries = mutationRetries }
+        if let initialPrograms { space.evolution.initialPrograms = initialPrograms }
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
         return space
     }

@@ -118,6 +118,38 @@ private func runEngine(
         #expect(with < without * 0.8, "hit rate \(with) with retries, \(without) without")
     }
 
+    /// `initial: reading_features` draws first populations whose prediction reads `v0`; plain
+    /// random programs (with every op) mostly do not.
+    @Test func initialProgramsCanBeMadeToReadTheFeatures() throws {
+        let space = try SearchSpace.parse("""
+            name: wide
+            memory: {features: 4, scalars: 6, vectors: 4, matrices: 2}
+            ops: [all]
+            setup: {min: 0, max: 8, initial: 4}
+            predict: {min: 1, max: 8, initial: 3}
+            learn: {min: 0, max: 8, initial: 4}
+            evolution: {population: 50, tournament: 5, initial: reading_features}
+            tasks:
+              search: {generator: scalar_linear_regression, count: 2, train: 10, valid: 10}
+            """, file: "wide.yaml")
+        #expect(space.evolution.initialPrograms == .readingFeatures)
+        let mutator = Mutator(space: space)
+        var random = RandomGenerator(seed: 12)
+        func readsFeatures(_ program: Program) -> Bool {
+            Liveness(program).liveIn[Component.predict.rawValue].contains(.features)
+        }
+        let plain = (0..<200).filter { _ in readsFeatures(mutator.randomProgram(using: &random)) }.count
+        let reading = (0..<200).filter { _ in
+            readsFeatures(mutator.randomProgramReadingFeatures(protocol: .scalar, using: &random))
+        }.count
+        #expect(plain < 120, "\(plain) of 200 plain random programs read the features")
+        #expect(reading == 200)
+        // The engine's first population is drawn that way.
+        let engine = Engine(space: space, settings: EngineSettings(seed: 3, maxIndividuals: 50))
+        while !engine.isFinished { engine.step() }
+        #expect(engine.islands[0].members.allSatisfy { readsFeatures($0.program) })
+    }
+
     @Test func fitnessQuantilesOfAnIsland() throws {
         var island = Island(capacity: 5)
         #expect(island.fitnessQuantile(0.5) == -Double.infinity)
