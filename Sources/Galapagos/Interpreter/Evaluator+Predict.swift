@@ -66,10 +66,15 @@ extension Evaluator {
                 if multiclass { hideOneHot(f) }
                 machine.execute(predict.start, count: predict.count)
                 if multiclass {
-                    guard softmaxLogits(task.classes, f) else {
+                    // Read the logits without writing their softmax back: evaluation leaves
+                    // `v1` as predict wrote it between held-out examples, and so must this.
+                    let values = (0..<task.classes).map { logits[$0] }
+                    guard let largest = values.max(), values.allSatisfy(\.isFinite) else {
                         return .probabilities([Double](repeating: .nan, count: task.classes))
                     }
-                    return .probabilities((0..<task.classes).map { logits[$0] })
+                    let exponentials = values.map { Math.exp($0 - largest) }
+                    let sum = exponentials.reduce(0, +)
+                    return .probabilities(exponentials.map { $0 / sum })
                 }
                 return classify ? .probability(Self.sigmoid(memory[prediction])) : .value(memory[prediction])
             }

@@ -1,8 +1,11 @@
 /// Which held-out split scores a program after training.
 public enum ScoringSplit: Sendable {
-    /// The validation examples: what search and selection use.
+    /// The validation examples: what search and selection use. Scored after every epoch; the
+    /// fitness is the best of those scores (AutoML-Zero's protocol).
     case validation
-    /// The test examples, which search never sees.
+    /// The test examples, which search never sees. Scored once, after the last epoch: the test
+    /// score of the trained program, exactly what `galapagos predict --split test` reproduces
+    /// (no choice of epoch is made on test data).
     case test
 }
 
@@ -151,10 +154,11 @@ public final class Evaluator {
                 memory[label] = y
                 machine.execute(learn.start, count: learn.count)
             }
-            let score = validate(predict: predict, task: task, scoring: scoring)
-            best = max(best, score)
+            if scoring == .validation {
+                best = max(best, validate(predict: predict, task: task, scoring: scoring))
+            }
         }
-        return best
+        return scoring == .validation ? best : validate(predict: predict, task: task, scoring: scoring)
     }
 
     private func validate(predict: Segment, task: TaskDataset, scoring: ScoringSplit) -> Double {
