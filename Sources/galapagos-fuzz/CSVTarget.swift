@@ -8,10 +8,10 @@ import Galapagos
 /// column `label` and again with the header's first column as the label. Accepted tables must be
 /// consistent: `count × featureCount` finite features, whole-number labels, at least two
 /// distinct classes listed in ascending order, the label column removed from the feature names.
-final class CSVTarget: FuzzTarget {
+final class CSVTarget: PooledFuzzTarget {
     let name = "csv"
-    private var pool: InputPool
-    private let mutator: ByteMutator
+    var pool: InputPool
+    let mutator: ByteMutator
 
     init(locations: Locations) {
         var seeds: [[UInt8]] = []
@@ -39,18 +39,6 @@ final class CSVTarget: FuzzTarget {
                 "a,b,label\n", "x,label\n1,0\n2,1\n", "\u{0}", "\u{85}", "\u{2028}",
             ],
             maximumSize: 16 * 1024)
-    }
-
-    var initialInputs: [[UInt8]] { pool.seeds }
-
-    func next(using random: inout RandomGenerator) -> [UInt8] {
-        let base = pool.pick(using: &random)
-        let other = pool.pick(using: &random)
-        return mutator.mutate(base, other: other, using: &random)
-    }
-
-    func record(_ input: [UInt8], outcome: Outcome, using random: inout RandomGenerator) {
-        if case .accepted = outcome { pool.add(input, using: &random) }
     }
 
     func execute(_ input: [UInt8]) -> Outcome {

@@ -31,6 +31,27 @@ extension FuzzTarget {
     var initialInputs: [[UInt8]] { [] }
 }
 
+/// A target whose inputs are byte mutations of a pool: its seeds, and every input the library
+/// accepted (they reach deeper than seeds alone).
+protocol PooledFuzzTarget: FuzzTarget {
+    var pool: InputPool { get set }
+    var mutator: ByteMutator { get }
+}
+
+extension PooledFuzzTarget {
+    var initialInputs: [[UInt8]] { pool.seeds }
+
+    func next(using random: inout RandomGenerator) -> [UInt8] {
+        let base = pool.pick(using: &random)
+        let other = pool.pick(using: &random)
+        return mutator.mutate(base, other: other, using: &random)
+    }
+
+    func record(_ input: [UInt8], outcome: Outcome, using random: inout RandomGenerator) {
+        if case .accepted = outcome { pool.add(input, using: &random) }
+    }
+}
+
 /// Checks the contract of every user-facing error: a ``GalapagosError`` that prints as one
 /// line and names the input's file first (or one of `others`, e.g. a dataset the file names).
 func checkError(_ error: Error, file: String, others: [String] = []) -> String? {

@@ -7,10 +7,10 @@ import Galapagos
 /// that holds it (and not for one register fewer). The same bytes are also parsed under two sets
 /// of limits, and acceptance must agree exactly with what the program needs: a memory shape with
 /// component sizes, and a restricted op set. Small programs are also run on a ``Machine``.
-final class ParserTarget: FuzzTarget {
+final class ParserTarget: PooledFuzzTarget {
     let name = "parser"
-    private var pool: InputPool
-    private let mutator: ByteMutator
+    var pool: InputPool
+    let mutator: ByteMutator
 
     /// The limits of the second parse: AutoML-Zero's demo memory, with component sizes.
     private static let shapedLimits = ProgramLimits(
@@ -58,18 +58,6 @@ final class ParserTarget: FuzzTarget {
         }
         pool = InputPool(seeds: seeds)
         mutator = ByteMutator(dictionary: Self.vocabulary, maximumSize: 64 * 1024)
-    }
-
-    var initialInputs: [[UInt8]] { pool.seeds }
-
-    func next(using random: inout RandomGenerator) -> [UInt8] {
-        let base = pool.pick(using: &random)
-        let other = pool.pick(using: &random)
-        return mutator.mutate(base, other: other, using: &random)
-    }
-
-    func record(_ input: [UInt8], outcome: Outcome, using random: inout RandomGenerator) {
-        if case .accepted = outcome { pool.add(input, using: &random) }
     }
 
     func execute(_ input: [UInt8]) -> Outcome {

@@ -11,10 +11,10 @@ import Galapagos
 /// print, parse back under its strict limits and compile for its memory; the exact size of the
 /// program space (GMP) is computed when the sizes are small; small task sets are built and
 /// hashed, and the random program is evaluated on them (fitness in [0, 1]).
-final class SearchSpaceTarget: FuzzTarget {
+final class SearchSpaceTarget: PooledFuzzTarget {
     let name = "searchspace"
-    private var pool: InputPool
-    private let mutator: ByteMutator
+    var pool: InputPool
+    let mutator: ByteMutator
     private let baseDirectory: String
 
     static var vocabulary: [String] {
@@ -61,18 +61,6 @@ final class SearchSpaceTarget: FuzzTarget {
         }
         pool = InputPool(seeds: seeds)
         mutator = ByteMutator(dictionary: Self.vocabulary, maximumSize: 64 * 1024)
-    }
-
-    var initialInputs: [[UInt8]] { pool.seeds }
-
-    func next(using random: inout RandomGenerator) -> [UInt8] {
-        let base = pool.pick(using: &random)
-        let other = pool.pick(using: &random)
-        return mutator.mutate(base, other: other, using: &random)
-    }
-
-    func record(_ input: [UInt8], outcome: Outcome, using random: inout RandomGenerator) {
-        if case .accepted = outcome { pool.add(input, using: &random) }
     }
 
     func execute(_ input: [UInt8]) -> Outcome {
