@@ -52,13 +52,7 @@ struct EvolveCommand: ParsableCommand {
     @Flag(name: .customLong("no-save"), help: "Write no run file (nothing to resume or inspect).")
     var noSave = false
 
-    @Option(name: .customLong("checkpoint-every"),
-            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
-    var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
-
-    @Option(name: .customLong("on-write-error"),
-            help: "When a checkpoint cannot be written (disk full): stop or retry.")
-    var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
+    @OptionGroup var checkpoints: CheckpointOptions
 
     @OptionGroup var hubOptions: HubOptions
 
@@ -118,7 +112,7 @@ struct EvolveCommand: ParsableCommand {
         let recorded = try startRecordedRun(
             space: baseSpace, configuration: configuration, settings: settings)
         if !quiet { Console.error("run file: \(recorded.store.path)") }
-        recorded.writeErrorPolicy = onWriteError.policy
+        recorded.writeErrorPolicy = checkpoints.onWriteError.policy
         recorded.onWriteError = { Console.error("warning: checkpoint not written: \($0)") }
         let ending = try recorded.run(
             until: search.deadline(), shouldStop: { stop.isRequested },
@@ -168,7 +162,7 @@ struct EvolveCommand: ParsableCommand {
             let name = ((out as NSString).lastPathComponent as NSString).deletingPathExtension
             return try RecordedRun.start(
                 space: space, configuration: configuration, settings: settings, path: out,
-                name: name, policy: checkpointEvery.policy)
+                name: name, policy: checkpoints.checkpointEvery.policy)
         }
         // Default names never clash: a name taken between the check and the creation is
         // retried with the next suffix.
@@ -179,7 +173,7 @@ struct EvolveCommand: ParsableCommand {
             do {
                 return try RecordedRun.start(
                     space: space, configuration: configuration, settings: settings, path: path,
-                    name: name, policy: checkpointEvery.policy)
+                    name: name, policy: checkpoints.checkpointEvery.policy)
             } catch let error as GalapagosError {
                 lastError = error
                 if case .io = error, FileManager.default.fileExists(atPath: path) { continue }
@@ -188,6 +182,17 @@ struct EvolveCommand: ParsableCommand {
         }
         throw lastError ?? GalapagosError.run("cannot create a run file in populations/")
     }
+}
+
+/// How a run file is checkpointed: `evolve` and `resume` take the same options.
+struct CheckpointOptions: ParsableArguments {
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
+    var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
+
+    @Option(name: .customLong("on-write-error"),
+            help: "When a checkpoint cannot be written (disk full): stop or retry.")
+    var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
 }
 
 /// `stop` or `retry`.

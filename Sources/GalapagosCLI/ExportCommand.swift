@@ -116,36 +116,17 @@ struct ExportCommand: ParsableCommand {
     }
 
     private func exportMember() throws -> ProgramExport {
-        guard !input.lowercased().hasSuffix(".gal") else {
-            throw GalapagosError.invalidArgument(
-                "\(input): a program file needs --searchspace FILE (run files end in .sqlite)")
+        let loaded = try RunMember.load(input, runName: runName, id: program) { space, location in
+            try ExportInputs.requireLearningAlgorithms(space, file: location)
+            try ExportInputs.requireScalarProtocol(space, file: location)
         }
-        let reader = try RunInput.records(input, run: runName)
-        let run = try reader.run()
-        let space = try run.effectiveSearchSpace(location: reader.location)
-        try ExportInputs.requireLearningAlgorithms(space, file: reader.location)
-        try ExportInputs.requireScalarProtocol(space, file: reader.location)
-        let member: RunReader.StoredMember
-        if let program {
-            guard let found = try reader.member(id: program) else {
-                throw GalapagosError.run(
-                    "\(reader.location): no program with id \(program) (galapagos inspect lists the hall of fame)")
-            }
-            member = found
-        } else {
-            guard let reported = try reader.reported() else {
-                throw GalapagosError.run("\(reader.location): the run holds no programs yet")
-            }
-            member = reported
-        }
-        let parsed = try ProgramParser(limits: space.programLimits(strictOps: false))
-            .parse(member.program, file: "\(reader.location) (program \(member.id))")
+        let (space, member, run, parsed) = (loaded.space, loaded.member, loaded.run, loaded.program)
         let metadata = ExportMetadata(
             typeName: name ?? SwiftIdentifier.typeName(from: "\(space.name) \(member.id)"),
             searchSpace: space.name, metric: space.searchTasks.metric, fitness: member.fitness,
             fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
             seed: run.configuration.seedValue, runName: run.name, programID: member.id,
-            source: reader.location)
+            source: loaded.location)
         return try ProgramExport(program: parsed, shape: space.memory, metadata: metadata)
     }
 }

@@ -106,18 +106,8 @@ struct PredictCommand: ParsableCommand {
             let space = try Inputs.searchSpace(searchspace)
             return (try Inputs.program(input, in: space, strictOps: false), space, seed ?? 1)
         }
-        guard !input.lowercased().hasSuffix(".gal") else {
-            throw GalapagosError.invalidArgument("\(input): a program file needs --searchspace FILE (run files end in .sqlite)")
-        }
-        let reader = try RunReader(path: input)
-        let run = try reader.run()
-        let space = try run.effectiveSearchSpace(location: input)
-        guard let member = try reader.reported() else {
-            throw GalapagosError.run("\(input): the run holds no programs yet")
-        }
-        let program = try ProgramParser(limits: space.programLimits(strictOps: false))
-            .parse(member.program, file: "\(input) (program \(member.id))")
-        return (program, space, run.configuration.seedValue)
+        let loaded = try RunMember.load(input)
+        return (loaded.program, loaded.space, loaded.run.configuration.seedValue)
     }
 }
 

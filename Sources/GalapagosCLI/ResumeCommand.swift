@@ -43,13 +43,7 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "A search-space file that must match the run's stored copy.")
     var searchspace: String?
 
-    @Option(name: .customLong("checkpoint-every"),
-            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
-    var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
-
-    @Option(name: .customLong("on-write-error"),
-            help: "When a checkpoint cannot be written (disk full): stop or retry.")
-    var onWriteError: WriteErrorArgument = WriteErrorArgument(policy: .stop)
+    @OptionGroup var checkpoints: CheckpointOptions
 
     @Flag(help: "Print no progress.")
     var quiet = false
@@ -79,7 +73,7 @@ struct ResumeCommand: ParsableCommand {
         }
         let outcome = try RecordedRun.resume(
             path: runFile, workers: threads,
-            additionalIndividuals: maxEvals, policy: checkpointEvery.policy,
+            additionalIndividuals: maxEvals, policy: checkpoints.checkpointEvery.policy,
             searchSpacePath: searchspace)
         switch outcome {
         case let .finished(stored):
@@ -87,7 +81,7 @@ struct ResumeCommand: ParsableCommand {
                 + " nothing to resume")
             if json { try Console.json(["finished": true]) }
         case let .resumed(recorded):
-            recorded.writeErrorPolicy = onWriteError.policy
+            recorded.writeErrorPolicy = checkpoints.onWriteError.policy
             recorded.onWriteError = { Console.error("warning: checkpoint not written: \($0)") }
             let stop = StopSignal()
             let startIndividuals = recorded.engine.individuals

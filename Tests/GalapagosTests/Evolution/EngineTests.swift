@@ -1,3 +1,4 @@
+import GalapagosTestSupport
 import Testing
 @testable import Galapagos
 
@@ -231,18 +232,7 @@ private func runEngine(
 
     @Test func seedProgramsStartThePopulation() throws {
         let space = try smallLinearSpace(islands: 1, population: 10)
-        let sgd = try ProgramParser().parse("""
-            # galapagos program v1
-            def setup():
-              s2 = 0.2
-            def predict():
-              s1 = dot(v0, v1)
-            def learn():
-              s3 = s0 - s1
-              s3 = s2 * s3
-              v2 = s3 * v0
-              v1 = v1 + v2
-            """)
+        let sgd = try ProgramParser().parse(repositoryText("searchspaces/examples/sgd_linear_regression.gal"))
         let engine = Engine(
             space: space,
             settings: EngineSettings(

@@ -1,5 +1,6 @@
 import Foundation
 import Galapagos
+import GalapagosTestSupport
 import Testing
 
 // Differential tests: the optimised interpreter (`Machine`, flat unsafe memory, loops
@@ -127,18 +128,8 @@ private func makeTask(
 /// Hand-written learners (the shipped examples), to be mutated into programs that train for
 /// a while before they break, so that fitnesses are rarely the trivial 0.
 private let seedPrograms = [
-    """
-    # galapagos program v1
-    def setup():
-      s2 = 0.2
-    def predict():
-      s1 = dot(v0, v1)
-    def learn():
-      s3 = s0 - s1
-      s3 = s2 * s3
-      v2 = s3 * v0
-      v1 = v1 + v2
-    """,
+    // The shipped SGD regressor (searchspaces/examples/sgd_linear_regression.gal).
+    (try? repositoryText("searchspaces/examples/sgd_linear_regression.gal")) ?? "",
     """
     # galapagos program v1
     def setup():

@@ -376,8 +376,14 @@ enum ReferenceEvaluator {
                 interpreter.memory.scalars[MemoryShape.labelScalar] = y
                 interpreter.run(program.learn)
             }
-            let score = heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
-            if score > best { best = score }
+            // Validation: the best score over epochs. Test: scored once, after the last epoch.
+            if scoring == .validation {
+                let score = heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
+                if score > best { best = score }
+            }
+        }
+        if scoring == .test {
+            return heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
         }
         return best
     }
