@@ -129,7 +129,7 @@ struct SearchSpaceDecoder {
             memory: memory, shared: shared,
             learns: components[Component.learn.rawValue].maximumSize > 0)
         guard tasks.has("search") else {
-            for key in ["select", "final"] { _ = tasks.node(key) }
+            for key in ["search", "select", "final"] { _ = tasks.node(key) }
             try tasks.finish()  // a misspelled 'search' is an unknown field
             throw tasks.error("search", nil, "expected the search tasks")
         }

@@ -192,6 +192,13 @@ struct SearchSpaceTests {
         #expect(space[.learn].initialSize == 1)
     }
 
+    @Test("a misspelled task section is an unknown field that names the right one")
+    func misspelledTaskSection() {
+        expectSpaceError(
+            tiny(replacing: [18: "  serch:"]),
+            prefix: "tiny.yaml:18: tasks.serch: unknown field (expected one of: final, search, select)")
+    }
+
     @Test("hurdles and mutation retries are read, and off by default")
     func hurdleAndRetries() throws {
         let plain = try SearchSpace.parse(tiny(), file: "tiny.yaml")
