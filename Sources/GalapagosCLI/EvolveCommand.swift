@@ -128,12 +128,7 @@ struct EvolveCommand: ParsableCommand {
     private func runConfiguration(
         space: SearchSpace, programs: [Program], settings: EngineSettings
     ) -> RunConfiguration {
-        RunConfiguration(
-            searchSpacePath: search.searchspace, overrides: search.overrides, seed: seed,
-            targetFitness: search.targetFitness, selectEvery: search.selectEvery,
-            hallOfFameSize: settings.hallOfFameSize,
-            seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
-            maxIndividuals: search.maxEvals, maxSeconds: search.maxTime?.seconds)
+        search.runConfiguration(space: space, seed: seed, programs: programs, settings: settings)
     }
 
     /// `--hub`: the run lives in PostgreSQL and workers evolve it; this process watches.

@@ -113,6 +113,18 @@ struct SearchOptions: ParsableArguments {
         return overrides
     }
 
+    /// How a run with these options was started, as run files keep it.
+    func runConfiguration(
+        space: SearchSpace, seed: UInt64, programs: [Program], settings: EngineSettings
+    ) -> RunConfiguration {
+        RunConfiguration(
+            searchSpacePath: searchspace, overrides: overrides, seed: seed,
+            targetFitness: targetFitness, selectEvery: selectEvery,
+            hallOfFameSize: settings.hallOfFameSize,
+            seedPrograms: programs.map { ProgramPrinter.print($0, searchSpace: space.name) },
+            maxIndividuals: maxEvals, maxSeconds: maxTime?.seconds)
+    }
+
     /// The search space with the command line's overrides applied.
     func loadSearchSpace() throws -> SearchSpace {
         overrides.apply(to: try Inputs.searchSpace(searchspace))

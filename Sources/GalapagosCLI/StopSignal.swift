@@ -33,6 +33,9 @@ final class StopSignal: @unchecked Sendable {
     /// Whether a stop was requested.
     var isRequested: Bool { requested.load(ordering: .relaxed) }
 
+    /// Asks for a stop as a signal would (e.g. when one of several runs failed).
+    func request() { requested.store(true, ordering: .relaxed) }
+
     deinit {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)

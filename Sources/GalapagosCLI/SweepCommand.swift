@@ -12,12 +12,17 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             Each seed is a full `evolve` run with the same budgets. A run succeeds when its \
             select fitness reaches --target-fitness. Reports the success rate and, over the \
-            successful runs, the median wall time and median individuals to the target. \
+            successful runs, the median wall time and median individuals to the target; \
+            without a target, the median select and test fitness. A line on stderr every \
+            10 s tells how each running seed is doing. --out-dir keeps every seed's run file \
+            (SPACE-seedN.sqlite) to inspect, resume or export; --json has each seed's best \
+            program either way. \
             --parallel-runs K runs K seeds at once, sharing the cores (each run then gets \
             cores/K workers unless --workers is given).
 
             With --json the last stdout line is {"runs": [{"seed", "reached_target", \
-            "seconds", "evaluations", "select_fitness", "test_fitness", "fec_hits"}…], \
+            "seconds", "evaluations", "select_fitness", "test_fitness", "fec_hits", "program", \
+            "run_file"}…], \
             "successes", "total", "success_rate", "median_seconds", "median_evaluations", \
             "individuals_per_second", "individuals_per_cpu_second"}.
 
@@ -35,6 +40,10 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("parallel-runs"), help: "Runs at once.")
     var parallelRuns: Int = 1
 
+    @Option(name: .customLong("out-dir"),
+            help: "Keep each seed's run file in this directory (SPACE-seedN.sqlite).")
+    var outDir: String?
+
     @Flag(help: "Print one JSON object as the last line of stdout.")
     var json = false
 
@@ -46,53 +55,106 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let space = try search.loadSearchSpace()
+        let baseSpace = try Inputs.searchSpace(search.searchspace)
+        let space = search.overrides.apply(to: baseSpace)
+        if let outDir {
+            do {
+                try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            } catch {
+                throw GalapagosError.io(path: outDir, "cannot create the directory (\(error.localizedDescription))")
+            }
+        }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let workers = search.workers ?? max(1, cores / parallelRuns)
         let stop = StopSignal()
         let seedList = seeds.values
         let results = Mutex<[SweepRun?]>(Array(repeating: nil, count: seedList.count))
         let next = Atomic<Int>(0)
-        let options = search
+        let failures = Mutex<[String]>([])
+        let hasTarget = search.targetFitness != nil
         DispatchQueue.concurrentPerform(iterations: min(parallelRuns, seedList.count)) { _ in
             while !stop.isRequested {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 if index >= seedList.count { break }
-                let run = Self.runOne(
-                    space: space, options: options, seed: seedList[index], workers: workers,
-                    stop: stop)
-                Console.error(
-                    "seed \(run.seed): \(run.reached_target ? "reached target" : "did not reach target")"
-                        + " after \(run.evaluations) individuals in"
-                        + " \(String(format: "%.1f", run.seconds)) s (select fitness \(run.select_fitness))")
-                results.withLock { $0[index] = run }
+                do {
+                    let run = try runOne(
+                        baseSpace: baseSpace, space: space, seed: seedList[index], workers: workers, stop: stop)
+                    let outcome = hasTarget
+                        ? (run.reached_target ? "reached target" : "did not reach target") + " after" : "ran"
+                    Console.error(
+                        "seed \(run.seed): \(outcome) \(run.evaluations) individuals in"
+                            + " \(String(format: "%.1f", run.seconds)) s (select fitness \(Console.number(run.select_fitness))"
+                            + "\(run.test_fitness.map { ", test fitness \(Console.number($0))" } ?? ""))")
+                    results.withLock { $0[index] = run }
+                } catch {
+                    failures.withLock { $0.append("seed \(seedList[index]): \(error)") }
+                    stop.request()
+                }
             }
         }
+        if let failure = failures.withLock({ $0.first }) { throw GalapagosError.run(failure) }
         let runs = results.withLock { $0.compactMap { $0 } }
         let report = SweepReport(runs: runs, workers: workers, parallelRuns: parallelRuns)
-        print("seeds: \(runs.count), reached target: \(report.successes)"
-            + " (\(String(format: "%.0f", 100 * report.success_rate)) %)")
+        if hasTarget {
+            print("seeds: \(runs.count), reached target: \(report.successes)"
+                + " (\(String(format: "%.0f", 100 * report.success_rate)) %)")
+        } else {
+            print("seeds: \(runs.count)")
+        }
         if let seconds = report.median_seconds, let individuals = report.median_evaluations {
             print("median to target: \(String(format: "%.1f", seconds)) s, \(individuals) individuals")
         }
+        print("median select fitness: \(Console.number(SweepReport.median(runs.map(\.select_fitness)) ?? 0))"
+            + (runs.contains { $0.test_fitness != nil }
+                ? ", median test fitness: \(Console.number(SweepReport.median(runs.compactMap(\.test_fitness)) ?? 0))" : ""))
+        if let outDir { print("run files: \(outDir)") }
         print("throughput: \(Int(report.individuals_per_second)) individuals/s"
             + " (\(Int(report.individuals_per_cpu_second)) per worker-second)")
         if json { try Console.json(report) }
     }
 
-    private static func runOne(
-        space: SearchSpace, options: SearchOptions, seed: UInt64, workers: Int, stop: StopSignal
-    ) -> SweepRun {
-        let engine = Engine(space: space, settings: options.settings(seed: seed, workers: workers))
+    /// One seed's run: in memory, or recorded in `--out-dir`; a progress line every 10 s.
+    private func runOne(
+        baseSpace: SearchSpace, space: SearchSpace, seed: UInt64, workers: Int, stop: StopSignal
+    ) throws -> SweepRun {
+        let settings = search.settings(seed: seed, workers: workers)
         let clock = ContinuousClock()
         let start = clock.now
-        _ = engine.run(until: options.deadline(), shouldStop: { stop.isRequested })
+        var lastLine = start
+        let progress: (Engine) -> Void = { engine in
+            let now = clock.now
+            guard (now - lastLine).seconds >= 10 else { return }
+            lastLine = now
+            let state = engine.progress
+            let best = state.islandBest.compactMap { $0 }.max().map(Console.number) ?? "-"
+            Console.error("seed \(seed): \(String(format: "%.0f", (now - start).seconds)) s,"
+                + " \(state.individuals) individuals, best \(best),"
+                + " select \(state.selectFitness.map(Console.number) ?? "-")")
+        }
+        let engine: Engine
+        let summary: RunSummary?
+        var runFile: String?
+        if let outDir {
+            let path = (outDir as NSString).appendingPathComponent("\(space.name)-seed\(seed).sqlite")
+            let configuration = search.runConfiguration(space: space, seed: seed, programs: [], settings: settings)
+            let recorded = try RecordedRun.start(
+                space: baseSpace, configuration: configuration, settings: settings, path: path,
+                name: "\(space.name)-seed\(seed)", policy: .seconds(5))
+            let ending = try recorded.run(
+                until: search.deadline(), shouldStop: { stop.isRequested }, onStep: progress)
+            (engine, summary, runFile) = (recorded.engine, ending.summary, path)
+        } else {
+            engine = Engine(space: space, settings: settings)
+            _ = engine.run(until: search.deadline(), shouldStop: { stop.isRequested }, onStep: progress)
+            summary = engine.finish()
+        }
         let seconds = (clock.now - start).seconds
-        let summary = engine.finish()
         return SweepRun(
             seed: seed, reached_target: summary?.reachedTarget ?? false, seconds: seconds,
             evaluations: engine.individuals, select_fitness: summary?.selectFitness ?? 0,
-            test_fitness: summary?.testFitness, fec_hits: engine.fecHits, workers: workers)
+            test_fitness: summary?.testFitness, fec_hits: engine.fecHits, workers: workers,
+            program: summary.map { ProgramPrinter.print($0.best.program, searchSpace: space.name) },
+            run_file: runFile)
     }
 }
 
@@ -126,6 +188,10 @@ struct SweepRun: Encodable, Sendable {
     var test_fitness: Double?
     var fec_hits: Int
     var workers: Int
+    /// The best program (the one `evolve` would report).
+    var program: String?
+    /// With `--out-dir`: the run file.
+    var run_file: String?
 }
 
 /// The `--json` object of `galapagos sweep`.
