@@ -35,13 +35,9 @@ struct PythonExporter {
         out.line("scalar math calls the C library, as in the interpreter, so results match it.")
         out.line("\"\"\"")
         out.line()
-        out.line("import math")
-        out.line()
-        out.line("import numpy as np")
-        out.line()
-        out.line()
-        out.line("class \(metadata.typeName):")
-        out.indent { body in
+        var body = SourceWriter()
+        body.line("class \(metadata.typeName):")
+        body.indent { body in
             body.line("FEATURE_COUNT = \(features)")
             body.line()
             constructor(&body)
@@ -52,9 +48,22 @@ struct PythonExporter {
             body.line()
             train(&body)
         }
+        // Only the helpers the class calls (and those they call), and `math` only when used.
+        let helpers = Self.helpers(usedBy: body.text)
+        let code = body.text + helpers.joined() + (usesRandomness ? Self.generator : "")
+        if code.contains("math.") {
+            out.line("import math")
+            out.line()
+        }
+        out.line("import numpy as np")
         out.line()
         out.line()
-        out.lines(Self.helpers)
+        out.lines(body.text.hasSuffix("\n") ? String(body.text.dropLast()) : body.text)
+        for helper in helpers {
+            out.line()
+            out.line()
+            out.lines(helper)
+        }
         if usesRandomness {
             out.line()
             out.line()
@@ -211,59 +220,74 @@ struct PythonExporter {
 
     // MARK: Support code
 
-    static let helpers = #"""
-        def _libm(function, fallback, x):
-            """A C library function on a float64, with IEEE results where Python would raise."""
-            try:
-                return np.float64(function(x))
-            except (ValueError, OverflowError):
-                return np.float64(fallback(x))
+    /// The support functions, in the order they are written, each with the helpers it calls.
+    static let helperFunctions: [(name: String, calls: [String], text: String)] = [
+        ("_libm", [], #"""
+            def _libm(function, fallback, x):
+                """A C library function on a float64, with IEEE results where Python would raise."""
+                try:
+                    return np.float64(function(x))
+                except (ValueError, OverflowError):
+                    return np.float64(fallback(x))
+            """#),
+        ("_dot", [], #"""
+            def _dot(a, b):
+                """The inner product, summed left to right."""
+                total = np.float64(0.0)
+                for p, q in zip(a.flat, b.flat):
+                    total += p * q
+                return total
+            """#),
+        ("_norm", ["_dot"], #"""
+            def _norm(a):
+                """The Euclidean (Frobenius) norm, summed left to right."""
+                return np.sqrt(_dot(a, a))
+            """#),
+        ("_norm_each", ["_norm"], #"""
+            def _norm_each(m):
+                """The norm of each row."""
+                return np.array([_norm(row) for row in m])
+            """#),
+        ("_matvec", ["_dot"], #"""
+            def _matvec(m, v):
+                return np.array([_dot(row, v) for row in m])
+            """#),
+        ("_matmul", ["_dot"], #"""
+            def _matmul(a, b):
+                n = a.shape[0]
+                return np.array([[_dot(a[r], b[:, c]) for c in range(n)] for r in range(n)])
+            """#),
+        ("_mean", [], #"""
+            def _mean(a):
+                """The mean, summed left to right."""
+                total = np.float64(0.0)
+                for value in a.flat:
+                    total += value
+                return total / np.float64(a.size)
+            """#),
+        ("_std", ["_mean"], #"""
+            def _std(a):
+                """The population standard deviation, in two passes."""
+                mean = _mean(a)
+                total = np.float64(0.0)
+                for value in a.flat:
+                    deviation = value - mean
+                    total += deviation * deviation
+                return np.sqrt(total / np.float64(a.size))
+            """#),
+    ]
 
-
-        def _dot(a, b):
-            """The inner product, summed left to right."""
-            total = np.float64(0.0)
-            for p, q in zip(a.flat, b.flat):
-                total += p * q
-            return total
-
-
-        def _norm(a):
-            """The Euclidean (Frobenius) norm, summed left to right."""
-            return np.sqrt(_dot(a, a))
-
-
-        def _norm_each(m):
-            """The norm of each row."""
-            return np.array([_norm(row) for row in m])
-
-
-        def _matvec(m, v):
-            return np.array([_dot(row, v) for row in m])
-
-
-        def _matmul(a, b):
-            n = a.shape[0]
-            return np.array([[_dot(a[r], b[:, c]) for c in range(n)] for r in range(n)])
-
-
-        def _mean(a):
-            """The mean, summed left to right."""
-            total = np.float64(0.0)
-            for value in a.flat:
-                total += value
-            return total / np.float64(a.size)
-
-
-        def _std(a):
-            """The population standard deviation, in two passes."""
-            mean = _mean(a)
-            total = np.float64(0.0)
-            for value in a.flat:
-                deviation = value - mean
-                total += deviation * deviation
-            return np.sqrt(total / np.float64(a.size))
-        """#
+    /// The helpers `code` calls, with the helpers they call, in writing order.
+    static func helpers(usedBy code: String) -> [String] {
+        var needed = Set(helperFunctions.map(\.name).filter { code.contains($0 + "(") })
+        var grew = true
+        while grew {
+            let before = needed.count
+            for helper in helperFunctions where needed.contains(helper.name) { needed.formUnion(helper.calls) }
+            grew = needed.count > before
+        }
+        return helperFunctions.filter { needed.contains($0.name) }.map(\.text)
+    }
 
     static let generator = #"""
         class _RandomGenerator:

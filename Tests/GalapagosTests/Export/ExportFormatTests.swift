@@ -117,6 +117,31 @@ struct ExportFormatTests {
         #expect(text.contains("\\text{where } \\alpha = 0.5"), "\(text)")
     }
 
+    @Test("python carries only the helpers and imports the program uses")
+    func pythonHasNoUnusedHelpers() throws {
+        let sgd = try sgdExport().render(.python)
+        #expect(sgd.contains("def _dot("))
+        for unused in ["def _libm(", "def _norm(", "def _norm_each(", "def _matvec(", "def _std(", "import math", "_RandomGenerator"] {
+            #expect(!sgd.contains(unused), "\(unused) in:\n\(sgd)")
+        }
+        #expect(!sgd.contains("\n\n\n\n"), "\(sgd)")
+        let shape = MemoryShape(features: 3, scalars: 5, vectors: 3, matrices: 1)
+        let text = try export("""
+            def setup():
+              s2 = 0.5
+            def predict():
+              s3 = std(v0)
+              s4 = exp(s3)
+              s1 = s4 * s2
+            def learn():
+              s2 = s2 + s0
+            """, shape: shape).render(.python)
+        for used in ["def _std(", "def _mean(", "def _libm(", "import math"] {
+            #expect(text.contains(used), "\(used) missing from:\n\(text)")
+        }
+        #expect(!text.contains("def _dot("))
+    }
+
     @Test("latex shows setup and learn too: the learning rule is the discovery")
     func latexAlgorithm() throws {
         let sgd = try sgdExport().render(.latex)
