@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # render-report.sh [OUT.png]: makes a small run, writes its `galapagos inspect --html` report and
-# renders it with headless Chromium, then checks the screenshot: a PNG of the requested size that
-# is not blank and shows the plots' line colours. Look at the PNG to judge the layout.
+# renders it with headless Chromium at 1100 and 420 pixels wide, then checks the wide screenshot:
+# a PNG of the requested size that is not blank and shows the plots' line colours. Look at both
+# PNGs (OUT.png, OUT-narrow.png) to judge the layout.
 #
 # Skips (exit 0, with a message) when Chromium is not installed. Environment: GALAPAGOS_BIN
 # (default .build/release/galapagos, built with `swift build -c release` when missing), CHROMIUM
@@ -115,4 +116,13 @@ if share < 0.01:
 if len(colours) < 3 or min(colours.values()) < 50:
     sys.exit("render-report: FAILED: the plots' line colours barely show (empty plots?)")
 PYTHON
-echo "render-report: ok: $out"
+# The same page on a phone-sized screen: the plots must scale down, not be cut off.
+narrow=${out%.png}-narrow.png
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --user-data-dir="$work/profile" --screenshot="$narrow" --window-size=420,1800 \
+    "file://$html" >"$work/chromium.log" 2>&1 || true
+if [ ! -s "$narrow" ]; then
+    echo "render-report: FAILED: no narrow screenshot" >&2
+    exit 1
+fi
+echo "render-report: ok: $out and $narrow (look at both)"

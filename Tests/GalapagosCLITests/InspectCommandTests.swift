@@ -343,6 +343,17 @@ struct InspectCommandTests {
         let top = try #require(html.range(of: ">top 1%<"), "no strata chart")
         let next = try #require(html.range(of: ">1-10%<"), "no strata chart")
         #expect(top.lowerBound < next.lowerBound)
+        // Fitness: best so far over all islands, the islands' range, the reported scores as
+        // reference lines; the x axis from 0; plots scale to narrow screens.
+        #expect(html.contains(">best so far<"))
+        #expect(html.contains(">island bests (range)<"))
+        #expect(html.contains(">reported: select "))
+        #expect(html.contains("<polygon"))
+        #expect(html.contains("text-anchor=\"middle\">0</text>"))
+        #expect(html.contains("width:100%"))
+        #expect(!html.contains(" width=\"640\""))
+        // Programs are shown simplified, as evolved one click away.
+        #expect(html.contains("<details><summary>as evolved"))
         // The hall-of-fame programs are in the report.
         let summary = try jsonObject(try galapagos(["inspect", fixture.run, "--json"]))
         let best = try #require((summary["hall_of_fame"] as? [[String: Any]])?.first)

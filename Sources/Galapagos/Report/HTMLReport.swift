@@ -1,3 +1,5 @@
+import Foundation
+
 /// A self-contained HTML report of a run: SVG plots of fitness, diversity and throughput over
 /// time, bandit statistics and the hall of fame with program texts. No scripts and no network.
 public struct HTMLReport {
@@ -6,6 +8,9 @@ public struct HTMLReport {
     public init(reader: any RunRecords) {
         self.reader = reader
     }
+
+    /// A fitness as people read it: 6 significant digits.
+    static func number(_ value: Double) -> String { String(format: "%.6g", value) }
 
     /// The report's HTML text.
     public func render() throws -> String {
@@ -20,10 +25,11 @@ public struct HTMLReport {
 
         var html = """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"/>
+            <html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>
             <title>Galapagos run \(escape(run.name))</title>
             <style>
-            body { font-family: -apple-system, Helvetica, Arial, sans-serif; margin: 2em; color: #222; max-width: 1000px; }
+            body { font-family: -apple-system, Helvetica, Arial, sans-serif; margin: 1em auto; padding: 0 1em; color: #222; max-width: 1000px; }
+            details summary { cursor: pointer; color: #555; font-size: 0.9em; }
             h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
             table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: left; border-bottom: 1px solid #eee; }
             pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; }
@@ -47,24 +53,50 @@ public struct HTMLReport {
         }
         html += "</table>\n"
 
-        func series(_ value: (RunReader.Statistic) -> Double?, dashed: Bool, suffix: String) -> [SVGChart.Series] {
-            islands.map { island in
-                SVGChart.Series(
-                    name: "island \(island)\(suffix)",
-                    // The checkpoint at the start, before the population exists, has no points.
-                    points: statistics.filter { $0.island == island && $0.size > 0 }.compactMap { row in
-                        value(row).map { (Double(row.individuals), $0) }
-                    },
-                    color: SVGChart.palette[island % SVGChart.palette.count], dashed: dashed)
+        // Per checkpoint, over the islands: the range and median of a value, and the best so far.
+        let checkpoints = Dictionary(grouping: statistics.filter { $0.size > 0 }, by: \.individuals)
+            .sorted { $0.key < $1.key }
+        func spread(_ value: (RunReader.Statistic) -> Double?) -> (band: [(x: Double, low: Double, high: Double)], median: [(x: Double, y: Double)]) {
+            var band: [(x: Double, low: Double, high: Double)] = []
+            var median: [(x: Double, y: Double)] = []
+            for (individuals, rows) in checkpoints {
+                let values = rows.compactMap(value).filter(\.isFinite).sorted()
+                guard let low = values.first, let high = values.last else { continue }
+                band.append((Double(individuals), low, high))
+                median.append((Double(individuals), values[values.count / 2]))
+            }
+            return (band, median)
+        }
+        let bests = spread { $0.best }
+        var bestSoFar: [(x: Double, y: Double)] = []
+        for point in bests.band {
+            bestSoFar.append((point.x, max(point.high, bestSoFar.last?.y ?? -Double.infinity)))
+        }
+        let result = try reader.currentResult()
+        var references: [SVGChart.Reference] = []
+        if let target = run.configuration.targetFitness {
+            references.append(.init(name: "target \(Self.number(target))", y: target, color: "#d62728"))
+        }
+        if let result {
+            references.append(.init(name: "reported: select \(Self.number(result.selectFitness))", y: result.selectFitness, color: "#2ca02c"))
+            if let test = result.testFitness {
+                references.append(.init(name: "reported: test \(Self.number(test))", y: test, color: "#9467bd"))
             }
         }
-        let fitnessChart = SVGChart(title: "Best (solid) and mean (dashed) fitness per island", xLabel: "individuals", yLabel: "fitness")
+        let fitnessChart = SVGChart(title: "Fitness on the search tasks", xLabel: "individuals", yLabel: "fitness")
         html += "<h2>Fitness</h2><div class=\"figure\">"
-            + fitnessChart.lines(series({ $0.best }, dashed: false, suffix: " best")
-                + series({ $0.mean }, dashed: true, suffix: " mean")) + "</div>\n"
+            + fitnessChart.lines(
+                [SVGChart.Series(name: "best so far", points: bestSoFar, color: "#1f77b4"),
+                 SVGChart.Series(name: "median island best", points: bests.median, color: "#ff7f0e", dashed: true)],
+                bands: islands.count > 1 ? [.init(name: "island bests (range)", points: bests.band, color: "#1f77b4")] : [],
+                references: references) + "</div>\n"
+        let diversity = spread { Double($0.diversity) }
         let diversityChart = SVGChart(title: "Diversity: distinct functional fingerprints per island", xLabel: "individuals", yLabel: "distinct fingerprints")
         html += "<h2>Diversity</h2><div class=\"figure\">"
-            + diversityChart.lines(series({ Double($0.diversity) }, dashed: false, suffix: "")) + "</div>\n"
+            + diversityChart.lines(
+                [SVGChart.Series(name: "median island", points: diversity.median, color: "#2ca02c")],
+                bands: islands.count > 1 ? [.init(name: "islands (range)", points: diversity.band, color: "#2ca02c")] : [])
+            + "</div>\n"
         let throughput = statistics.filter { $0.island == (islands.first ?? 0) && $0.individualsPerSecond > 0 }
         let throughputChart = SVGChart(title: "Throughput", xLabel: "individuals", yLabel: "individuals / s")
         html += "<h2>Throughput</h2><div class=\"figure\">" + throughputChart.lines([
@@ -87,21 +119,33 @@ public struct HTMLReport {
             html += "<p>No bandit in this run (tournament or power-law selection, uniform operators).</p>\n"
         }
 
-        if let result = try reader.currentResult() {
-            let test = result.testFitness.map { "\($0)" } ?? "n/a"
+        let simplifier = try reader.searchSpace().map { ProgramSimplifier(shape: $0.memory, protocol: $0.callProtocol) }
+        /// A program simplified (the same predictions), with the text as evolved one click away.
+        func programBlock(_ text: String) -> String {
+            guard let simplifier, let program = try? ProgramParser().parse(text),
+                  let simplified = try? simplifier.simplify(program),
+                  simplified.instructionsAfter < simplified.instructionsBefore
+            else { return "<pre>\(escape(text))</pre>" }
+            return "<pre>\(escape(ProgramPrinter.print(simplified.program)))</pre>"
+                + "<details><summary>as evolved (\(simplified.instructionsBefore) instructions; simplified:"
+                + " \(simplified.instructionsAfter), the same predictions)</summary><pre>\(escape(text))</pre></details>"
+        }
+        if let result {
+            let test = result.testFitness.map(Self.number) ?? "n/a"
             html += "<h2>Reported program</h2>\n<p>Member \(result.member.id), chosen when the run stopped"
                 + " (\(escape(result.stopReason))) after \(result.individuals) individuals: search fitness"
-                + " \(result.searchFitness), select fitness \(result.selectFitness), test fitness \(test)."
-                + " <code>galapagos export</code> writes it.</p>\n<pre>\(escape(result.member.program))</pre>\n"
+                + " \(Self.number(result.searchFitness)), select fitness \(Self.number(result.selectFitness)), test fitness \(test)."
+                + " <code>galapagos export RUN --best -o Best.swift</code> writes it as Swift.</p>\n"
+                + programBlock(result.member.program) + "\n"
         }
         html += "<h2>Hall of fame</h2>\n"
         for (rank, member) in hall.enumerated() {
-            html += "<h3>#\(rank + 1): member \(member.id), fitness \(member.fitness), \(member.size) instructions (\(escape(member.origin)))</h3>"
-            html += "<pre>\(escape(member.program))</pre>\n"
+            html += "<h3>#\(rank + 1): member \(member.id), fitness \(Self.number(member.fitness)), \(member.size) instructions (\(escape(member.origin)))</h3>"
+            html += programBlock(member.program) + "\n"
         }
         html += "<h2>Pareto front (best fitness at each simplified size)</h2><table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
         for member in pareto {
-            html += "<tr><td>\(member.size)</td><td>\(member.fitness)</td><td>\(member.id)</td></tr>"
+            html += "<tr><td>\(member.size)</td><td>\(Self.number(member.fitness))</td><td>\(member.id)</td></tr>"
         }
         html += "</table>\n</body></html>\n"
         return html
