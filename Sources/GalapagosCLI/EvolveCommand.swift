@@ -182,7 +182,7 @@ struct EvolveCommand: ParsableCommand {
 /// How a run file is checkpointed: `evolve` and `resume` take the same options.
 struct CheckpointOptions: ParsableArguments {
     @Option(name: .customLong("checkpoint-every"),
-            help: "Checkpoint interval: seconds with a unit (5s, 1m) or a number of individuals.")
+            help: "Checkpoint interval: seconds with a unit (5s, 1m; sooner in a session's first minute) or a number of individuals.")
     var checkpointEvery: CheckpointArgument = CheckpointArgument(policy: .seconds(5))
 
     @Option(name: .customLong("on-write-error"),

@@ -103,7 +103,10 @@ public final class RecordedRun {
         guard !writer.isBusy else { return false }
         switch policy {
         case let .seconds(interval):
-            return (clock.now - lastCheckpoint.time).seconds >= interval
+            // Early in a session checkpoints come sooner (a tenth of the time so far, at least a
+            // second apart), so that a short run's statistics have enough points to plot.
+            let session = (clock.now - sessionStart).seconds
+            return (clock.now - lastCheckpoint.time).seconds >= min(interval, max(1, session / 10))
         case let .individuals(interval):
             return engine.individuals - lastCheckpoint.individuals >= interval
         }
