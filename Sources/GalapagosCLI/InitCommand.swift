@@ -31,7 +31,7 @@ struct InitCommand: ParsableCommand {
     var label: String
 
     @Option(help: "classification, regression or symbolic (default: guessed from the label column).")
-    var kind: TemplateKind?
+    var kind: SearchSpaceTemplate.Kind?
 
     @Option(name: .shortAndLong, help: "The search-space file to write (default: beside the data, DATA.yaml).")
     var output: String?
@@ -39,19 +39,10 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Overwrite the output file if it exists.")
     var force = false
 
-    struct TemplateKind: ExpressibleByArgument {
-        var kind: SearchSpaceTemplate.Kind
-        init?(argument: String) {
-            guard let kind = SearchSpaceTemplate.Kind(rawValue: argument) else { return nil }
-            self.kind = kind
-        }
-        static var allValueStrings: [String] { SearchSpaceTemplate.Kind.allCases.map(\.rawValue) }
-    }
-
     func run() throws {
         let bytes = try Inputs.readBytes(data, limit: CSVDataset.maximumFileSize, what: "data")
         let profile = try DataProfile.read(data: Data(bytes), path: data)
-        let asked: DataSpec.Kind? = switch kind?.kind {
+        let asked: DataSpec.Kind? = switch kind {
         case .classification: .classification
         case .regression, .symbolic: .regression
         case nil: nil
@@ -66,7 +57,7 @@ struct InitCommand: ParsableCommand {
         let name = String(stem.map { $0.isLetter || $0.isNumber ? $0 : "_" })
         let template = SearchSpaceTemplate(
             name: name.isEmpty ? "data" : name,
-            kind: kind?.kind ?? (suggestion.kind == .classification ? .classification : .regression),
+            kind: kind ?? (suggestion.kind == .classification ? .classification : .regression),
             dataPath: dataPath, target: label, drop: suggestion.drop, dropMissing: suggestion.hasMissing,
             features: suggestion.features, classes: suggestion.classes)
         if FileManager.default.fileExists(atPath: target), !force {
@@ -86,3 +77,5 @@ struct InitCommand: ParsableCommand {
         print("next: galapagos evolve --searchspace \(target) --max-time 10m")
     }
 }
+
+extension SearchSpaceTemplate.Kind: ExpressibleByArgument {}

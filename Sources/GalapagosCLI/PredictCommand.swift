@@ -39,7 +39,7 @@ struct PredictCommand: ParsableCommand {
     var data: String?
 
     @Option(help: "Predict a split of the training task instead of --data: test (held out) or train.")
-    var split: Split?
+    var split: TablePredictor.Split?
 
     @Option(help: "The run's seed, for a program file (default: 1).")
     var seed: UInt64?
@@ -50,14 +50,6 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Print one JSON object (rows, score) as the last line of stdout (needs -o).")
     var json = false
 
-    struct Split: ExpressibleByArgument {
-        var split: TablePredictor.Split
-        init?(argument: String) {
-            guard let split = TablePredictor.Split(rawValue: argument) else { return nil }
-            self.split = split
-        }
-        static var allValueStrings: [String] { TablePredictor.Split.allCases.map(\.rawValue) }
-    }
 
     func validate() throws {
         if (data == nil) == (split == nil) { throw ValidationError("give --data FILE or --split test|train") }
@@ -72,7 +64,7 @@ struct PredictCommand: ParsableCommand {
             let bytes = try Inputs.readBytes(data, limit: CSVDataset.maximumFileSize, what: "data")
             rows = try predictor.readRows(data: Data(bytes), path: data)
         } else {
-            rows = predictor.rows(of: split?.split ?? .test)
+            rows = predictor.rows(of: split ?? .test)
         }
         let outputs = try predictor.predict(program, rows: rows.features)
         let classes = predictor.spec.table.classNames
@@ -118,3 +110,5 @@ struct PredictReport: Encodable {
     var score: [String: Double]
     var output: String
 }
+
+extension TablePredictor.Split: ExpressibleByArgument {}
