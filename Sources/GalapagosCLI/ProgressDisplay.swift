@@ -104,13 +104,7 @@ final class ProgressDisplay {
         Component.allCases.compactMap { component -> String? in
             let instructions = program[component]
             guard !instructions.isEmpty else { return nil }
-            let body = ProgramPrinter.print(Program(
-                setup: component == .setup ? instructions : [],
-                predict: component == .predict ? instructions : [],
-                learn: component == .learn ? instructions : []))
-                .split(separator: "\n")
-                .filter { $0.hasPrefix("  ") }
-                .map { $0.trimmingCharacters(in: .whitespaces) }
+            let body = instructions.map { ProgramPrinter.format($0) }
             return "\(component.name): " + body.joined(separator: "; ")
         }.joined(separator: " | ")
     }
