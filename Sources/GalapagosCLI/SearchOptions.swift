@@ -62,8 +62,8 @@ struct SearchOptions: ParsableArguments {
     var mutationRetries: Int?
 
     @Option(help: ArgumentHelp(
-        "Override how first populations are drawn: random, or reading_features (the prediction reads v0).",
-        valueName: "random|reading_features"))
+        "Override how first populations are drawn: random, reading_features (the prediction reads v0), or learning (it also depends on what learn saw).",
+        valueName: "random|reading_features|learning"))
     var initial: String?
 
     @Option(name: .customLong("select-every"),
@@ -85,7 +85,7 @@ struct SearchOptions: ParsableArguments {
         if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
         if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
         if let initial, InitialPrograms(rawValue: initial) == nil {
-            throw ValidationError("--initial must be random or reading_features, found '\(initial)'")
+            throw ValidationError("--initial must be random, reading_features or learning, found '\(initial)'")
         }
         if let mutationRetries, !(0...100).contains(mutationRetries) {
             throw ValidationError("--mutation-retries must be from 0 to 100")

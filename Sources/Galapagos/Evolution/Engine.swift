@@ -461,6 +461,7 @@ struct ProductionContext: Sendable {
             switch initialPrograms {
             case .random: program = mutator.randomProgram(using: &random)
             case .readingFeatures: program = mutator.randomProgramReadingFeatures(protocol: callProtocol, using: &random)
+            case .learning: program = mutator.randomLearningProgram(protocol: callProtocol, using: &random)
             }
             origin = .random
         case let .seed(seedProgram, mutate):

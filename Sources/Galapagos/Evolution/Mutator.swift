@@ -67,6 +67,29 @@ public struct Mutator: Sendable {
         return program
     }
 
+    /// A random program that can learn: its prediction depends on the features and on state
+    /// that `learn` moved with the labels (``InformationFlow``). Whole programs are drawn until
+    /// the prediction reads the features and some state, then `learn` alone is redrawn until the
+    /// labels reach that state (a few draws in most spaces, where whole random programs almost
+    /// never learn). After `attempts` draws without success: a program whose prediction reads
+    /// the features (``randomProgramReadingFeatures(protocol:attempts:using:)``).
+    public func randomLearningProgram(
+        protocol callProtocol: CallProtocol, attempts: Int = 400, using random: inout RandomGenerator
+    ) -> Program {
+        var remaining = max(1, attempts)
+        while remaining > 0 {
+            var program = randomProgram(using: &random)
+            remaining -= 1
+            guard InformationFlow(program, shape: shape, protocol: callProtocol).predictionReadsFeatures else { continue }
+            for _ in 0..<min(remaining, 40) {
+                if InformationFlow(program, shape: shape, protocol: callProtocol).canLearn { return program }
+                program.learn = randomComponent(.learn, using: &random)
+                remaining -= 1
+            }
+        }
+        return randomProgramReadingFeatures(protocol: callProtocol, using: &random)
+    }
+
     /// Random instructions for one component, as many as its initial size.
     public func randomComponent(
         _ component: Component, count: Int? = nil, using random: inout RandomGenerator

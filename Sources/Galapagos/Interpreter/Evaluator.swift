@@ -1,11 +1,13 @@
 /// Which held-out split scores a program after training.
+///
+/// Either split is scored once, after the last epoch: the score of the trained program, exactly
+/// what `galapagos predict` reproduces. (Taking the best score over epochs instead rewards
+/// programs whose predictions change at random from epoch to epoch: evolution finds them, and
+/// their validation score says nothing about their test score.)
 public enum ScoringSplit: Sendable {
-    /// The validation examples: what search and selection use. Scored after every epoch; the
-    /// fitness is the best of those scores (AutoML-Zero's protocol).
+    /// The validation examples: what search and selection use.
     case validation
-    /// The test examples, which search never sees. Scored once, after the last epoch: the test
-    /// score of the trained program, exactly what `galapagos predict --split test` reproduces
-    /// (no choice of epoch is made on test data).
+    /// The test examples, which search never sees.
     case test
 }
 
@@ -22,10 +24,9 @@ public struct Evaluation: Sendable, Equatable {
 /// For each task: memory is wiped and `setup` runs once; for each epoch, for each training
 /// example in that epoch's order, the features go to `v0`, `s0` is zeroed (a program never sees
 /// the label it must predict), `predict` runs, a classifier's `s1` is replaced by its sigmoid,
-/// then the features are written to `v0` again, the label to `s0`, and `learn` runs. After each
-/// epoch the validation examples are scored with `predict` alone; the task's fitness is the
-/// best score over epochs. A prediction that is NaN or misses its label by more than
-/// ``maximumAbsoluteError`` ends the task with fitness 0.
+/// then the features are written to `v0` again, the label to `s0`, and `learn` runs. After the
+/// last epoch the held-out examples are scored with `predict` alone. A prediction that is NaN
+/// or misses its label by more than ``maximumAbsoluteError`` ends the task with fitness 0.
 ///
 /// An evaluator owns a ``Machine``: make one per thread.
 public final class Evaluator {
@@ -126,7 +127,6 @@ public final class Evaluator {
         machine.random = RandomGenerator(seed: task.programSeed)
         machine.execute(setup.start, count: setup.count)
 
-        var best = 0.0
         for epoch in 0..<task.epochs {
             let order = task.epochOrder + epoch * task.trainCount
             for step in 0..<task.trainCount {
@@ -138,7 +138,7 @@ public final class Evaluator {
                 if multiclass {
                     hideOneHot(f)
                     machine.execute(predict.start, count: predict.count)
-                    if !softmaxLogits(classes, f) { return epoch == 0 ? 0 : best }
+                    if !softmaxLogits(classes, f) { return 0 }
                     load(x, f)
                     memory[label] = y
                     showOneHot(y, f)
@@ -149,16 +149,13 @@ public final class Evaluator {
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
                 // `!(error <= bound)` is also true for NaN.
-                if !(error <= bound) { return epoch == 0 ? 0 : best }
+                if !(error <= bound) { return 0 }
                 load(x, f)
                 memory[label] = y
                 machine.execute(learn.start, count: learn.count)
             }
-            if scoring == .validation {
-                best = max(best, validate(predict: predict, task: task, scoring: scoring))
-            }
         }
-        return scoring == .validation ? best : validate(predict: predict, task: task, scoring: scoring)
+        return validate(predict: predict, task: task, scoring: scoring)
     }
 
     private func validate(predict: Segment, task: TaskDataset, scoring: ScoringSplit) -> Double {

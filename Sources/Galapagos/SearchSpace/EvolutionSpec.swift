@@ -25,6 +25,10 @@ public enum InitialPrograms: String, Sendable, Codable, CaseIterable {
     /// Random, redrawn until the prediction reads the features (a live `predict` instruction
     /// reads `v0`), so that the first population does not predict constants.
     case readingFeatures = "reading_features"
+    /// Random, redrawn until the prediction depends both on the features and on state that
+    /// `learn` moves with the labels (see ``Mutator/randomLearningProgram(protocol:attempts:using:)``):
+    /// first populations of programs that can learn, for spaces that evolve a learning rule.
+    case learning
 }
 
 /// Which members an island sends when it migrates.

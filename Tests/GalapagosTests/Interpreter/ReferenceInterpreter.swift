@@ -352,7 +352,6 @@ enum ReferenceEvaluator {
         var interpreter = ReferenceInterpreter(shape: shape, seed: data.programSeed)
         interpreter.run(program.setup)
 
-        var best = 0.0
         let orders = task.epochOrders
         for epoch in 0..<data.epochs {
             for example in orders[epoch] {
@@ -368,24 +367,17 @@ enum ReferenceEvaluator {
                 let prediction = interpreter.memory.scalars[MemoryShape.predictionScalar]
                 let error = Swift.abs(y - prediction)
                 if error.isNaN || error > maximumAbsoluteError {
-                    // Stopped: an unfinished first epoch scores 0, later ones keep the best so far.
-                    return epoch == 0 ? 0 : best
+                    // Stopped: the task scores 0.
+                    return 0
                 }
                 // Learn with the label.
                 load(row(train, example, f), into: &interpreter, shape: shape)
                 interpreter.memory.scalars[MemoryShape.labelScalar] = y
                 interpreter.run(program.learn)
             }
-            // Validation: the best score over epochs. Test: scored once, after the last epoch.
-            if scoring == .validation {
-                let score = heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
-                if score > best { best = score }
-            }
         }
-        if scoring == .test {
-            return heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
-        }
-        return best
+        // Either split is scored once, after the last epoch.
+        return heldOutScore(program, shape: shape, split: held, f: f, classify: classify, interpreter: &interpreter)
     }
 
     /// The score of `predict` alone on a held-out split: accuracy, or squashed RMSE.
