@@ -57,6 +57,11 @@ struct SearchOptions: ParsableArguments {
         valueName: "Q|off"))
     var hurdle: String?
 
+    @Option(name: .customLong("fit-constants"), help: ArgumentHelp(
+        "Override: the probability (0…1, or off) that a child's constants are fitted to the training examples by Levenberg–Marquardt (predict-only scalar programs).",
+        valueName: "P|off"))
+    var fitConstants: String?
+
     @Option(name: .customLong("mutation-retries"),
             help: "Override: draw a mutation again, up to N times, when its child behaves like a program already seen.")
     var mutationRetries: Int?
@@ -90,6 +95,9 @@ struct SearchOptions: ParsableArguments {
         if let mutationRetries, !(0...100).contains(mutationRetries) {
             throw ValidationError("--mutation-retries must be from 0 to 100")
         }
+        if let fitConstants, fitConstants != "off", !(Double(fitConstants).map { (0...1).contains($0) } ?? false) {
+            throw ValidationError("--fit-constants must be a probability from 0 to 1, or off; found '\(fitConstants)'")
+        }
         if let hurdle, hurdle != "off", !(Double(hurdle).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--hurdle must be a quantile from 0 to 1, or off; found '\(hurdle)'")
         }
@@ -110,6 +118,7 @@ struct SearchOptions: ParsableArguments {
         overrides.mutationRetries = mutationRetries
         overrides.initialPrograms = initial.flatMap(InitialPrograms.init(rawValue:))
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
+        overrides.fitConstants = fitConstants.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         return overrides
     }
 

@@ -247,6 +247,7 @@ public final class Engine {
         let context = ProductionContext(
             mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
             initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
+            fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
             tasks: searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
         return pool.map(jobs: proposals.count) { job, evaluator in
@@ -432,6 +433,8 @@ struct ProductionContext: Sendable {
     let retries: Int
     let initialPrograms: InitialPrograms
     let callProtocol: CallProtocol
+    /// Constant fitting and the probability that a child gets it.
+    let fitting: (fitter: ConstantFitter, probability: Double)?
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
@@ -474,6 +477,10 @@ struct ProductionContext: Sendable {
         case let .parent(parent, kind):
             program = parent.program
             origin = .mutation(mutator.mutate(&program, kind: kind, using: &random) ? kind : .identity)
+        }
+        if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
+           let fitted = fitting.fitter.fit(program, on: tasks[0]) {
+            program = fitted
         }
         guard var compiled = try? CompiledProgram(program, shape: mutator.shape) else {
             return Engine.Outcome(

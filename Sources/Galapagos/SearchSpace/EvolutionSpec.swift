@@ -70,6 +70,10 @@ public struct EvolutionSpec: Sendable, Equatable {
     public var hurdle: Double?
     /// How initial (and restarted) populations are drawn.
     public var initialPrograms: InitialPrograms = .random
+    /// The probability that a child's constants are fitted to the first search task's training
+    /// examples before it is scored (``ConstantFitter``; predict-only scalar programs), and the
+    /// fitted values kept. `nil` never fits.
+    public var fitConstants: Double?
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,

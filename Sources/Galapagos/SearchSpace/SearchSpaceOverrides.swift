@@ -12,6 +12,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var restartAfter: Int?
     /// A hurdle quantile; a negative value turns hurdles off.
     public var hurdle: Double?
+    /// A constant-fitting probability; a negative value turns fitting off.
+    public var fitConstants: Double?
     public var mutationRetries: Int?
     public var initialPrograms: InitialPrograms?
 
@@ -35,6 +37,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let mutationRetries { space.mutation.retries = mutationRetries }
         if let initialPrograms { space.evolution.initialPrograms = initialPrograms }
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
+        if let fitConstants { space.evolution.fitConstants = fitConstants < 0 ? nil : fitConstants }
         return space
     }
 }
