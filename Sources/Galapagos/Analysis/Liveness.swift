@@ -26,9 +26,12 @@ struct Liveness {
     let liveOut: [Set<Register>]
     /// What the evaluator writes and reads around the calls.
     let callProtocol: CallProtocol
+    /// The registers `predict` writes.
+    let predictWrites: [Register]
 
     init(_ program: Program, protocol callProtocol: CallProtocol = .scalar) {
         self.callProtocol = callProtocol
+        predictWrites = program.predict.compactMap(\.outputRegister)
         var liveIn: [Set<Register>] = [[], [], []]
         var liveOut: [Set<Register>] = [[], [], []]
         var isLive: [[Bool]] = []
@@ -75,6 +78,19 @@ struct Liveness {
             live.formUnion(instruction.inputRegisters)
         }
         return (isLive, liveAfter, live)
+    }
+
+    /// Registers that `predict` reads before writing and also writes, other than what the
+    /// evaluator provides (`v0`, `s0` and the input scalars): the prediction then depends on
+    /// the examples predicted before. In a predict-only program (no `setup`, no `learn`) that
+    /// is never a model, only a function of the order of the examples.
+    func carriedAcrossPredictions(shape: MemoryShape) -> Set<Register> {
+        let written = Set(predictWrites)
+        var provided = callProtocol.predictInputs
+        for k in 0..<min(shape.inputScalars, max(0, shape.scalars - MemoryShape.firstInputScalar)) {
+            provided.insert(Register(.scalar, MemoryShape.firstInputScalar + k))
+        }
+        return liveIn[Component.predict.rawValue].subtracting(provided).intersection(written)
     }
 
     /// The registers whose values must survive from one call to the next: what `predict` and

@@ -121,6 +121,8 @@ public final class Engine {
         /// The score the child must reach on its first task before the others run
         /// (``EvolutionSpec/hurdle``); −∞ runs every task.
         var hurdle = -Double.infinity
+        /// The second parent of a crossover.
+        var donor: Program?
     }
 
 
@@ -234,11 +236,19 @@ public final class Engine {
                 hurdle = hurdles[index] ?? island.fitnessQuantile(quantile)
                 hurdles[index] = hurdle
             }
+            var donor: Program?
+            if kind == .crossover {
+                let (donorIndex, _) = selection.chooseParent(
+                    in: island, index: index, ranking: ranking, cumulativeWeights: weights,
+                    using: &random)
+                donor = island.members[donorIndex].program
+            }
             // Pin the parent in the family tree: it may die before its child is applied.
             ancestry?.retain(island.members[parentIndex].id)
             proposals.append(Proposal(
                 island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
-                arm: arm, operatorArm: operatorArm, rewardScale: scale, hurdle: hurdle))
+                arm: arm, operatorArm: operatorArm, rewardScale: scale, hurdle: hurdle,
+                donor: donor))
         }
         return proposals
     }
@@ -248,6 +258,7 @@ public final class Engine {
             mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
             initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
             fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
+            isPredictOnly: space.isPredictOnly,
             tasks: searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
         return pool.map(jobs: proposals.count) { job, evaluator in
@@ -435,6 +446,9 @@ struct ProductionContext: Sendable {
     let callProtocol: CallProtocol
     /// Constant fitting and the probability that a child gets it.
     let fitting: (fitter: ConstantFitter, probability: Double)?
+    /// ``SearchSpace/isPredictOnly``: children whose prediction depends on the examples
+    /// predicted before score 0 without being run.
+    let isPredictOnly: Bool
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
@@ -453,6 +467,17 @@ struct ProductionContext: Sendable {
         fitness.reserveCapacity(tasks.count)
         for task in tasks.dropFirst() { fitness.append(evaluator.fitness(of: compiled, on: task)) }
         return aggregation.combine(fitness)
+    }
+
+    /// Applies a mutation, or a crossover with the proposal's donor.
+    private func vary(
+        _ program: inout Program, kind: MutationKind, donor: Program?, using random: inout RandomGenerator
+    ) -> Bool {
+        if kind == .crossover {
+            guard let donor else { return false }
+            return mutator.crossover(&program, donor: donor, using: &random)
+        }
+        return mutator.mutate(&program, kind: kind, using: &random)
     }
 
     func make(_ proposal: Engine.Proposal, evaluator: Evaluator) -> Engine.Outcome {
@@ -476,11 +501,16 @@ struct ProductionContext: Sendable {
             }
         case let .parent(parent, kind):
             program = parent.program
-            origin = .mutation(mutator.mutate(&program, kind: kind, using: &random) ? kind : .identity)
+            origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
         if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
            let fitted = fitting.fitter.fit(program, on: tasks[0]) {
             program = fitted
+        }
+        if isPredictOnly,
+           !Liveness(program, protocol: callProtocol).carriedAcrossPredictions(shape: mutator.shape).isEmpty {
+            return Engine.Outcome(
+                program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }
         guard var compiled = try? CompiledProgram(program, shape: mutator.shape) else {
             return Engine.Outcome(
@@ -495,7 +525,7 @@ struct ProductionContext: Sendable {
             while attempt < retries, fec.peek(fingerprint) != nil {
                 attempt += 1
                 var candidate = parent.program
-                guard mutator.mutate(&candidate, kind: kind, using: &random),
+                guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
                       let candidateCompiled = try? CompiledProgram(candidate, shape: mutator.shape) else { continue }
                 program = candidate
                 origin = .mutation(kind)

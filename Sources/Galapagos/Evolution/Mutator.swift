@@ -164,6 +164,8 @@ public struct Mutator: Sendable {
         switch kind {
         case .identity:
             return true
+        case .crossover:
+            return false  // needs a donor: see ``crossover(_:donor:using:)``
         case .alterArgument:
             guard let component = pickComponent(program, using: &random, where: { $0.count > 0 })
             else { return false }
@@ -204,6 +206,46 @@ public struct Mutator: Sendable {
             program[component] = randomComponent(component, count: size, using: &random)
             return true
         }
+    }
+
+    /// Recombines `program` with `donor`: half the time (when both have several non-empty
+    /// components) one whole component is taken from the donor; otherwise a block of one
+    /// component (a random start and length) is replaced by a block of the donor's same
+    /// component, as long as the component's size stays within its bounds. Returns whether the
+    /// program changed.
+    @discardableResult
+    public func crossover(
+        _ program: inout Program, donor: Program, using random: inout RandomGenerator
+    ) -> Bool {
+        let shared = Component.allCases.filter {
+            !components[$0.rawValue].ops.isEmpty && !donor[$0].isEmpty
+                && components[$0.rawValue].maximumSize > 0
+        }
+        guard !shared.isEmpty else { return false }
+        let component = shared[random.nextInt(below: shared.count)]
+        let spec = components[component.rawValue]
+        let own = program[component], other = donor[component]
+        if shared.count > 1, random.nextBool(probability: 0.5) {
+            guard own != other, (spec.minimumSize...spec.maximumSize).contains(other.count) else { return false }
+            program[component] = other
+            return true
+        }
+        // A block of the donor: start and length uniform; then the block it replaces.
+        let donorStart = random.nextInt(below: other.count)
+        let donorLength = 1 + random.nextInt(below: other.count - donorStart)
+        let ownStart = random.nextInt(below: own.count + 1)
+        let ownLength = random.nextInt(below: own.count - ownStart + 1)
+        var length = donorLength
+        // Keep the size within bounds by shortening the block taken.
+        let maximum = spec.maximumSize - (own.count - ownLength)
+        length = min(length, maximum)
+        guard length >= 1, own.count - ownLength + length >= spec.minimumSize else { return false }
+        var result = own
+        result.replaceSubrange(
+            ownStart..<(ownStart + ownLength), with: other[donorStart..<(donorStart + length)])
+        guard result != own else { return false }
+        program[component] = result
+        return true
     }
 
     /// A uniformly random component among those that satisfy `condition`.

@@ -31,6 +31,10 @@ public enum MutationKind: String, Sendable, Codable, CaseIterable {
     case randomizeComponent = "randomize_component"
     /// Leave the program unchanged.
     case identity
+    /// Recombine with a second parent from the same island: a block of instructions of one
+    /// component, or (half the time, when the program has several) a whole component, replaced
+    /// by the donor's (two-point crossover of linear genetic programming).
+    case crossover
 }
 
 /// How children are made from parents.

@@ -70,6 +70,17 @@ public struct SearchSpace: Sendable {
         }
     }
 
+    /// Whether programs are functions of one example: `setup` and `learn` can hold no
+    /// instruction (symbolic regression; losses are evaluated on fresh memory anyway). The
+    /// engine then scores 0 any program whose prediction reads what an earlier prediction left
+    /// in memory: with nothing learned, that can only depend on the order of the examples,
+    /// which search would otherwise exploit.
+    public var isPredictOnly: Bool {
+        objective.lossTraining == nil
+            && components[Component.setup.rawValue].maximumSize == 0
+            && components[Component.learn.rawValue].maximumSize == 0
+    }
+
     /// The tasks of one role, or an empty list if the search space has none for it.
     public func tasks(_ role: TaskRole, runSeed: UInt64) -> [TaskDataset] {
         taskSpec(role)?.makeTasks(features: memory.features, runSeed: runSeed, role: role) ?? []
