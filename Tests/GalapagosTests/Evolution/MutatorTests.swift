@@ -116,7 +116,7 @@ struct MutatorTests {
         let mutator = Mutator(space: space)
         let validator = Validator(space: space)
         let strict = ProgramParser(limits: space.programLimits(strictOps: true))
-        let kinds = MutationKind.allCases
+        let kinds = MutationKind.allCases.filter { $0 != .crossover }  // needs a donor: below
         var random = RandomGenerator(seed: 1_000 + chain)
         var program = mutator.randomProgram(using: &random)
         #expect(validator.problem(in: program) == nil)
@@ -167,6 +167,47 @@ struct MutatorTests {
                 #expect(Double(changed[k]) > 0.5 * Double(applied[k]), "\(kind): \(changed[k]) of \(applied[k])")
             }
         }
+    }
+
+    /// Crossover between programs of the same space: the child stays valid and within the
+    /// component bounds, and every instruction comes from one parent at the same component.
+    @Test("100,000 crossovers keep every program valid and made of its parents' instructions")
+    func crossoversStayValid() throws {
+        let space = try mutationSpace()
+        let mutator = Mutator(space: space)
+        let validator = Validator(space: space)
+        var random = RandomGenerator(seed: 77)
+        var pool = (0..<20).map { _ in mutator.randomProgram(using: &random) }
+        var changed = 0, wholeComponents = 0
+        for step in 0..<100_000 {
+            let parent = pool[random.nextInt(below: pool.count)]
+            let donor = pool[random.nextInt(below: pool.count)]
+            var child = parent
+            let took = mutator.crossover(&child, donor: donor, using: &random)
+            #expect(took == (child != parent))
+            if took { changed += 1 }
+            if let problem = validator.problem(in: child) {
+                Issue.record("step \(step): \(problem)")
+                break
+            }
+            for component in Component.allCases {
+                let known = Set(parent[component].map(ProgramPrinter.format) + donor[component].map(ProgramPrinter.format))
+                #expect(child[component].allSatisfy { known.contains(ProgramPrinter.format($0)) })
+                if child[component] == donor[component], parent[component] != donor[component] { wholeComponents += 1 }
+            }
+            // Keep the pool varied: replace a member by the child, or by a mutant now and then.
+            var next = child
+            if step % 3 == 0 {
+                mutator.mutate(&next, kind: .insertInstruction, using: &random)
+                mutator.mutate(&next, kind: .randomizeInstruction, using: &random)
+            }
+            pool[random.nextInt(below: pool.count)] = next
+        }
+        #expect(changed > 50_000, "\(changed) of 100,000 crossovers changed the program")
+        #expect(wholeComponents > 1_000)
+        // Without a donor, the mutation entry point declines crossover.
+        var program = pool[0]
+        #expect(!mutator.mutate(&program, kind: .crossover, using: &random))
     }
 
     @Test("random programs have the initial sizes and use every allowed op")
