@@ -26,12 +26,9 @@ struct Liveness {
     let liveOut: [Set<Register>]
     /// What the evaluator writes and reads around the calls.
     let callProtocol: CallProtocol
-    /// The registers `predict` writes.
-    let predictWrites: [Register]
 
     init(_ program: Program, protocol callProtocol: CallProtocol = .scalar) {
         self.callProtocol = callProtocol
-        predictWrites = program.predict.compactMap(\.outputRegister)
         var liveIn: [Set<Register>] = [[], [], []]
         var liveOut: [Set<Register>] = [[], [], []]
         var isLive: [[Bool]] = []
@@ -81,16 +78,23 @@ struct Liveness {
     }
 
     /// Registers that `predict` reads before writing and also writes, other than what the
-    /// evaluator provides (`v0`, `s0` and the input scalars): the prediction then depends on
-    /// the examples predicted before. In a predict-only program (no `setup`, no `learn`) that
-    /// is never a model, only a function of the order of the examples.
-    func carriedAcrossPredictions(shape: MemoryShape) -> Set<Register> {
-        let written = Set(predictWrites)
-        var provided = callProtocol.predictInputs
+    /// evaluator provides (`v0`, `s0` and the input scalars, which it rewrites before every
+    /// call): the prediction then depends on the examples predicted before. In a predict-only
+    /// program (no `setup`, no `learn`) that is never a model, only a function of the order of
+    /// the examples.
+    static func carriedAcrossPredictions(
+        _ program: Program, shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar
+    ) -> Set<Register> {
+        var rewritten = callProtocol
         for k in 0..<min(shape.inputScalars, max(0, shape.scalars - MemoryShape.firstInputScalar)) {
-            provided.insert(Register(.scalar, MemoryShape.firstInputScalar + k))
+            let register = Register(.scalar, MemoryShape.firstInputScalar + k)
+            rewritten.predictInputs.insert(register)
+            rewritten.learnInputs.insert(register)
         }
-        return liveIn[Component.predict.rawValue].subtracting(provided).intersection(written)
+        let liveness = Liveness(program, protocol: rewritten)
+        return liveness.liveIn[Component.predict.rawValue]
+            .subtracting(rewritten.predictInputs)
+            .intersection(program.predict.compactMap(\.outputRegister))
     }
 
     /// The registers whose values must survive from one call to the next: what `predict` and
@@ -102,5 +106,77 @@ struct Liveness {
         result.formUnion(liveIn[Component.predict.rawValue])
         result.formUnion(liveIn[Component.learn.rawValue])
         return result.subtracting(callProtocol.predictInputs.intersection(callProtocol.learnInputs))
+    }
+}
+
+extension Liveness {
+    /// Whether a predict-only program's prediction reads what an earlier prediction left in
+    /// memory: ``carriedAcrossPredictions(_:shape:protocol:)`` is not empty. The engine asks this of every
+    /// child in predict-only spaces, so it is one backward pass over `predict` on bit masks
+    /// (falling back to the full analysis for register files wider than 64).
+    ///
+    /// One pass from the outputs suffices: a register carried in the full fixed point is read
+    /// before it is written by a live instruction, and a live instruction stays live when the
+    /// carried registers are added to the live-out set.
+    static func predictCarriesState(
+        _ program: Program, shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar
+    ) -> Bool {
+        guard shape.scalars <= 64, shape.vectors <= 64, shape.matrices <= 64 else {
+            return !carriedAcrossPredictions(program, shape: shape, protocol: callProtocol).isEmpty
+        }
+        var live = RegisterMask(), written = RegisterMask(), provided = RegisterMask()
+        for register in callProtocol.outputs { live.insert(register.kind, register.index) }
+        for register in callProtocol.predictInputs { provided.insert(register.kind, register.index) }
+        for k in 0..<min(shape.inputScalars, max(0, shape.scalars - MemoryShape.firstInputScalar)) {
+            provided.insert(.scalar, MemoryShape.firstInputScalar + k)
+        }
+        for instruction in program.predict.reversed() {
+            let info = instruction.op.info
+            guard let kind = info.output else { continue }
+            let output = Int(instruction.output)
+            written.insert(kind, output)
+            guard live.contains(kind, output) else { continue }
+            if info.indexCount == 0 { live.remove(kind, output) }
+            for (position, input) in info.inputs.enumerated() {
+                live.insert(input, Int(position == 0 ? instruction.input1 : instruction.input2))
+            }
+        }
+        return live.intersects(written, excluding: provided)
+    }
+}
+
+/// A set of registers of at most 64 per kind, as three bit masks.
+private struct RegisterMask {
+    private var bits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+    private static func bit(_ index: Int) -> UInt64 { index >= 0 && index < 64 ? 1 << UInt64(index) : 0 }
+
+    mutating func insert(_ kind: ValueKind, _ index: Int) {
+        switch kind {
+        case .scalar: bits.0 |= Self.bit(index)
+        case .vector: bits.1 |= Self.bit(index)
+        case .matrix: bits.2 |= Self.bit(index)
+        }
+    }
+
+    mutating func remove(_ kind: ValueKind, _ index: Int) {
+        switch kind {
+        case .scalar: bits.0 &= ~Self.bit(index)
+        case .vector: bits.1 &= ~Self.bit(index)
+        case .matrix: bits.2 &= ~Self.bit(index)
+        }
+    }
+
+    func contains(_ kind: ValueKind, _ index: Int) -> Bool {
+        switch kind {
+        case .scalar: bits.0 & Self.bit(index) != 0
+        case .vector: bits.1 & Self.bit(index) != 0
+        case .matrix: bits.2 & Self.bit(index) != 0
+        }
+    }
+
+    func intersects(_ other: RegisterMask, excluding excluded: RegisterMask) -> Bool {
+        (bits.0 & other.bits.0 & ~excluded.bits.0) | (bits.1 & other.bits.1 & ~excluded.bits.1)
+            | (bits.2 & other.bits.2 & ~excluded.bits.2) != 0
     }
 }

@@ -507,8 +507,7 @@ struct ProductionContext: Sendable {
            let fitted = fitting.fitter.fit(program, on: tasks[0]) {
             program = fitted
         }
-        if isPredictOnly,
-           !Liveness(program, protocol: callProtocol).carriedAcrossPredictions(shape: mutator.shape).isEmpty {
+        if isPredictOnly, Liveness.predictCarriesState(program, shape: mutator.shape, protocol: callProtocol) {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }

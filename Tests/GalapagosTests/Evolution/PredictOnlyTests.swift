@@ -18,11 +18,29 @@ private func parse(_ text: String, _ space: SearchSpace) throws -> Program {
         #expect(space.isPredictOnly)
         // s4 is read, then written: the next prediction reads this one's value.
         let carried = try parse("def predict():\n  s1 = s2 + s4\n  s4 = sin(s2)\n", space)
-        #expect(Liveness(carried).carriedAcrossPredictions(shape: space.memory) == [Register(.scalar, 4)])
+        #expect(Liveness.carriedAcrossPredictions(carried, shape: space.memory) == [Register(.scalar, 4)])
         // The input scalar s2 and s0 are rewritten before every prediction; s5 is never written
         // (always 0): neither carries anything.
         let stateless = try parse("def predict():\n  s3 = s2 + s5\n  s2 = sin(s3)\n  s1 = s2 + s0\n", space)
-        #expect(Liveness(stateless).carriedAcrossPredictions(shape: space.memory).isEmpty)
+        #expect(Liveness.carriedAcrossPredictions(stateless, shape: space.memory).isEmpty)
+    }
+
+    /// The engine's fast check (one backward pass on bit masks) agrees with the full analysis.
+    @Test func theFastCheckAgreesWithTheFullAnalysis() throws {
+        let space = try nguyen5()
+        let mutator = Mutator(space: space)
+        var random = RandomGenerator(seed: 4)
+        var carrying = 0
+        for _ in 0..<5_000 {
+            var program = mutator.randomProgram(using: &random)
+            for _ in 0..<random.nextInt(below: 4) {
+                mutator.mutate(&program, kind: .insertInstruction, using: &random)
+            }
+            let full = !Liveness.carriedAcrossPredictions(program, shape: space.memory).isEmpty
+            #expect(Liveness.predictCarriesState(program, shape: space.memory) == full, "\(ProgramPrinter.print(program))")
+            if full { carrying += 1 }
+        }
+        #expect(carrying > 500 && carrying < 4_500, "\(carrying) of 5,000 random programs carry state")
     }
 
     @Test func theEngineScoresCarryingProgramsZero() throws {
