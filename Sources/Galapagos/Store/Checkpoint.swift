@@ -20,6 +20,8 @@ public struct Checkpoint: Sendable {
     public var operatorNames: [String]
     /// Lineage records born before this are deleted (the lineage window), or `nil`.
     public var lineageCutoff: Int?
+    /// Statistics sampled since the previous checkpoint (the checkpoint adds its own).
+    public var samples: [StatisticSample] = []
 
     /// Captures a checkpoint from an engine (taking its pending lineage and migration records).
     public init(engine: Engine, seconds: Double, individualsPerSecond: Double) {
@@ -136,15 +138,14 @@ public struct Checkpoint: Sendable {
                 diversity, individuals_per_second, fec_hits)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (index, island) in state.islands.enumerated() {
-            let fitness = island.members.map(\.fitness).sorted()
-            let best = fitness.last
-            let mean = fitness.isEmpty ? nil : fitness.reduce(0, +) / Double(fitness.count)
-            let median = fitness.isEmpty ? nil : fitness[fitness.count / 2]
-            let diversity = Set(island.members.map(\.fingerprint)).count
+        let own = StatisticSample.of(
+            islands: state.islands.map(\.members), individuals: individuals, seconds: seconds,
+            individualsPerSecond: individualsPerSecond, fecHits: state.scalars.fecHits)
+        for sample in samples + own {
             try statement.execute(arguments: [
-                individuals, seconds, index, island.members.count, best, mean, median, diversity,
-                individualsPerSecond, state.scalars.fecHits,
+                sample.individuals, sample.seconds, sample.island, sample.size, sample.best,
+                sample.mean, sample.median, sample.diversity, sample.individualsPerSecond,
+                sample.fecHits,
             ])
         }
         let banditInsert = try db.makeStatement(sql: """

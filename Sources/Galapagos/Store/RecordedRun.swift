@@ -18,6 +18,12 @@ public final class RecordedRun {
     public var writeErrorPolicy: WriteErrorPolicy = .stop
     /// Told about every failed checkpoint write (e.g. to print it).
     public var onWriteError: (Error) -> Void = { _ in }
+    /// Seconds between statistics samples, whatever the checkpoint interval (0: only at
+    /// checkpoints). Later in a session samples thin out to one per 1/200 of the session so far,
+    /// so a day-long run adds about a thousand samples, not 86,400.
+    public var statisticsInterval: Double = 1
+    private var samples: [StatisticSample] = []
+    private var lastSample: (time: ContinuousClock.Instant, individuals: Int)
     private let writer: CheckpointWriter
     private let clock = ContinuousClock()
     private var sessionStart: ContinuousClock.Instant
@@ -31,6 +37,7 @@ public final class RecordedRun {
         writer = CheckpointWriter(store: store)
         sessionStart = clock.now
         lastCheckpoint = (clock.now, engine.individuals)
+        lastSample = lastCheckpoint
     }
 
     /// Closes the run file and releases its lock.
@@ -79,6 +86,7 @@ public final class RecordedRun {
             }
             return shouldStop()
         }, onStep: { engine in
+            sampleIfDue()
             if isCheckpointDue() { checkpoint() }
             onStep(engine)
         })
@@ -117,7 +125,26 @@ public final class RecordedRun {
         let elapsed = (now - lastCheckpoint.time).seconds
         let rate = elapsed > 0 ? Double(engine.individuals - lastCheckpoint.individuals) / elapsed : 0
         lastCheckpoint = (now, engine.individuals)
-        return Checkpoint(engine: engine, seconds: seconds, individualsPerSecond: rate)
+        lastSample = lastCheckpoint
+        var checkpoint = Checkpoint(engine: engine, seconds: seconds, individualsPerSecond: rate)
+        checkpoint.samples = samples
+        samples = []
+        return checkpoint
+    }
+
+    /// Samples every island's statistics when ``statisticsInterval`` has passed since the last
+    /// sample or checkpoint.
+    private func sampleIfDue() {
+        guard statisticsInterval > 0 else { return }
+        let now = clock.now
+        let elapsed = (now - lastSample.time).seconds
+        let interval = max(statisticsInterval, (now - sessionStart).seconds / 200)
+        guard elapsed >= interval, engine.individuals > lastSample.individuals else { return }
+        let rate = Double(engine.individuals - lastSample.individuals) / elapsed
+        lastSample = (now, engine.individuals)
+        samples += StatisticSample.of(
+            islands: engine.islands.map(\.members), individuals: engine.individuals, seconds: seconds,
+            individualsPerSecond: rate, fecHits: engine.fecHits)
     }
 
     private func checkpoint() {
@@ -143,8 +170,15 @@ final class CheckpointWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "galapagos.checkpoint")
     private let group = DispatchGroup()
     private let busy = Atomic<Bool>(false)
-    private let state = Mutex<(failure: Error?, carried: [Member], carriedMigrations: [MigrationEvent], carriedForgotten: [Int])>(
-        (nil, [], [], []))
+    /// What a failed write leaves for the next one to carry.
+    private struct Carried {
+        var failure: Error?
+        var carried: [Member] = []
+        var carriedMigrations: [MigrationEvent] = []
+        var carriedForgotten: [Int] = []
+        var carriedSamples: [StatisticSample] = []
+    }
+    private let state = Mutex<Carried>(Carried())
 
     init(store: RunStore) {
         self.store = store
@@ -171,13 +205,17 @@ final class CheckpointWriter: @unchecked Sendable {
         queue.async { [self] in
             let writeStart = clock.now
             var checkpoint = checkpoint
-            let (records, migrations, forgotten) = state.withLock { state in
-                defer { state.carried = []; state.carriedMigrations = []; state.carriedForgotten = [] }
-                return (state.carried, state.carriedMigrations, state.carriedForgotten)
+            let (records, migrations, forgotten, samples) = state.withLock { state in
+                defer {
+                    state.carried = []; state.carriedMigrations = []; state.carriedForgotten = []
+                    state.carriedSamples = []
+                }
+                return (state.carried, state.carriedMigrations, state.carriedForgotten, state.carriedSamples)
             }
             checkpoint.records = records + checkpoint.records
             checkpoint.forgotten = forgotten + checkpoint.forgotten
             checkpoint.migrations = migrations + checkpoint.migrations
+            checkpoint.samples = samples + checkpoint.samples
             do {
                 try store.write(checkpoint)
                 if Self.logs {
@@ -195,6 +233,7 @@ final class CheckpointWriter: @unchecked Sendable {
                     $0.carried = checkpoint.records
                     $0.carriedMigrations = checkpoint.migrations
                     $0.carriedForgotten = checkpoint.forgotten
+                    $0.carriedSamples = checkpoint.samples
                 }
             }
             busy.store(false, ordering: .releasing)

@@ -200,4 +200,26 @@ private func configuration(seed: UInt64, path: String = "small_linear.yaml") -> 
             return
         }
     }
+
+    /// Statistics are sampled on their own clock: a run whose checkpoints never come between
+    /// the first and the last still records a curve.
+    @Test func statisticsAreSampledBetweenCheckpoints() throws {
+        let directory = try temporaryDirectory()
+        let space = try smallLinearSpace(islands: 2, population: 20)
+        let path = directory + "/run.sqlite"
+        let recorded = try RecordedRun.start(
+            space: space, configuration: configuration(seed: 3),
+            settings: EngineSettings(seed: 3), path: path, name: "run",
+            policy: .individuals(Int.max / 2))
+        recorded.statisticsInterval = 0.1
+        _ = try recorded.run(until: ContinuousClock().now + .milliseconds(1_500))
+        recorded.close()
+        let rows = try RunReader(path: path).statistics()
+        let moments = Set(rows.map(\.individuals))
+        #expect(moments.count >= 6, "\(moments.count) sampling moments in 1.5 s")
+        // Each moment has a row for each island, and the curves only move forwards.
+        for moment in moments { #expect(rows.filter { $0.individuals == moment }.map(\.island).sorted() == [0, 1]) }
+        let island0 = rows.filter { $0.island == 0 }.sorted { $0.individuals < $1.individuals }
+        for (earlier, later) in zip(island0, island0.dropFirst()) { #expect(earlier.seconds <= later.seconds) }
+    }
 }

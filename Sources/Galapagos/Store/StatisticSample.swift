@@ -1,0 +1,35 @@
+/// One island's statistics at a moment of a run: a row of the run file's `statistic` table.
+///
+/// Samples are taken on their own clock (``RecordedRun/statisticsInterval``), independently of
+/// checkpoints, and written with the next checkpoint: a short run still has a curve to plot,
+/// and a long run's checkpoint interval does not thin it out.
+public struct StatisticSample: Sendable, Equatable {
+    public var individuals: Int
+    public var seconds: Double
+    public var island: Int
+    public var size: Int
+    public var best: Double?
+    public var mean: Double?
+    public var median: Double?
+    /// Distinct behaviours (FEC fingerprints) among the island's members.
+    public var diversity: Int
+    public var individualsPerSecond: Double
+    public var fecHits: Int
+
+    /// One sample per island of the given populations.
+    public static func of(
+        islands: [[Member]], individuals: Int, seconds: Double, individualsPerSecond: Double,
+        fecHits: Int
+    ) -> [StatisticSample] {
+        islands.enumerated().map { index, members in
+            let fitness = members.map(\.fitness).sorted()
+            return StatisticSample(
+                individuals: individuals, seconds: seconds, island: index, size: members.count,
+                best: fitness.last,
+                mean: fitness.isEmpty ? nil : fitness.reduce(0, +) / Double(fitness.count),
+                median: fitness.isEmpty ? nil : fitness[fitness.count / 2],
+                diversity: Set(members.map(\.fingerprint)).count,
+                individualsPerSecond: individualsPerSecond, fecHits: fecHits)
+        }
+    }
+}
