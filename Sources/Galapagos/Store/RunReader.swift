@@ -262,34 +262,7 @@ public final class RunReader {
     }
 
     /// One row of per-island statistics.
-    public struct Statistic: Sendable, Codable {
-        public var individuals: Int
-        public var seconds: Double
-        public var island: Int
-        public var size: Int
-        public var best: Double?
-        public var mean: Double?
-        public var median: Double?
-        public var diversity: Int
-        public var individualsPerSecond: Double
-        public var fecHits: Int
-
-        public init(
-            individuals: Int, seconds: Double, island: Int, size: Int, best: Double?, mean: Double?,
-            median: Double?, diversity: Int, individualsPerSecond: Double, fecHits: Int
-        ) {
-            self.individuals = individuals
-            self.seconds = seconds
-            self.island = island
-            self.size = size
-            self.best = best
-            self.mean = mean
-            self.median = median
-            self.diversity = diversity
-            self.individualsPerSecond = individualsPerSecond
-            self.fecHits = fecHits
-        }
-    }
+    public typealias Statistic = StatisticSample
 
     public func statistics() throws -> [Statistic] {
         try read { db in

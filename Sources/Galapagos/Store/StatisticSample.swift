@@ -3,7 +3,7 @@
 /// Samples are taken on their own clock (``RecordedRun/statisticsInterval``), independently of
 /// checkpoints, and written with the next checkpoint: a short run still has a curve to plot,
 /// and a long run's checkpoint interval does not thin it out.
-public struct StatisticSample: Sendable, Equatable {
+public struct StatisticSample: Sendable, Equatable, Codable {
     public var individuals: Int
     public var seconds: Double
     public var island: Int
@@ -15,6 +15,22 @@ public struct StatisticSample: Sendable, Equatable {
     public var diversity: Int
     public var individualsPerSecond: Double
     public var fecHits: Int
+
+    public init(
+        individuals: Int, seconds: Double, island: Int, size: Int, best: Double?, mean: Double?,
+        median: Double?, diversity: Int, individualsPerSecond: Double, fecHits: Int
+    ) {
+        self.individuals = individuals
+        self.seconds = seconds
+        self.island = island
+        self.size = size
+        self.best = best
+        self.mean = mean
+        self.median = median
+        self.diversity = diversity
+        self.individualsPerSecond = individualsPerSecond
+        self.fecHits = fecHits
+    }
 
     /// One sample per island of the given populations.
     public static func of(
