@@ -2,14 +2,14 @@
 struct LossEvaluator {
     let training: LossTraining
 
-    /// The best validation (or test) accuracy over epochs of a model trained with the loss;
-    /// 0 when the loss is not usable or any derivative or logit is not finite.
+    /// The validation (or test) accuracy of a model trained with the loss, scored once after
+    /// the last epoch (as ``Evaluator`` scores programs); 0 when the loss is not usable or any
+    /// derivative or logit is not finite.
     func fitness(of program: Program, scalars: Int, on task: TaskDataset, scoring: ScoringSplit) -> Double {
         guard var loss = DualMachine(program: program, scalars: scalars) else { return 0 }
         var model = TrainableModel(training.model, features: task.features, seed: task.programSeed)
         let rate = training.learningRate
         let f = task.features
-        var best = 0.0
         for epoch in 0..<task.epochs {
             let order = task.epochOrder + epoch * task.trainCount
             for step in 0..<task.trainCount {
@@ -17,12 +17,11 @@ struct LossEvaluator {
                 let x = UnsafeBufferPointer(start: task.trainFeatures + example * f, count: f)
                 let z = model.forward(x)
                 let g = loss.evaluate(logit: z, label: task.trainLabels[example]).gradient
-                guard z.isFinite, g.isFinite else { return epoch == 0 ? 0 : best }
+                guard z.isFinite, g.isFinite else { return 0 }
                 model.backward(x, gradient: g, rate: rate)
             }
-            best = max(best, accuracy(model: &model, task: task, scoring: scoring))
         }
-        return best
+        return accuracy(model: &model, task: task, scoring: scoring)
     }
 
     private func accuracy(model: inout TrainableModel, task: TaskDataset, scoring: ScoringSplit) -> Double {
