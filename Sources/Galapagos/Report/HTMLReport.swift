@@ -68,10 +68,24 @@ public struct HTMLReport {
             return (band, median)
         }
         let bests = spread { $0.best }
+        // The best so far is a step line through the island bests at the samples and the hall
+        // of fame's members at their birth: a best that lived between two samples still counts.
+        let events = (bests.band.map { (x: $0.x, y: $0.high) }
+            + (try reader.hallOfFame(limit: .max)).map { (x: Double($0.birth + 1), y: $0.fitness) })
+            .filter { $0.y.isFinite }
+            .sorted { $0.x < $1.x }
         var bestSoFar: [(x: Double, y: Double)] = []
-        for point in bests.band {
-            bestSoFar.append((point.x, max(point.high, bestSoFar.last?.y ?? -Double.infinity)))
+        for event in events {
+            guard let last = bestSoFar.last else {
+                bestSoFar.append(event)
+                continue
+            }
+            if event.y > last.y {
+                if event.x > last.x { bestSoFar.append((event.x, last.y)) }
+                bestSoFar.append(event)
+            }
         }
+        if let last = bestSoFar.last, let end = bests.band.last?.x, end > last.x { bestSoFar.append((end, last.y)) }
         let result = try reader.currentResult()
         var references: [SVGChart.Reference] = []
         if let target = run.configuration.targetFitness {
