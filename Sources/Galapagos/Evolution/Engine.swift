@@ -503,13 +503,13 @@ struct ProductionContext: Sendable {
             program = parent.program
             origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
-        if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
-           let fitted = fitting.fitter.fit(program, on: tasks[0]) {
-            program = fitted
-        }
         if isPredictOnly, Liveness.predictCarriesState(program, shape: mutator.shape, protocol: callProtocol) {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
+        }
+        if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
+           let fitted = fitting.fitter.fit(program, on: tasks[0]) {
+            program = fitted
         }
         guard var compiled = try? CompiledProgram(program, shape: mutator.shape) else {
             return Engine.Outcome(
@@ -525,6 +525,7 @@ struct ProductionContext: Sendable {
                 attempt += 1
                 var candidate = parent.program
                 guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
+                      !(isPredictOnly && Liveness.predictCarriesState(candidate, shape: mutator.shape, protocol: callProtocol)),
                       let candidateCompiled = try? CompiledProgram(candidate, shape: mutator.shape) else { continue }
                 program = candidate
                 origin = .mutation(kind)
