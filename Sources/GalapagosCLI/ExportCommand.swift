@@ -150,7 +150,7 @@ enum ExportInputs {
     /// The exports implement AutoML-Zero's protocol (a prediction in `s1`); multi-class
     /// programs (logits in `v1`, a softmax before `learn`) are refused rather than exported wrong.
     static func requireScalarProtocol(_ space: SearchSpace, file: String) throws {
-        guard space.callProtocol == .scalar else {
+        guard space.callProtocol == CallProtocol.scalar.feeding(space.memory) else {
             throw GalapagosError.invalidArgument(
                 "\(file): multi-class programs (logits in v1) cannot be exported yet; the program"
                     + " text is in `galapagos inspect RUN --program ID`, and `galapagos predict` runs it")

@@ -43,7 +43,7 @@ struct SimplifyCommand: ParsableCommand {
                 searchspace: space.name))
         } else {
             print(text, terminator: "")
-            print(result.summary)
+            Console.error(result.summary)  // stdout stays a program another command can read
         }
     }
 }

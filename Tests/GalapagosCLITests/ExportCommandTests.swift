@@ -34,14 +34,19 @@ private final class RunFixture: Sendable {
 
 @Suite("galapagos export and simplify", .serialized)
 struct ExportCommandTests {
-    @Test("simplify prints the program and a summary; --json ends with one object")
+    @Test("simplify prints a program another command can read, the summary on stderr; --json ends with one object")
     func simplify() throws {
         let space = try repositoryPath("searchspaces/linear_demo.yaml")
         let sgd = try repositoryPath("searchspaces/examples/sgd_linear_regression.gal")
         let plain = try galapagos(["simplify", sgd, "--searchspace", space])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdoutLines.first == "# galapagos program v1 · searchspace linear_demo")
-        #expect(plain.stdoutLines.last == "instructions: 6 → 6")
+        #expect(plain.stdoutLines.last == "  v1 = v1 + v2")
+        #expect(plain.stderr.contains("instructions: 6 → 6"))
+        let saved = try temporaryDirectory() + "/simplified.gal"
+        try plain.stdout.write(toFile: saved, atomically: true, encoding: .utf8)
+        let reread = try galapagos(["simplify", saved, "--searchspace", space])
+        #expect(reread.status == 0 && reread.stdout == plain.stdout, "\(reread.stderr)")
         let json = try galapagos(["simplify", sgd, "--searchspace", space, "--json"])
         let last = try #require(json.stdoutLines.last)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])

@@ -107,6 +107,36 @@ struct RunTruthTests {
         #expect(int(try lastJSON(resumed)["evaluations"]) == 700)
     }
 
+    @Test("symbolic regression on a CSV: the program and simplified program evolve prints score what it reported")
+    func symbolicSimplifiedProgramScoresAsReported() throws {
+        let directory = try temporaryDirectory()
+        var csv = "x0,x1,y\n"
+        for row in 0..<120 {
+            let a = Double(row % 11) / 5 - 1, b = Double(row % 7) / 3 - 1
+            csv += "\(a),\(b),\(a * a - b / 2)\n"
+        }
+        try csv.write(toFile: directory + "/formula.csv", atomically: true, encoding: .utf8)
+        let initialized = try galapagos(
+            ["init", "formula.csv", "--label", "y", "--kind", "symbolic", "-o", "space.yaml"], in: directory)
+        #expect(initialized.status == 0, "stderr: \(initialized.stderr)")
+        let evolve = try galapagos([
+            "evolve", "--searchspace", "space.yaml", "--seed", "3", "--max-evals", "3000", "--out", "run.sqlite",
+            "--quiet", "--json",
+        ], in: directory)
+        #expect(evolve.status == 0, "stderr: \(evolve.stderr)")
+        let reported = try lastJSON(evolve)
+        for key in ["program", "simplified_program"] {
+            let text = try #require(reported[key] as? String)
+            try text.write(toFile: directory + "/\(key).gal", atomically: true, encoding: .utf8)
+            // The space has no select tasks: selection scores the final tasks' validation split.
+            let arguments = ["eval", "\(key).gal", "--searchspace", "space.yaml", "--seed", "3", "--tasks", "final"]
+            let select = try lastJSON(try galapagos(arguments + ["--json"], in: directory))
+            #expect(double(select["fitness"]) == double(reported["select_fitness"]), "\(key):\n\(text)")
+            let test = try lastJSON(try galapagos(arguments + ["--test", "--json"], in: directory))
+            #expect(double(test["fitness"]) == double(reported["test_fitness"]), "\(key):\n\(text)")
+        }
+    }
+
     @Test("resume refuses data that changed at its path, naming the file")
     func resumeRefusesChangedData() throws {
         let project = try csvProject()

@@ -27,6 +27,18 @@ public struct CallProtocol: Sendable, Hashable {
         outputs.union(predictInputs).union(learnInputs).union(Register.roles)
     }
 
+    /// The protocol for programs of `shape`: when the shape feeds the features to scalar
+    /// registers too (``MemoryShape/inputScalars``), the evaluator writes `s2…` before every
+    /// `predict` and `learn`, so they are inputs like `v0` and renaming never moves them.
+    public func feeding(_ shape: MemoryShape) -> CallProtocol {
+        var result = self
+        for register in shape.inputScalarRegisters {
+            result.predictInputs.insert(register)
+            result.learnInputs.insert(register)
+        }
+        return result
+    }
+
     /// The registers the evaluator writes before `component` runs (none before `setup`).
     public func inputs(of component: Component) -> Set<Register> {
         switch component {

@@ -85,12 +85,7 @@ struct Liveness {
     static func carriedAcrossPredictions(
         _ program: Program, shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar
     ) -> Set<Register> {
-        var rewritten = callProtocol
-        for k in 0..<min(shape.inputScalars, max(0, shape.scalars - MemoryShape.firstInputScalar)) {
-            let register = Register(.scalar, MemoryShape.firstInputScalar + k)
-            rewritten.predictInputs.insert(register)
-            rewritten.learnInputs.insert(register)
-        }
+        let rewritten = callProtocol.feeding(shape)
         let liveness = Liveness(program, protocol: rewritten)
         return liveness.liveIn[Component.predict.rawValue]
             .subtracting(rewritten.predictInputs)
@@ -126,10 +121,7 @@ extension Liveness {
         }
         var live = RegisterMask(), written = RegisterMask(), provided = RegisterMask()
         for register in callProtocol.outputs { live.insert(register.kind, register.index) }
-        for register in callProtocol.predictInputs { provided.insert(register.kind, register.index) }
-        for k in 0..<min(shape.inputScalars, max(0, shape.scalars - MemoryShape.firstInputScalar)) {
-            provided.insert(.scalar, MemoryShape.firstInputScalar + k)
-        }
+        for register in callProtocol.feeding(shape).predictInputs { provided.insert(register.kind, register.index) }
         for instruction in program.predict.reversed() {
             let info = instruction.op.info
             guard let kind = info.output else { continue }

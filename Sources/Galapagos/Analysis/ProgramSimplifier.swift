@@ -30,12 +30,13 @@ public struct Simplification: Sendable {
 /// Random fills are special: removing one would shift every later draw of the generator. They
 /// are kept, dead or not, whenever a live random fill may run after them; a dead fill's output
 /// moves to the lowest free register of its kind. Finally registers are renamed densely in order
-/// of first use, except `s0`, `s1` and `v0`, whose roles the evaluator fixes.
+/// of first use, except the registers whose roles the evaluator fixes: `s0`, `s1`, `v0` and the
+/// scalars that receive the features (``MemoryShape/inputScalars``).
 public struct ProgramSimplifier: Sendable {
     /// The memory shape programs run with.
     public let shape: MemoryShape
     /// What the evaluator writes and reads around the calls (multi-class tasks read logits
-    /// from `v1`).
+    /// from `v1`), with the shape's input scalars among the inputs.
     public let callProtocol: CallProtocol
 
     /// The most rounds of folding and dead-code elimination (each round shrinks the program or
@@ -44,7 +45,7 @@ public struct ProgramSimplifier: Sendable {
 
     public init(shape: MemoryShape, protocol callProtocol: CallProtocol = .scalar) {
         self.shape = shape
-        self.callProtocol = callProtocol
+        self.callProtocol = callProtocol.feeding(shape)
     }
 
     /// Simplifies a program.

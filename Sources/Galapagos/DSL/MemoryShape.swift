@@ -33,6 +33,13 @@ public struct MemoryShape: Hashable, Sendable, Codable {
     /// The first scalar register that receives a feature when ``inputScalars`` > 0.
     public static let firstInputScalar = 2
 
+    /// The scalar registers that receive the features (`s2`, `s3`, …), as many as
+    /// ``inputScalars`` asks for and the features and scalar registers allow.
+    public var inputScalarRegisters: [Register] {
+        let count = Swift.max(0, Swift.min(inputScalars, features, scalars - Self.firstInputScalar))
+        return (0..<count).map { Register(.scalar, Self.firstInputScalar + $0) }
+    }
+
     /// The number of registers of a kind.
     public func count(of kind: ValueKind) -> Int {
         switch kind {

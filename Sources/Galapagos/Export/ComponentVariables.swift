@@ -7,7 +7,8 @@
 ///
 /// - The starting value of a stored register (see ``RegisterNaming/stored``) is the stored
 ///   property; that of `v0` is `x` (the features; zero in `setup`), of `s0` `label` (zero outside
-///   `learn`), of any other register a zeroed local (only in `setup`, on wiped memory).
+///   `learn`), of an input scalar `x0`, `x1`, … (one feature; zero in `setup`), of any other
+///   register a zeroed local (only in `setup`, on wiped memory).
 /// - The last value of a stored register that a later call may read is written back to the
 ///   stored property. Every other value is a fresh local: `t`, `v`, `M` (numbered when a
 ///   component has several of a kind), defined once, so `let` unless an element write follows.
@@ -44,6 +45,7 @@ struct ComponentVariables {
         func entry(_ register: Register) -> Int {
             if let index = current[register] { return index }
             let named = naming.isStored(register) || register == .features || register == .label
+                || naming.feature(in: register) != nil
             variables.append(Variable(
                 register: register, name: named ? naming.name(register) : "", isStored: naming.isStored(register),
                 definedAt: nil, isMutated: false))

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// ```json
 /// {"format": "galapagos-export-v1", "name": "SGDRegressor", "searchspace": "linear_demo",
-///  "features": 4, "metric": "rms", "fitness": 0.99, "seed": "1", "run": null, "program_id": null,
+///  "features": 4, "input_scalars": 0, "metric": "rms", "fitness": 0.99, "seed": "1", "run": null, "program_id": null,
 ///  "instructions_before": 7, "instructions_after": 7, "program": "# galapagos program v1…",
 ///  "original": "…", "components": {"setup": [{"op": "scalar_const_set", "text": "s2 = 0.2",
 ///  "output": "s2", "inputs": [], "constants": [0.2], "indices": []}], "predict": […], "learn": […]}}
@@ -24,6 +24,8 @@ struct JSONExporter {
         var name: String
         var searchspace: String
         var features: Int
+        /// How many features also arrive in `s2`, `s3`, … (`inputs: scalars`).
+        var input_scalars: Int
         var metric: String
         var fitness: Double?
         var fitness_note: String?
@@ -44,6 +46,7 @@ struct JSONExporter {
             try container.encode(name, forKey: .name)
             try container.encode(searchspace, forKey: .searchspace)
             try container.encode(features, forKey: .features)
+            try container.encode(input_scalars, forKey: .input_scalars)
             try container.encode(metric, forKey: .metric)
             try container.encode(fitness, forKey: .fitness)
             try container.encode(fitness_note, forKey: .fitness_note)
@@ -59,7 +62,7 @@ struct JSONExporter {
         }
 
         enum CodingKeys: String, CodingKey {
-            case format, name, searchspace, features, metric, fitness, fitness_note, seed, run,
+            case format, name, searchspace, features, input_scalars, metric, fitness, fitness_note, seed, run,
                  program_id, source, instructions_before, instructions_after, program, original,
                  components
         }
@@ -83,7 +86,8 @@ struct JSONExporter {
         }
         let document = Document(
             name: metadata.typeName, searchspace: metadata.searchSpace,
-            features: export.shape.features, metric: metadata.metric.rawValue,
+            features: export.shape.features, input_scalars: export.shape.inputScalarRegisters.count,
+            metric: metadata.metric.rawValue,
             fitness: metadata.fitness, fitness_note: metadata.fitnessNote,
             seed: metadata.seed.map(String.init), run: metadata.runName,
             program_id: metadata.programID, source: metadata.source,

@@ -14,7 +14,7 @@ struct LaTeXExporter {
     init(_ export: ProgramExport) {
         self.export = export
         program = export.program
-        naming = RegisterNaming(program)
+        naming = RegisterNaming(program, protocol: export.callProtocol)
     }
 
     /// A piece of math with the binding strength of its outermost operator.
@@ -189,6 +189,9 @@ struct LaTeXExporter {
     /// What the symbols stand for, as one comment line.
     private func legend() -> String {
         var entries = ["\(symbol(.features)): features (v0)", "\(symbol(.prediction)): prediction (s1)"]
+        for register in naming.symbols.keys.sorted() where naming.feature(in: register) != nil {
+            entries.append("\(symbol(register)): feature \(naming.feature(in: register) ?? 0) (\(register))")
+        }
         for register in naming.state where register != .prediction {
             let role = naming.symbol(register).role == .learned ? "learned" : "set by setup"
             entries.append("\(symbol(register)): \(role) (\(register))")
@@ -207,6 +210,7 @@ struct LaTeXExporter {
         case .features: return "\\mathbf{x}"
         case .label: return "y"
         case .prediction: return "\\hat{y}"
+        case .inputScalar(let k): return "x_{\(k)}"
         default: break
         }
         var base = Self.greek.contains(symbol.base) ? "\\" + symbol.base : symbol.base

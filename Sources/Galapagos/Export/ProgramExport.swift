@@ -75,6 +75,9 @@ public struct ProgramExport: Sendable {
     public let shape: MemoryShape
     /// The program as given and simplified.
     public let simplification: Simplification
+    /// How the evaluator calls the program: AutoML-Zero's scalar protocol, with the shape's
+    /// input scalars among the inputs.
+    public let callProtocol: CallProtocol
 
     /// Validates and simplifies a program for export.
     ///
@@ -96,7 +99,9 @@ public struct ProgramExport: Sendable {
         }
         self.metadata = metadata
         self.shape = shape
-        simplification = try ProgramSimplifier(shape: shape).simplify(program)
+        let simplifier = ProgramSimplifier(shape: shape)
+        callProtocol = simplifier.callProtocol
+        simplification = try simplifier.simplify(program)
     }
 
     /// The program that is exported: the simplified one.

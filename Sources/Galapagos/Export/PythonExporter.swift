@@ -13,7 +13,7 @@ struct PythonExporter {
     init(_ export: ProgramExport) {
         self.export = export
         program = export.program
-        naming = RegisterNaming(program)
+        naming = RegisterNaming(program, protocol: export.callProtocol)
         features = export.shape.features
     }
 
@@ -113,6 +113,10 @@ struct PythonExporter {
                 case (.features, _): body.line("\(variable.name) = np.array(features, dtype=np.float64)")
                 case (.label, .learn): body.line("\(variable.name) = np.float64(label)")
                 case (.label, _): body.line("\(variable.name) = np.float64(0.0)")
+                case (let register, .setup) where naming.feature(in: register) != nil:
+                    body.line("\(variable.name) = np.float64(0.0)")
+                case (let register, _) where naming.feature(in: register) != nil:
+                    body.line("\(variable.name) = np.float64(features[\(naming.feature(in: register) ?? 0)])")
                 default: body.line("\(variable.name) = \(zero(variable.register.kind))")
                 }
             }

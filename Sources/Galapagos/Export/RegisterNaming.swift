@@ -6,6 +6,9 @@ enum RegisterRole: Hashable, Sendable {
     case label
     /// `s1`: the prediction.
     case prediction
+    /// `s2`, `s3`, …: feature `k` in a scalar register, when the search space feeds the features
+    /// to scalars too (`inputs: scalars`); rewritten before every `predict` and `learn`.
+    case inputScalar(Int)
     /// State that only `setup` writes: constants and initial draws (a learning rate).
     case parameter
     /// State that `predict` or `learn` updates (weights).
@@ -31,7 +34,7 @@ struct Symbol: Hashable, Sendable {
 ///
 /// | role | scalar | vector | matrix |
 /// | --- | --- | --- | --- |
-/// | inputs and output | `label`, `prediction` | `x` | |
+/// | inputs and output | `label`, `prediction`, `x0`, `x1`, … | `x` | |
 /// | parameter (set by `setup`) | `alpha`, `beta`, … | `u` | `U` |
 /// | learned state | `b` | `w` | `W` |
 /// | temporary | `t` | `v` | `M` |
@@ -53,8 +56,12 @@ struct RegisterNaming {
         "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
     ]
 
-    init(_ program: Program) {
-        let liveness = Liveness(program)
+    /// Names the registers of `program`, run under `callProtocol` (whose inputs, such as the
+    /// input scalars of ``CallProtocol/feeding(_:)``, are never state).
+    init(_ program: Program, protocol callProtocol: CallProtocol = .scalar) {
+        let liveness = Liveness(program, protocol: callProtocol)
+        let inputScalars = callProtocol.predictInputs.intersection(callProtocol.learnInputs)
+            .filter { $0.kind == .scalar && $0.index >= MemoryShape.firstInputScalar }
         var mentioned = Set<Register>()
         var writtenByCalls = Set<Register>()
         for component in Component.allCases {
@@ -73,6 +80,8 @@ struct RegisterNaming {
             case .features: return .features
             case .label: return .label
             case .prediction: return .prediction
+            case _ where inputScalars.contains(register):
+                return .inputScalar(register.index - MemoryShape.firstInputScalar)
             default:
                 guard stateRegisters.contains(register) else { return .temporary }
                 return writtenByCalls.contains(register) ? .learned : .parameter
@@ -115,6 +124,7 @@ struct RegisterNaming {
         case (.features, _): "x"
         case (.label, _): "label"
         case (.prediction, _): "prediction"
+        case (.inputScalar(let k), _): "x\(k)"
         case (.parameter, .scalar): "alpha"
         case (.parameter, .vector): "u"
         case (.parameter, .matrix): "U"
@@ -143,6 +153,13 @@ struct RegisterNaming {
 
     /// The plain identifier of a register.
     func name(_ register: Register) -> String { symbol(register).identifier }
+
+    /// The feature an input scalar receives before every `predict` and `learn` (`2` for `x2`),
+    /// or `nil` for any other register.
+    func feature(in register: Register) -> Int? {
+        if case .inputScalar(let k)? = symbols[register]?.role { return k }
+        return nil
+    }
 
     /// Whether a register is stored in the exported type (rather than local to one call).
     func isStored(_ register: Register) -> Bool {

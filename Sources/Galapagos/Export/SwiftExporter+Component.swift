@@ -41,6 +41,10 @@ struct ComponentWriter {
                 break  // the parameter
             case (.label, _):
                 out.line("let \(variable.name) = 0.0  // \(component.name) never sees the label")
+            case (let register, .setup) where naming.feature(in: register) != nil:
+                out.line("\(binding) \(variable.name) = 0.0  // setup sees no features")
+            case (let register, _) where naming.feature(in: register) != nil:
+                out.line("\(binding) \(variable.name) = features[\(naming.feature(in: register) ?? 0)]")
             default:
                 out.line("\(binding) \(variable.name) = \(SwiftHelper.zero(variable.register.kind))")
             }

@@ -16,7 +16,7 @@ struct SwiftExporter {
     init(_ export: ProgramExport) {
         self.export = export
         program = export.program
-        naming = RegisterNaming(program)
+        naming = RegisterNaming(program, protocol: export.callProtocol)
         typeName = export.metadata.typeName
         helpers = SwiftHelper.required(by: program, classification: export.metadata.metric.isClassification)
     }

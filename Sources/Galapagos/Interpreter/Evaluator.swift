@@ -45,7 +45,7 @@ public final class Evaluator {
         machine = Machine(shape: shape)
         self.objective = objective
         featureTarget = machine.memory + machine.layout.offset(.vector, MemoryShape.featuresVector)
-        inputScalars = shape.inputScalars
+        inputScalars = shape.inputScalarRegisters.count
     }
 
     /// Where `v0` lives, and how many scalars also receive the features: fixed per evaluator,

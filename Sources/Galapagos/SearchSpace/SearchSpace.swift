@@ -53,13 +53,14 @@ public struct SearchSpace: Sendable {
 
     /// How the tasks of one role are built, or `nil` if the search space has none for it.
     /// How the evaluator calls this space's programs: the multi-class protocol when a task
-    /// has more than two classes, AutoML-Zero's scalar one otherwise.
+    /// has more than two classes, AutoML-Zero's scalar one otherwise; with the input scalars
+    /// of ``memory`` among the inputs.
     public var callProtocol: CallProtocol {
         let multiclass = TaskRole.allCases.contains { role in
             guard case let .table(table)? = taskSpec(role)?.generator else { return false }
             return table.data.kind == .classification && table.classCount > 2
         }
-        return multiclass ? .multiclass : .scalar
+        return (multiclass ? CallProtocol.multiclass : .scalar).feeding(memory)
     }
 
     public func taskSpec(_ role: TaskRole) -> TaskSpec? {

@@ -202,15 +202,18 @@ struct ExportFormatTests {
             print("python exports not checked: python3 with NumPy is not available")
             return
         }
-        let shape = MemoryShape(features: 3, scalars: 6, vectors: 5, matrices: 3)
-        let generator = RandomPrograms(shape: shape)
+        // The last 20 random programs also get the features in s2, s3, s4 (symbolic regression).
+        let plain = MemoryShape(features: 3, scalars: 6, vectors: 5, matrices: 3)
+        let fed = MemoryShape(features: 3, scalars: 6, vectors: 2, matrices: 1, inputScalars: 3)
         let data = ExampleData(features: 3, count: 16, seed: 8)
         var random = RandomGenerator(seed: 606)
         var programs: [(name: String, program: Program, classification: Bool, seeded: Bool)] = []
         var source = ""
         let probes = probePrograms()
-        for index in 0..<(probes.count + 60) {
-            let program = index < probes.count ? probes[index] : generator.make(using: &random)
+        func shape(_ index: Int) -> MemoryShape { index >= probes.count + 60 ? fed : plain }
+        for index in 0..<(probes.count + 80) {
+            let shape = shape(index)
+            let program = index < probes.count ? probes[index] : RandomPrograms(shape: shape).make(using: &random)
             let name = "Model\(index)"
             let classification = index % 3 == 0
             let export = try ProgramExport(
@@ -267,7 +270,7 @@ struct ExportFormatTests {
         }
         for (index, item) in programs.enumerated() {
             let expected = try interpreterTrace(
-                item.program, shape: shape, seed: UInt64(index), classification: item.classification,
+                item.program, shape: shape(index), seed: UInt64(index), classification: item.classification,
                 data: data, trainCount: 12)
             #expect(canonical(outputs[item.name] ?? []) == canonical(expected),
                     "\(item.name) differs:\n\(ProgramPrinter.print(item.program))")

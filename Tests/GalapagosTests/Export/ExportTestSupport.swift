@@ -110,12 +110,18 @@ func interpreterTrace(
     var bits: [UInt64] = []
     func predict(_ k: Int) -> Double {
         machine.setVector(MemoryShape.featuresVector, data.features[k])
+        for (feature, register) in shape.inputScalarRegisters.enumerated() {
+            machine.setScalar(register.index, data.features[k][feature])
+        }
         machine.setScalar(MemoryShape.labelScalar, 0)
         machine.run(compiled, .predict)
         return machine.scalar(MemoryShape.predictionScalar)
     }
     func learn(_ k: Int) {
         machine.setVector(MemoryShape.featuresVector, data.features[k])
+        for (feature, register) in shape.inputScalarRegisters.enumerated() {
+            machine.setScalar(register.index, data.features[k][feature])
+        }
         machine.setScalar(MemoryShape.labelScalar, data.labels[k])
         machine.run(compiled, .learn)
     }

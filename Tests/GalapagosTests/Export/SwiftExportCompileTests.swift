@@ -92,7 +92,10 @@ struct SwiftExportCompileTests {
         var random = RandomGenerator(seed: 2024)
         for index in 0..<200 {
             let features = index % 2 == 0 ? 3 : 4
-            let shape = MemoryShape(features: features, scalars: 5, vectors: 4, matrices: 3)
+            // Every fourth program also gets the features in s2, s3, … (symbolic regression).
+            let shape = index % 4 == 3
+                ? MemoryShape(features: features, scalars: 7, vectors: 2, matrices: 1, inputScalars: features)
+                : MemoryShape(features: features, scalars: 5, vectors: 4, matrices: 3)
             let program = RandomPrograms(shape: shape).make(using: &random)
             cases.append(Case(
                 name: "Random\(index)", program: program, shape: shape, seed: UInt64(index) &* 7_919,
