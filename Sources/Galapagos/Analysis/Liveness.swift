@@ -136,39 +136,3 @@ extension Liveness {
         return live.intersects(written, excluding: provided)
     }
 }
-
-/// A set of registers of at most 64 per kind, as three bit masks.
-private struct RegisterMask {
-    private var bits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-
-    private static func bit(_ index: Int) -> UInt64 { index >= 0 && index < 64 ? 1 << UInt64(index) : 0 }
-
-    mutating func insert(_ kind: ValueKind, _ index: Int) {
-        switch kind {
-        case .scalar: bits.0 |= Self.bit(index)
-        case .vector: bits.1 |= Self.bit(index)
-        case .matrix: bits.2 |= Self.bit(index)
-        }
-    }
-
-    mutating func remove(_ kind: ValueKind, _ index: Int) {
-        switch kind {
-        case .scalar: bits.0 &= ~Self.bit(index)
-        case .vector: bits.1 &= ~Self.bit(index)
-        case .matrix: bits.2 &= ~Self.bit(index)
-        }
-    }
-
-    func contains(_ kind: ValueKind, _ index: Int) -> Bool {
-        switch kind {
-        case .scalar: bits.0 & Self.bit(index) != 0
-        case .vector: bits.1 & Self.bit(index) != 0
-        case .matrix: bits.2 & Self.bit(index) != 0
-        }
-    }
-
-    func intersects(_ other: RegisterMask, excluding excluded: RegisterMask) -> Bool {
-        (bits.0 & other.bits.0 & ~excluded.bits.0) | (bits.1 & other.bits.1 & ~excluded.bits.1)
-            | (bits.2 & other.bits.2 & ~excluded.bits.2) != 0
-    }
-}

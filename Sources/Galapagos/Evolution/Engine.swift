@@ -257,6 +257,7 @@ public final class Engine {
         let context = ProductionContext(
             mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
             initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
+            pruningProtocol: space.pruningProtocol,
             fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
             isPredictOnly: space.isPredictOnly,
             tasks: searchTasks,
@@ -444,6 +445,8 @@ struct ProductionContext: Sendable {
     let retries: Int
     let initialPrograms: InitialPrograms
     let callProtocol: CallProtocol
+    /// ``SearchSpace/pruningProtocol``: children run their live instructions only.
+    let pruningProtocol: CallProtocol?
     /// Constant fitting and the probability that a child gets it.
     let fitting: (fitter: ConstantFitter, probability: Double)?
     /// ``SearchSpace/isPredictOnly``: children whose prediction depends on the examples
@@ -454,6 +457,11 @@ struct ProductionContext: Sendable {
     let fecSpec: FECSpec
     /// The cache as it was when the batch started; only read here.
     let fec: FECCache?
+
+    private func compile(_ program: Program) throws -> CompiledProgram {
+        guard let pruningProtocol else { return try CompiledProgram(program, shape: mutator.shape) }
+        return try CompiledProgram(program, shape: mutator.shape, keepingLiveFor: pruningProtocol)
+    }
 
     /// The child's fitness on the search tasks; with a hurdle, its first task's score alone
     /// when that is below the hurdle (progressive evaluation).
@@ -511,7 +519,7 @@ struct ProductionContext: Sendable {
            let fitted = fitting.fitter.fit(program, on: tasks[0]) {
             program = fitted
         }
-        guard var compiled = try? CompiledProgram(program, shape: mutator.shape) else {
+        guard var compiled = try? compile(program) else {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }
@@ -526,7 +534,7 @@ struct ProductionContext: Sendable {
                 var candidate = parent.program
                 guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
                       !(isPredictOnly && Liveness.predictCarriesState(candidate, shape: mutator.shape, protocol: callProtocol)),
-                      let candidateCompiled = try? CompiledProgram(candidate, shape: mutator.shape) else { continue }
+                      let candidateCompiled = try? compile(candidate) else { continue }
                 program = candidate
                 origin = .mutation(kind)
                 compiled = candidateCompiled

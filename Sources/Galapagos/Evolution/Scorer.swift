@@ -32,7 +32,7 @@ public final class Scorer: Sendable {
     /// Scores a program on tasks, one task per job on the worker pool; 0 for a program that
     /// does not fit the search space's memory.
     public func score(_ program: Program, on tasks: [TaskDataset], scoring: ScoringSplit) -> Double {
-        guard let compiled = try? CompiledProgram(program, shape: space.memory) else { return 0 }
+        guard let compiled = try? space.compileForEvaluation(program) else { return 0 }
         let fitness = pool.map(jobs: tasks.count) { job, evaluator in
             evaluator.fitness(of: compiled, on: tasks[job], scoring: scoring)
         }

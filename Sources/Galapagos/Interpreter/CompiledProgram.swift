@@ -33,7 +33,29 @@ public struct CompiledProgram: Sendable {
     /// - Throws: ``GalapagosError/program(_:_:)`` if a register or element index is out of
     ///   range for `shape`.
     public init(_ program: Program, shape: MemoryShape) throws {
+        try self.init(program, shape: shape, keeping: nil)
+    }
+
+    /// Translates only the instructions that can change what the evaluator observes under
+    /// `callProtocol` (see ``Liveness``): predictions, fitness and random draws are bit for bit
+    /// those of the whole program, in less time. Random fills always stay, dead or not, so that
+    /// every later draw is the same.
+    ///
+    /// Use it for evaluating learning algorithms and predict-only programs (not losses, which
+    /// run under another protocol); ``source`` is still the whole program.
+    ///
+    /// - Throws: ``GalapagosError/program(_:_:)`` if a register or element index is out of
+    ///   range for `shape`, dead instruction or not.
+    public init(_ program: Program, shape: MemoryShape, keepingLiveFor callProtocol: CallProtocol) throws {
+        let live = Liveness.liveInstructions(program, shape: shape, protocol: callProtocol)
+        try self.init(program, shape: shape, keeping: live)
+    }
+
+    /// - Parameter keeping: one flag per instruction (setup, predict, learn back to back): which
+    ///   to translate besides random fills; `nil` for all.
+    private init(_ program: Program, shape: MemoryShape, keeping: [Bool]?) throws {
         let layout = MemoryLayout(shape: shape)
+        var flat = 0
         var code: [CompiledInstruction] = []
         code.reserveCapacity(program.instructionCount)
         var ranges: [Range<Int>] = []
@@ -49,8 +71,10 @@ public struct CompiledProgram: Sendable {
                             + " F=\(shape.features), \(shape.scalars) scalars,"
                             + " \(shape.vectors) vectors, \(shape.matrices) matrices")
                 }
-                if compiled.op != .noOp { code.append(compiled) }
-                usesRandomness = usesRandomness || instruction.op.info.isRandom
+                let isRandom = OpShape.table[Int(instruction.op.rawValue)].isRandom
+                if compiled.op != .noOp, isRandom || keeping?[flat] ?? true { code.append(compiled) }
+                flat += 1
+                usesRandomness = usesRandomness || isRandom
             }
             ranges.append(start..<code.count)
         }

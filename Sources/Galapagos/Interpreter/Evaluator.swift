@@ -170,7 +170,10 @@ public final class Evaluator {
         let multiclass = task.isMulticlass
         var loss = 0.0
         var labelSum = 0.0, labelSquares = 0.0
-        if recorded != nil { recorded = [] }
+        // A local copy: appending to the stored property per example would pay a dynamic
+        // exclusivity check each time (a class's stored `var`).
+        var predictions: [Double]? = recorded == nil ? nil : []
+        defer { if predictions != nil { recorded = predictions } }
         for example in 0..<count {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
@@ -179,12 +182,12 @@ public final class Evaluator {
             let y = ys[example]
             if multiclass {
                 guard let (predicted, logLoss) = scoreLogits(task.classes, label: y) else { return 0 }
-                recorded?.append(Double(predicted))
+                predictions?.append(Double(predicted))
                 loss += metric == .logLoss ? logLoss : (predicted == Int(y) ? 0 : 1)
                 continue
             }
             let output = memory[MemoryShape.predictionScalar]
-            recorded?.append(output)
+            predictions?.append(output)
             let error: Double
             switch metric {
             case .accuracy:
