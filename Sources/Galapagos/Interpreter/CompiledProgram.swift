@@ -25,6 +25,9 @@ public struct CompiledProgram: Sendable {
     let ranges: [Range<Int>]
     /// Whether any instruction draws random numbers.
     public let usesRandomness: Bool
+    /// Whether `predict` leaves what the evaluator writes before every call (`v0` and the
+    /// input scalars) as it was, so that `learn` finds the features without a second copy.
+    let predictKeepsInputs: Bool
     /// The program it was compiled from.
     public let source: Program
 
@@ -81,6 +84,9 @@ public struct CompiledProgram: Sendable {
         // Invariant: `code` is never empty, so `withUnsafeBufferPointer` always yields a base
         // address (an all-empty program gets one unreachable no-op).
         if code.isEmpty { code.append(CompiledInstruction(op: .noOp, output: 0, input1: 0, input2: 0, constant1: 0, constant2: 0)) }
+        predictKeepsInputs = code[ranges[Component.predict.rawValue]].allSatisfy {
+            !layout.writesInputs($0)
+        }
         self.shape = shape
         self.code = code
         self.ranges = ranges
@@ -100,6 +106,22 @@ struct MemoryLayout {
         self.shape = shape
         vectorBase = shape.scalars
         matrixBase = shape.scalars + shape.vectors * shape.features
+    }
+
+    /// Whether a compiled instruction writes `v0` or an input scalar (`s2…`).
+    func writesInputs(_ instruction: CompiledInstruction) -> Bool {
+        guard let kind = OpShape.table[Int(instruction.op.rawValue)].output else { return false }
+        let start = Int(instruction.output)
+        // Element writes compile to a scalar store at the element's offset.
+        let width: Int = switch kind {
+        case .scalar: 1
+        case .vector: instruction.op == .scalarConstSet ? 1 : shape.features
+        case .matrix: instruction.op == .scalarConstSet ? 1 : shape.features * shape.features
+        }
+        let features = offset(.vector, MemoryShape.featuresVector)
+        let inputs = MemoryShape.firstInputScalar..<(MemoryShape.firstInputScalar + shape.inputScalarRegisters.count)
+        func overlaps(_ range: Range<Int>) -> Bool { !range.isEmpty && range.overlaps(start..<(start + width)) }
+        return overlaps(features..<(features + shape.features)) || overlaps(inputs)
     }
 
     func offset(_ kind: ValueKind, _ index: Int) -> Int {

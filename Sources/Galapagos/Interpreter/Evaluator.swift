@@ -77,7 +77,15 @@ public final class Evaluator {
             let setup = Segment(base, program.ranges[Component.setup.rawValue])
             let predict = Segment(base, program.ranges[Component.predict.rawValue])
             let learn = Segment(base, program.ranges[Component.learn.rawValue])
-            return run(setup: setup, predict: predict, learn: learn, task: task, scoring: scoring)
+            let reload = !program.predictKeepsInputs
+            // One copy of the loops per common feature size: F is then a constant, the loads
+            // unroll and each call goes straight to its interpreter loop.
+            switch task.features {
+            case 4: return run(setup, predict, learn, reload, task, scoring, width: Width4.self)
+            case 8: return run(setup, predict, learn, reload, task, scoring, width: Width8.self)
+            case 16: return run(setup, predict, learn, reload, task, scoring, width: Width16.self)
+            default: return run(setup, predict, learn, reload, task, scoring, width: AnyWidth.self)
+            }
         }
     }
 
@@ -108,13 +116,17 @@ public final class Evaluator {
     @inline(__always)
     static func sigmoid(_ x: Double) -> Double { 1.0 / (1.0 + Math.exp(-x)) }
 
-    func run(
-        setup: Segment, predict: Segment, learn: Segment, task: TaskDataset,
-        scoring: ScoringSplit
+    /// Trains on the task's examples and scores the validation or test split.
+    ///
+    /// - Parameter reloadBeforeLearn: whether `predict` may overwrite `v0` or the input scalars,
+    ///   which must then be written again before `learn`.
+    func run<W: FeatureWidth>(
+        _ setup: Segment, _ predict: Segment, _ learn: Segment, _ reloadBeforeLearn: Bool,
+        _ task: TaskDataset, _ scoring: ScoringSplit, width: W.Type
     ) -> Double {
         let machine = self.machine
         let memory = machine.memory
-        let f = task.features
+        let f = W.count > 0 ? W.count : task.features
         let label = MemoryShape.labelScalar
         let prediction = MemoryShape.predictionScalar
         let classify = task.metric.isClassification
@@ -125,7 +137,7 @@ public final class Evaluator {
 
         machine.wipe()
         machine.random = RandomGenerator(seed: task.programSeed)
-        machine.execute(setup.start, count: setup.count)
+        machine.execute(setup.start, count: setup.count, width: W.self)
 
         for epoch in 0..<task.epochs {
             let order = task.epochOrder + epoch * task.trainCount
@@ -137,31 +149,33 @@ public final class Evaluator {
                 memory[label] = 0
                 if multiclass {
                     hideOneHot(f)
-                    machine.execute(predict.start, count: predict.count)
+                    machine.execute(predict.start, count: predict.count, width: W.self)
                     if !softmaxLogits(classes, f) { return 0 }
                     load(x, f)
                     memory[label] = y
                     showOneHot(y, f)
-                    machine.execute(learn.start, count: learn.count)
+                    machine.execute(learn.start, count: learn.count, width: W.self)
                     continue
                 }
-                machine.execute(predict.start, count: predict.count)
+                machine.execute(predict.start, count: predict.count, width: W.self)
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
                 // `!(error <= bound)` is also true for NaN.
                 if !(error <= bound) { return 0 }
-                load(x, f)
+                if reloadBeforeLearn { load(x, f) }
                 memory[label] = y
-                machine.execute(learn.start, count: learn.count)
+                machine.execute(learn.start, count: learn.count, width: W.self)
             }
         }
-        return validate(predict: predict, task: task, scoring: scoring)
+        return validate(predict, task, scoring, width: W.self)
     }
 
-    private func validate(predict: Segment, task: TaskDataset, scoring: ScoringSplit) -> Double {
+    private func validate<W: FeatureWidth>(
+        _ predict: Segment, _ task: TaskDataset, _ scoring: ScoringSplit, width: W.Type
+    ) -> Double {
         let machine = self.machine
         let memory = machine.memory
-        let f = task.features
+        let f = W.count > 0 ? W.count : task.features
         let (xs, ys, count) = scoring == .validation
             ? (task.validFeatures, task.validLabels, task.validCount)
             : (task.testFeatures, task.testLabels, task.testCount)
@@ -178,7 +192,7 @@ public final class Evaluator {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
             if multiclass { hideOneHot(f) }
-            machine.execute(predict.start, count: predict.count)
+            machine.execute(predict.start, count: predict.count, width: W.self)
             let y = ys[example]
             if multiclass {
                 guard let (predicted, logLoss) = scoreLogits(task.classes, label: y) else { return 0 }
