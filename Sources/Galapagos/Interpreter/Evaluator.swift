@@ -105,7 +105,12 @@ public final class Evaluator {
     @inline(__always)
     func load(_ source: UnsafeMutablePointer<Double>, _ count: Int) {
         let target = featureTarget
-        for k in 0..<count { target[k] = source[k] }
+        var k = 0
+        while k + 1 < count {  // pairs, as the kernels read them (see ``Kernels``)
+            Kernels.store(Kernels.pair(source, k), target, k)
+            k += 2
+        }
+        if k < count { target[k] = source[k] }
         let scalars = inputScalars
         if scalars > 0 {
             let first = machine.memory + MemoryShape.firstInputScalar
