@@ -16,52 +16,52 @@ extension Liveness {
         let predictInputs = RegisterMask(callProtocol.predictInputs)
         let learnInputs = RegisterMask(callProtocol.learnInputs)
         let outputs = RegisterMask(callProtocol.outputs)
-        let components = [program.setup, program.predict, program.learn]
-        let starts = [0, program.setup.count, program.setup.count + program.predict.count]
         var flags = Array(repeating: false, count: program.instructionCount)
-        var liveIn = [RegisterMask(), RegisterMask(), RegisterMask()]
-        while true {
-            let predictIn = liveIn[1].subtracting(predictInputs)
-            let learnIn = liveIn[2].subtracting(learnInputs)
-            let liveOut = [predictIn, predictIn.union(learnIn).union(outputs), predictIn]
-            var next = liveIn
-            for component in 0..<3 {
-                var live = liveOut[component]
-                let instructions = components[component]
-                for position in instructions.indices.reversed() {
-                    let instruction = instructions[position]
-                    let shape = OpShape.table[Int(instruction.op.rawValue)]
-                    guard let kind = shape.output, live.contains(kind, Int(instruction.output)) else {
-                        flags[starts[component] + position] = false
-                        continue
-                    }
-                    flags[starts[component] + position] = true
-                    if !shape.isElementWrite { live.remove(kind, Int(instruction.output)) }
-                    if let input = shape.input1 { live.insert(input, Int(instruction.input1)) }
-                    if let input = shape.input2 { live.insert(input, Int(instruction.input2)) }
+        let predictStart = program.setup.count, learnStart = predictStart + program.predict.count
+        OpShape.table.withUnsafeBufferPointer { table in
+            flags.withUnsafeMutableBufferPointer { flags in
+                // `predict` and `learn` feed each other until nothing changes; `setup` only
+                // feeds `predict`, so one pass after the fixed point settles it.
+                var predictIn = RegisterMask(), learnIn = RegisterMask()
+                while true {
+                    let predictNeeds = predictIn.subtracting(predictInputs)
+                    let learnNeeds = learnIn.subtracting(learnInputs)
+                    let nextPredict = backward(
+                        program.predict, table, flags, predictStart,
+                        liveOut: predictNeeds.union(learnNeeds).union(outputs))
+                    let nextLearn = backward(program.learn, table, flags, learnStart, liveOut: predictNeeds)
+                    if nextPredict == predictIn && nextLearn == learnIn { break }
+                    predictIn = nextPredict
+                    learnIn = nextLearn
                 }
-                next[component] = live
+                _ = backward(program.setup, table, flags, 0, liveOut: predictIn.subtracting(predictInputs))
             }
-            if next == liveIn { return flags }
-            liveIn = next
         }
+        return flags
     }
-}
 
-/// What the liveness analyses need of an op, in plain values (``OpInfo`` holds a name and an
-/// array, whose copies cost reference counting).
-struct OpShape {
-    var output: ValueKind?
-    var input1: ValueKind?
-    var input2: ValueKind?
-    var isElementWrite: Bool
-    var isRandom: Bool
-
-    /// One row per ``Op``, indexed by raw value.
-    static let table: [OpShape] = Op.allCases.map { op in
-        let info = op.info
-        return OpShape(
-            output: info.output, input1: info.inputs.first, input2: info.inputs.count > 1 ? info.inputs[1] : nil,
-            isElementWrite: info.indexCount > 0, isRandom: info.isRandom)
+    /// One backward pass over a component on bit masks: sets its instructions' flags (from
+    /// `start` in `flags`) and returns the registers it reads before writing.
+    @inline(__always)
+    private static func backward(
+        _ instructions: [Instruction], _ table: UnsafeBufferPointer<OpShape>,
+        _ flags: UnsafeMutableBufferPointer<Bool>, _ start: Int, liveOut: RegisterMask
+    ) -> RegisterMask {
+        var live = liveOut
+        instructions.withUnsafeBufferPointer { instructions in
+            for position in instructions.indices.reversed() {
+                let instruction = instructions[position]
+                let shape = table[Int(instruction.op.rawValue)]
+                guard let kind = shape.output, live.contains(kind, Int(instruction.output)) else {
+                    flags[start + position] = false
+                    continue
+                }
+                flags[start + position] = true
+                if !shape.isElementWrite { live.remove(kind, Int(instruction.output)) }
+                if let input = shape.input1 { live.insert(input, Int(instruction.input1)) }
+                if let input = shape.input2 { live.insert(input, Int(instruction.input2)) }
+            }
+        }
+        return live
     }
 }

@@ -43,14 +43,16 @@ public struct Ancestry: Sendable {
     /// Drops a reference; nodes left with none leave the tree, releasing their parents.
     public mutating func release(_ id: Int) {
         var current = id
-        while let node = nodes[current] {
-            if node.references > 1 {
-                nodes[current]?.references -= 1
+        // By index: one hash per step, and no copy of the node's record.
+        while let index = nodes.index(forKey: current) {
+            if nodes.values[index].references > 1 {
+                nodes.values[index].references -= 1
                 return
             }
-            nodes[current] = nil
-            if node.record == nil { forgotten.append(current) }
-            current = node.parent
+            let parent = nodes.values[index].parent
+            if nodes.values[index].record == nil { forgotten.append(current) }
+            nodes.remove(at: index)
+            current = parent
         }
     }
 

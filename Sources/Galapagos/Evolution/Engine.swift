@@ -375,6 +375,7 @@ public final class Engine {
             hallOfFame.offer(member)
             return
         }
+        guard hallOfFame.mayAccept(member) else { return }
         let before = hallOfFame.keptIDs
         guard hallOfFame.offer(member) else { return }
         let after = hallOfFame.keptIDs

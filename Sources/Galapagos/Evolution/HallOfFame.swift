@@ -26,6 +26,16 @@ public struct HallOfFame: Sendable {
         return offerToBest(member) || changed
     }
 
+    /// Whether ``offer(_:)`` may change a list: `false` only when it certainly would not (the
+    /// common case: not the best of its size, and no better than the weakest of a full list),
+    /// so callers can skip bookkeeping around the offer.
+    public func mayAccept(_ member: Member) -> Bool {
+        let size = member.program.instructionCount
+        if bestBySize[size].map({ member.fitness > $0.fitness }) ?? true { return true }
+        if members.count >= capacity, let last = members.last, !(member.fitness > last.fitness) { return false }
+        return true
+    }
+
     /// The ids of every member either list holds.
     public var keptIDs: Set<Int> {
         Set(members.map(\.id)).union(bestBySize.values.map(\.id))

@@ -134,7 +134,7 @@ struct MemoryLayout {
 
     /// The compiled form, or `nil` if an index is out of range.
     func compile(_ instruction: Instruction) -> CompiledInstruction? {
-        let info = instruction.op.info
+        let info = OpShape.table[Int(instruction.op.rawValue)]
         var result = CompiledInstruction(
             op: instruction.op, output: 0, input1: 0, input2: 0,
             constant1: instruction.constant1, constant2: instruction.constant2)
@@ -150,11 +150,13 @@ struct MemoryLayout {
             out += Int(instruction.index2)
         }
         result.output = Int32(out)
-        let raw = [Int(instruction.input1), Int(instruction.input2)]
-        for (position, kind) in info.inputs.enumerated() {
-            guard raw[position] < shape.count(of: kind) else { return nil }
-            let address = Int32(offset(kind, raw[position]))
-            if position == 0 { result.input1 = address } else { result.input2 = address }
+        if let kind = info.input1 {
+            guard Int(instruction.input1) < shape.count(of: kind) else { return nil }
+            result.input1 = Int32(offset(kind, Int(instruction.input1)))
+        }
+        if let kind = info.input2 {
+            guard Int(instruction.input2) < shape.count(of: kind) else { return nil }
+            result.input2 = Int32(offset(kind, Int(instruction.input2)))
         }
         // Element sets are plain scalar stores once the offset is known.
         if instruction.op == .vectorConstSet || instruction.op == .matrixConstSet {
