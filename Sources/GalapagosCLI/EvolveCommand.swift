@@ -254,7 +254,10 @@ enum Report {
         let test = summary.testFitness.map { String($0) } ?? "n/a"
         let session = startIndividuals > 0 ? " (\(summary.individuals - startIndividuals) this session)" : ""
         Swift.print("# stopped: \(reason.rawValue) after \(summary.individuals) individuals\(session) in"
-            + " \(String(format: "%.1f", seconds)) s (\(Int(rate))/s), FEC hits \(summary.fecHits)")
+            + " \(String(format: "%.1f", seconds)) s (\(Int(rate))/s), FEC hits \(summary.fecHits)"
+            + (engine.fecAudit.rate.map {
+                ", audited \(engine.fecAudit.checked): \(engine.fecAudit.wrong) wrong (\(String(format: "%.3f", 100 * $0)) %)"
+            } ?? ""))
         Swift.print("# best: member \(summary.best.id), search fitness \(summary.searchFitness),"
             + " select fitness \(summary.selectFitness), test fitness \(test)")
         if let runFile { Swift.print("# run file: \(runFile)") }
@@ -284,7 +287,8 @@ enum Report {
                 selector: engine.space.evolution.selector.rawValue,
                 workers: engine.settings.workers, migrations: summary.migrations,
                 reached_target: summary.reachedTarget, stopped: reason.rawValue,
-                member_id: summary.best.id, run_file: runFile))
+                member_id: summary.best.id, run_file: runFile,
+                fec_audit: FECAuditReport(engine.fecAudit)))
         }
     }
 }
@@ -314,4 +318,25 @@ struct EvolveReport: Encodable {
     var run_file: String?
     var hub: String?
     var run: String?
+    /// This session's audit of FEC hits; absent when none was audited.
+    var fec_audit: FECAuditReport? = nil
+}
+
+/// ``FECAudit`` in `--json` reports: `{"checked": n, "wrong": k, "rate": k/n, "max_error": e,
+/// "mean_error": m}`.
+struct FECAuditReport: Encodable {
+    var checked: Int
+    var wrong: Int
+    var rate: Double
+    var max_error: Double
+    var mean_error: Double
+
+    init?(_ audit: FECAudit) {
+        guard let rate = audit.rate, let mean = audit.meanError else { return nil }
+        checked = audit.checked
+        wrong = audit.wrong
+        self.rate = rate
+        max_error = audit.maximumError
+        mean_error = mean
+    }
 }

@@ -35,6 +35,14 @@ struct SearchOptions: ParsableArguments {
     @Option(help: "Use the functional-equivalence cache: on or off (default: the search space's).")
     var fec: OnOff?
 
+    @Option(name: .customLong("fec-tasks"),
+            help: "The search tasks the FEC fingerprint probes: first (default) or all (AutoML-Zero's rule).")
+    var fecTasks: String?
+
+    @Option(name: .customLong("fec-audit"),
+            help: "Evaluate this share of FEC hits in full and report how often the cache was wrong (0 to 1).")
+    var fecAudit: Double?
+
     @Option(help: "Override the population of each island.")
     var population: Int?
 
@@ -98,6 +106,12 @@ struct SearchOptions: ParsableArguments {
         if let fitConstants, fitConstants != "off", !(Double(fitConstants).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--fit-constants must be a probability from 0 to 1, or off; found '\(fitConstants)'")
         }
+        if let fecTasks, fecTasks != "first", fecTasks != "all" {
+            throw ValidationError("--fec-tasks must be first or all; found '\(fecTasks)'")
+        }
+        if let fecAudit, !(0...1).contains(fecAudit) {
+            throw ValidationError("--fec-audit must be a share from 0 to 1; found \(fecAudit)")
+        }
         if let hurdle, hurdle != "off", !(Double(hurdle).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--hurdle must be a quantile from 0 to 1, or off; found '\(hurdle)'")
         }
@@ -110,6 +124,8 @@ struct SearchOptions: ParsableArguments {
         overrides.selector = selector.flatMap(SelectorKind.init(rawValue:))
         overrides.operatorBandit = operatorBandit?.isOn
         overrides.fec = fec?.isOn
+        overrides.fecProbesEveryTask = fecTasks.map { $0 == "all" }
+        overrides.fecAudit = fecAudit
         overrides.population = population
         overrides.batch = batch
         overrides.migrationEvery = migrationEvery

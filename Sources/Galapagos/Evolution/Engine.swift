@@ -39,6 +39,8 @@ public final class Engine {
     public internal(set) var individuals = 0
     /// Children whose fitness came from the FEC cache.
     public internal(set) var fecHits = 0
+    /// This session's audit of cache hits (``FECSpec/audit``).
+    public internal(set) var fecAudit = FECAudit()
     /// Migrations performed.
     public internal(set) var migrations = 0
     /// The next member id.
@@ -135,6 +137,8 @@ public final class Engine {
         var cachedAtStart: Bool
         /// The mutation actually applied (`identity` when the chosen one could not apply).
         var origin: MemberOrigin
+        /// For a cache hit picked for audit (``FECSpec/audit``), its fitness evaluated in full.
+        var audit: Double? = nil
     }
 
     /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate, select and
@@ -150,6 +154,9 @@ public final class Engine {
         if pending.isEmpty {
             let proposals = propose()
             let outcomes = produce(proposals)
+            for outcome in outcomes {
+                if let audit = outcome.audit { fecAudit.record(cached: outcome.fitness, evaluated: audit) }
+            }
             pending = zip(proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
@@ -459,6 +466,23 @@ struct ProductionContext: Sendable {
     /// The cache as it was when the batch started; only read here.
     let fec: FECCache?
 
+    /// The child's FEC fingerprint: its predictions on the first steps of the first search
+    /// task, or of every search task (``FECSpec/probesEveryTask``).
+    private func fingerprint(of compiled: CompiledProgram, evaluator: Evaluator) -> UInt64 {
+        let probe = { (task: TaskDataset) in
+            evaluator.fingerprint(of: compiled, on: task, trainSteps: fecSpec.trainSteps, validSteps: fecSpec.validSteps)
+        }
+        var hash = probe(tasks[0])
+        guard fecSpec.probesEveryTask else { return hash }
+        for task in tasks.dropFirst() {
+            // Mixed before combining: a program that predicts the same on every task must not
+            // cancel out (x ^ x) into one fingerprint shared by all such programs.
+            let mixed = hash &* 0x9E37_79B9_7F4A_7C15
+            hash = ((mixed << 31) | (mixed >> 33)) ^ probe(task)
+        }
+        return hash
+    }
+
     private func compile(_ program: Program) throws -> CompiledProgram {
         guard let pruningProtocol else { return try CompiledProgram(program, shape: mutator.shape) }
         return try CompiledProgram(program, shape: mutator.shape, keepingLiveFor: pruningProtocol)
@@ -524,9 +548,7 @@ struct ProductionContext: Sendable {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }
-        var fingerprint = evaluator.fingerprint(
-            of: compiled, on: tasks[0], trainSteps: fecSpec.trainSteps,
-            validSteps: fecSpec.validSteps)
+        var fingerprint = self.fingerprint(of: compiled, evaluator: evaluator)
         // Draw the mutation again while the child behaves like a program already seen.
         if case let .parent(parent, kind) = proposal.source, kind != .identity, retries > 0, let fec {
             var attempt = 0
@@ -539,14 +561,16 @@ struct ProductionContext: Sendable {
                 program = candidate
                 origin = .mutation(kind)
                 compiled = candidateCompiled
-                fingerprint = evaluator.fingerprint(
-                    of: compiled, on: tasks[0], trainSteps: fecSpec.trainSteps, validSteps: fecSpec.validSteps)
+                fingerprint = self.fingerprint(of: compiled, evaluator: evaluator)
             }
         }
         if let cached = fec?.peek(fingerprint) {
+            // The last draw of this child's generator: auditing changes nothing else.
+            let audit = fecSpec.audit > 0 && random.nextBool(probability: fecSpec.audit)
+                ? score(compiled, hurdle: proposal.hurdle, evaluator: evaluator) : nil
             return Engine.Outcome(
                 program: program, fingerprint: fingerprint, fitness: cached, cachedAtStart: true,
-                origin: origin)
+                origin: origin, audit: audit)
         }
         let fitness = score(compiled, hurdle: proposal.hurdle, evaluator: evaluator)
         return Engine.Outcome(

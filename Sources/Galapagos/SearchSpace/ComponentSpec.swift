@@ -71,11 +71,22 @@ public struct FECSpec: Sendable, Equatable {
     public var validSteps: Int
     /// The most fingerprints kept (least recently used leave first).
     public var capacity: Int
+    /// Whether the fingerprint probes every search task (AutoML-Zero's rule: a hit needs the
+    /// same predictions on all of them) rather than the first only (cheaper, a weaker check).
+    public var probesEveryTask: Bool
+    /// The share of cache hits also evaluated in full to measure how often a hit carries a
+    /// wrong fitness (``FECAudit``); 0 for none. Audits never change the search.
+    public var audit: Double
 
-    public init(enabled: Bool = true, trainSteps: Int = 10, validSteps: Int = 10, capacity: Int = 100_000) {
+    public init(
+        enabled: Bool = true, trainSteps: Int = 10, validSteps: Int = 10, capacity: Int = 100_000,
+        probesEveryTask: Bool = false, audit: Double = 0
+    ) {
         self.enabled = enabled
         self.trainSteps = trainSteps
         self.validSteps = validSteps
         self.capacity = capacity
+        self.probesEveryTask = probesEveryTask
+        self.audit = audit
     }
 }

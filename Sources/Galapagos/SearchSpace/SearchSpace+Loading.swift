@@ -372,6 +372,15 @@ struct SearchSpaceDecoder {
         spec.trainSteps = try reader.int("train", in: 0...100_000) ?? spec.trainSteps
         spec.validSteps = try reader.int("valid", in: 0...100_000) ?? spec.validSteps
         spec.capacity = try reader.int("cache", in: 1...100_000_000) ?? spec.capacity
+        if let tasks = try reader.string("tasks") {
+            guard tasks == "first" || tasks == "all" else {
+                throw reader.error(
+                    "tasks", reader.mapping["tasks"],
+                    "expected first or all (the search tasks the fingerprint probes), found '\(tasks)'")
+            }
+            spec.probesEveryTask = tasks == "all"
+        }
+        spec.audit = try reader.double("audit", in: 0...1) ?? 0
         try reader.finish()
         return spec
     }

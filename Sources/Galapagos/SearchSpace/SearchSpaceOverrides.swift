@@ -5,6 +5,10 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var selector: SelectorKind?
     public var operatorBandit: Bool?
     public var fec: Bool?
+    /// ``FECSpec/probesEveryTask``.
+    public var fecProbesEveryTask: Bool?
+    /// ``FECSpec/audit``.
+    public var fecAudit: Double?
     public var population: Int?
     public var batch: Int?
     public var migrationEvery: Int?
@@ -26,6 +30,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let selector { space.evolution.selector = selector }
         if let operatorBandit { space.mutation.adaptive = operatorBandit }
         if let fec { space.fec.enabled = fec }
+        if let fecProbesEveryTask { space.fec.probesEveryTask = fecProbesEveryTask }
+        if let fecAudit { space.fec.audit = fecAudit }
         if let population {
             space.evolution.populationSize = population
             space.evolution.tournamentSize = min(space.evolution.tournamentSize, population)
