@@ -322,11 +322,12 @@ struct EvolveReport: Encodable {
     var fec_audit: FECAuditReport? = nil
 }
 
-/// ``FECAudit`` in `--json` reports: `{"checked": n, "wrong": k, "rate": k/n, "max_error": e,
-/// "mean_error": m}`.
+/// ``FECAudit`` in `--json` reports: `{"checked": n, "wrong": k, "rounding": r, "rate": k/n,
+/// "max_error": e, "mean_error": m}`.
 struct FECAuditReport: Encodable {
     var checked: Int
     var wrong: Int
+    var rounding: Int
     var rate: Double
     var max_error: Double
     var mean_error: Double
@@ -335,6 +336,7 @@ struct FECAuditReport: Encodable {
         guard let rate = audit.rate, let mean = audit.meanError else { return nil }
         checked = audit.checked
         wrong = audit.wrong
+        rounding = audit.rounding
         self.rate = rate
         max_error = audit.maximumError
         mean_error = mean

@@ -30,17 +30,18 @@ struct FECAuditTests {
         #expect(twoWorkers.fecAudit == audited.fecAudit)
     }
 
-    @Test("a hit's error is counted when cached and full fitness differ")
+    @Test("a hit is wrong when cached and full fitness differ by more than rounding")
     func auditCounts() {
         var audit = FECAudit()
         #expect(audit.rate == nil)
         audit.record(cached: 0.5, evaluated: 0.5)
         audit.record(cached: 0.5, evaluated: 0.25)
         audit.record(cached: 0.9, evaluated: 0.8)
-        #expect(audit.checked == 3 && audit.wrong == 2)
-        #expect(audit.rate == 2.0 / 3.0)
+        audit.record(cached: 0.9971582323776438, evaluated: 0.9971582323776437)  // rounding only
+        #expect(audit.checked == 4 && audit.wrong == 2 && audit.rounding == 1)
+        #expect(audit.rate == 2.0 / 4.0)
         #expect(audit.maximumError == 0.25)
-        #expect(abs((audit.meanError ?? 0) - (0.25 + 0.1) / 3) < 1e-12)
+        #expect(abs((audit.meanError ?? 0) - (0.25 + 0.1 + 1.1102230246251565e-16) / 4) < 1e-12)
     }
 
     @Test("probing every task is never less strict: no more hits than probing the first, and no wrong hit more")
