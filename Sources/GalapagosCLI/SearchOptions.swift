@@ -60,6 +60,10 @@ struct SearchOptions: ParsableArguments {
             help: "Override: restart an island from random programs after this many individuals without reaching the target (0 never).")
     var restartAfter: Int?
 
+    @Option(name: .customLong("restart-stagnant-after"),
+            help: "Restart an island whose best has not improved for this many of its individuals (0: never).")
+    var restartStagnantAfter: Int?
+
     @Option(help: ArgumentHelp(
         "Override progressive evaluation: score a child on its first search task, and on the others only when it reaches this quantile of its island's fitness (0…1, or off).",
         valueName: "Q|off"))
@@ -97,6 +101,9 @@ struct SearchOptions: ParsableArguments {
         if let migrationEvery, migrationEvery < 0 { throw ValidationError("--migration-every must be at least 0") }
         if let migrants, migrants < 0 { throw ValidationError("--migrants must be at least 0") }
         if let restartAfter, restartAfter < 0 { throw ValidationError("--restart-after must be at least 0") }
+        if let restartStagnantAfter, restartStagnantAfter < 0 {
+            throw ValidationError("--restart-stagnant-after must be at least 0")
+        }
         if let initial, InitialPrograms(rawValue: initial) == nil {
             throw ValidationError("--initial must be random, reading_features or learning, found '\(initial)'")
         }
@@ -131,6 +138,7 @@ struct SearchOptions: ParsableArguments {
         overrides.migrationEvery = migrationEvery
         overrides.migrants = migrants
         overrides.restartAfter = restartAfter
+        overrides.restartStagnantAfter = restartStagnantAfter
         overrides.mutationRetries = mutationRetries
         overrides.initialPrograms = initial.flatMap(InitialPrograms.init(rawValue:))
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }

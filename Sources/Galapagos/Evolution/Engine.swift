@@ -39,6 +39,8 @@ public final class Engine {
     public internal(set) var individuals = 0
     /// Children whose fitness came from the FEC cache.
     public internal(set) var fecHits = 0
+    /// Islands restarted (after `restart_after_individuals` or stagnation), over the run.
+    public internal(set) var restarts = 0
     /// This session's audit of cache hits (``FECSpec/audit``).
     public internal(set) var fecAudit = FECAudit()
     /// Migrations performed.
@@ -53,6 +55,9 @@ public final class Engine {
     public internal(set) var bestSelected: Member?
     /// Per island: the id of the best member last sent to selection.
     var lastSelectedID: [Int]
+    /// Per island: its best fitness since it (re)started, and its own individual count when it
+    /// got there (``EvolutionSpec/restartStagnantAfterIndividuals``).
+    var islandRecords: [IslandRecord]
     /// Individuals count at the last select evaluation.
     var lastSelectAt = 0
     /// Individuals count at which the next migration happens.
@@ -81,6 +86,7 @@ public final class Engine {
         fec = space.fec.enabled ? FECCache(capacity: space.fec.capacity) : nil
         hallOfFame = HallOfFame(capacity: settings.hallOfFameSize)
         lastSelectedID = Array(repeating: -1, count: evolution.islands)
+        islandRecords = Array(repeating: IslandRecord(), count: evolution.islands)
         nextMigrationAt = evolution.migrationInterval > 0 ? evolution.migrationInterval : .max
         ancestry = settings.tracksAncestry ? Ancestry() : nil
     }
@@ -299,6 +305,7 @@ public final class Engine {
         if let parentID = child.parentID { ancestry?.release(parentID) }  // the pin taken at proposal
         if let dead = islands[child.island].add(member) { ancestry?.release(dead.id) }
         islands[child.island].individualsSinceStart += 1
+        islandRecords[child.island].offer(fitness, at: islands[child.island].individualsSinceStart)
         offerToHallOfFame(member)
         if child.parentID != nil {
             let reward = (fitness - child.parentFitness) / child.rewardScale
@@ -434,13 +441,24 @@ public final class Engine {
 
     // MARK: Restarts
 
+    /// Restarts islands from random programs: every `restart_after_individuals`, and when
+    /// their best has not improved for `restart_stagnant_after` of their individuals (a
+    /// population stuck on a plateau). The hall of fame and selection keep what they found.
     private func restartIfDue() {
+        guard !reachedTarget else { return }
         let threshold = space.evolution.restartAfterIndividuals
-        guard threshold > 0, !reachedTarget else { return }
-        for index in islands.indices where islands[index].individualsSinceStart >= threshold {
-            for member in islands[index].members { ancestry?.release(member.id) }
+        let stagnation = space.evolution.restartStagnantAfterIndividuals
+        for index in islands.indices {
+            let island = islands[index]
+            let due = threshold > 0 && island.individualsSinceStart >= threshold
+            let stagnant = stagnation > 0 && !island.isInitializing
+                && island.individualsSinceStart - islandRecords[index].at >= stagnation
+            guard due || stagnant else { continue }
+            for member in island.members { ancestry?.release(member.id) }
             islands[index].restart()
+            islandRecords[index] = IslandRecord()
             lastSelectedID[index] = -1
+            restarts += 1
         }
     }
 }

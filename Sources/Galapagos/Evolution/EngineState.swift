@@ -68,6 +68,11 @@ public struct EngineState: Sendable {
         public var nextMigrationAt: Int
         public var selection: ParentSelection
         public var operatorBandit: Bandit?
+        /// Per island, for stagnation restarts; `nil` in run files from before they existed
+        /// (each island then counts from its restore).
+        public var islandRecords: [IslandRecord]? = nil
+        /// Islands restarted so far; `nil` in older run files.
+        public var restarts: Int? = nil
     }
 
     public var islands: [IslandState]
@@ -100,7 +105,8 @@ extension Engine {
                 migrations: migrations, nextMemberID: nextMemberID, selectFitness: selectFitness,
                 bestSelectedID: bestSelected?.id, lastSelectedID: lastSelectedID,
                 lastSelectAt: lastSelectAt, nextMigrationAt: nextMigrationAt,
-                selection: selection, operatorBandit: operatorBandit),
+                selection: selection, operatorBandit: operatorBandit, islandRecords: islandRecords,
+                restarts: restarts),
             fec: fec?.entriesByRecency ?? [],
             hallOfFame: hallOfFame.members,
             paretoMembers: hallOfFame.bestBySize.sorted { $0.key < $1.key }.map(\.value),
@@ -168,6 +174,12 @@ extension Engine {
         nextMigrationAt = scalars.nextMigrationAt
         selection = scalars.selection
         operatorBandit = scalars.operatorBandit
+        restarts = scalars.restarts ?? 0
+        if let records = scalars.islandRecords, records.count == islands.count {
+            islandRecords = records
+        } else {
+            islandRecords = islands.map { IslandRecord(fitness: nil, at: $0.individualsSinceStart) }
+        }
         if fec != nil {
             var cache = FECCache(capacity: space.fec.capacity)
             for entry in state.fec { cache.insert(entry.key, entry.value) }

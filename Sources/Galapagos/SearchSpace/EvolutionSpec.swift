@@ -63,6 +63,10 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// Restart an island from random programs after this many individuals without reaching the
     /// target (0 never restarts).
     public var restartAfterIndividuals: Int
+    /// Restart an island from random programs once its best fitness has not improved for this
+    /// many of its individuals: a population stuck on a plateau (0 never restarts). The hall of
+    /// fame and the selected best keep what the island found.
+    public var restartStagnantAfterIndividuals: Int = 0
     /// Progressive evaluation: a child is first scored on its first search task alone, and the
     /// other tasks run only when that score reaches this quantile of its island's fitness
     /// (0.75: the top quarter). A child stopped there keeps its first-task score, which is

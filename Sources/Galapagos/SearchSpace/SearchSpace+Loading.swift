@@ -341,6 +341,7 @@ struct SearchSpaceDecoder {
         spec.selector = try reader.choice("selector", SelectorKind.self) ?? spec.selector
         spec.batchSize = try reader.int("batch", in: 1...100_000) ?? spec.batchSize
         spec.restartAfterIndividuals = try reader.int("restart_after_individuals", in: 0...Int.max) ?? 0
+        spec.restartStagnantAfterIndividuals = try reader.int("restart_stagnant_after", in: 0...Int.max) ?? 0
         spec.hurdle = try reader.double("hurdle", in: 0...1)
         spec.initialPrograms = try reader.choice("initial", InitialPrograms.self) ?? spec.initialPrograms
         spec.fitConstants = try reader.double("fit_constants", in: 0...1)

@@ -14,6 +14,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var migrationEvery: Int?
     public var migrants: Int?
     public var restartAfter: Int?
+    /// ``EvolutionSpec/restartStagnantAfterIndividuals``.
+    public var restartStagnantAfter: Int?
     /// A hurdle quantile; a negative value turns hurdles off.
     public var hurdle: Double?
     /// A constant-fitting probability; a negative value turns fitting off.
@@ -40,6 +42,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let migrationEvery { space.evolution.migrationInterval = migrationEvery }
         if let migrants { space.evolution.migrants = migrants }
         if let restartAfter { space.evolution.restartAfterIndividuals = restartAfter }
+        if let restartStagnantAfter { space.evolution.restartStagnantAfterIndividuals = restartStagnantAfter }
         if let mutationRetries { space.mutation.retries = mutationRetries }
         if let initialPrograms { space.evolution.initialPrograms = initialPrograms }
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
