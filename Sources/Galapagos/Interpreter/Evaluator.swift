@@ -162,14 +162,14 @@ public final class Evaluator {
                     machine.execute(learn.start, count: learn.count, width: W.self)
                     continue
                 }
-                machine.execute(predict.start, count: predict.count, width: W.self)
+                machine.executeInline(predict.start, count: predict.count, width: W.self)
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
                 // `!(error <= bound)` is also true for NaN.
                 if !(error <= bound) { return 0 }
                 if reloadBeforeLearn { load(x, f) }
                 memory[label] = y
-                machine.execute(learn.start, count: learn.count, width: W.self)
+                machine.executeInline(learn.start, count: learn.count, width: W.self)
             }
         }
         return validate(predict, task, scoring, width: W.self)
@@ -197,7 +197,7 @@ public final class Evaluator {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
             if multiclass { hideOneHot(f) }
-            machine.execute(predict.start, count: predict.count, width: W.self)
+            machine.executeInline(predict.start, count: predict.count, width: W.self)
             let y = ys[example]
             if multiclass {
                 guard let (predicted, logLoss) = scoreLogits(task.classes, label: y) else { return 0 }

@@ -110,6 +110,16 @@ public final class Machine {
     func execute<W: FeatureWidth>(
         _ code: UnsafePointer<CompiledInstruction>, count: Int, width: W.Type
     ) {
+        executeInline(code, count: count, width: W.self)
+    }
+
+    /// The interpreter loop, inlined into its caller: the evaluator's per-example calls of
+    /// `predict` and `learn` (a few instructions each) then pay no call, register saves or
+    /// reloads of the machine's fields.
+    @inline(__always)
+    func executeInline<W: FeatureWidth>(
+        _ code: UnsafePointer<CompiledInstruction>, count: Int, width: W.Type
+    ) {
         let m = memory
         let f = W.count > 0 ? W.count : shape.features
         let ff = f * f
