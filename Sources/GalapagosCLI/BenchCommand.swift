@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
             {"figures": {name: value}, "units": {name: unit}} as the last line. Figures: DSL \
             instructions/s and scalar-op equivalents/s of the SGD regressor on linear_demo, \
             evaluations/s of the SGD regressor (linear_demo) and of a 2-layer NN \
-            (digits_binary), and evolve throughput on linear_demo from seed 1 with and without \
+            (digits_binary_full), and evolve throughput on linear_demo from seed 1 with and without \
             FEC, on 1 worker and on all cores.
 
             Example:
@@ -20,7 +20,7 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The directory holding linear_demo.yaml, digits_binary.yaml and examples/.")
+    @Option(help: "The directory holding linear_demo.yaml, digits_binary_full.yaml and examples/.")
     var searchspaces = "searchspaces"
 
     @Option(help: "Seconds to spend on each interpreter figure.")
@@ -51,7 +51,7 @@ struct BenchCommand: ParsableCommand {
         report("linear_demo.sgd.instructions_per_second", sgdRate * sgdInstructions, "instructions/s")
         report("linear_demo.sgd.scalar_ops_per_second", sgdRate * sgdScalarOps, "scalar-ops/s")
 
-        let digits = try SearchSpace.load(path: "\(searchspaces)/digits_binary.yaml")
+        let digits = try SearchSpace.load(path: "\(searchspaces)/digits_binary_full.yaml")
         let network = try Inputs.program("\(searchspaces)/examples/two_layer_nn.gal", in: digits, strictOps: false)
         let (nnRate, nnInstructions, nnScalarOps) = try measure(program: network, space: digits)
         report("digits_binary.two_layer_nn.evaluations_per_second", nnRate, "evaluations/s")

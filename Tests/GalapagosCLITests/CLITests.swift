@@ -144,3 +144,19 @@ struct CLITests {
         #expect(!outcome.stderr.isEmpty)
     }
 }
+
+@Suite("galapagos bench")
+struct BenchCommandTests {
+    @Test("bench runs every figure on the shipped search spaces and ends with one JSON object")
+    func benchRuns() throws {
+        let outcome = try galapagos([
+            "bench", "--searchspaces", try repositoryPath("searchspaces"), "--seconds", "0.05",
+            "--evolve-individuals", "300", "--json",
+        ])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let last = try #require(outcome.stdoutLines.last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(!object.isEmpty)
+        #expect(outcome.stdout.contains("digits_binary.two_layer_nn.evaluations_per_second"))
+    }
+}
