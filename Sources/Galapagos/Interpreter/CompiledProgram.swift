@@ -28,6 +28,11 @@ public struct CompiledProgram: Sendable {
     /// Whether `predict` leaves what the evaluator writes before every call (`v0` and the
     /// input scalars) as it was, so that `learn` finds the features without a second copy.
     let predictKeepsInputs: Bool
+    /// Whether the program is a function of one example under the scalar protocol: nothing
+    /// live in `setup` or `learn`, no random draw in `predict`, and no register that `predict`
+    /// reads from an earlier call (symbolic regression). Training cannot change what it
+    /// predicts, so the evaluator scores it on the scoring split alone.
+    public let isFunctionOfOneExample: Bool
     /// The program it was compiled from.
     public let source: Program
 
@@ -36,7 +41,7 @@ public struct CompiledProgram: Sendable {
     /// - Throws: ``GalapagosError/program(_:_:)`` if a register or element index is out of
     ///   range for `shape`.
     public init(_ program: Program, shape: MemoryShape) throws {
-        try self.init(program, shape: shape, keeping: nil)
+        try self.init(program, shape: shape, keeping: nil, scalarLive: nil)
     }
 
     /// Translates only the instructions that can change what the evaluator observes under
@@ -51,12 +56,14 @@ public struct CompiledProgram: Sendable {
     ///   range for `shape`, dead instruction or not.
     public init(_ program: Program, shape: MemoryShape, keepingLiveFor callProtocol: CallProtocol) throws {
         let live = Liveness.liveInstructions(program, shape: shape, protocol: callProtocol)
-        try self.init(program, shape: shape, keeping: live)
+        try self.init(program, shape: shape, keeping: live, scalarLive: callProtocol.outputs == [.prediction] ? live : nil)
     }
 
-    /// - Parameter keeping: one flag per instruction (setup, predict, learn back to back): which
-    ///   to translate besides random fills; `nil` for all.
-    private init(_ program: Program, shape: MemoryShape, keeping: [Bool]?) throws {
+    /// - Parameters:
+    ///   - keeping: one flag per instruction (setup, predict, learn back to back): which to
+    ///     translate besides random fills; `nil` for all.
+    ///   - scalarLive: the same flags under the scalar protocol, when already computed.
+    private init(_ program: Program, shape: MemoryShape, keeping: [Bool]?, scalarLive: [Bool]?) throws {
         let layout = MemoryLayout(shape: shape)
         var flat = 0
         var code: [CompiledInstruction] = []
@@ -87,11 +94,23 @@ public struct CompiledProgram: Sendable {
         predictKeepsInputs = code[ranges[Component.predict.rawValue]].allSatisfy {
             !layout.writesInputs($0)
         }
+        isFunctionOfOneExample = Self.isFunctionOfOneExample(program, shape: shape, scalarLive: scalarLive)
         self.shape = shape
         self.code = code
         self.ranges = ranges
         self.usesRandomness = usesRandomness
         source = program
+    }
+}
+
+extension CompiledProgram {
+    /// See ``isFunctionOfOneExample``.
+    static func isFunctionOfOneExample(_ program: Program, shape: MemoryShape, scalarLive: [Bool]?) -> Bool {
+        guard !program.predict.contains(where: { OpShape.table[Int($0.op.rawValue)].isRandom }) else { return false }
+        let live = scalarLive ?? Liveness.liveInstructions(program, shape: shape, protocol: .scalar)
+        let learnStart = program.setup.count + program.predict.count
+        guard !live[..<program.setup.count].contains(true), !live[learnStart...].contains(true) else { return false }
+        return !Liveness.predictCarriesState(program, shape: shape, protocol: .scalar)
     }
 }
 

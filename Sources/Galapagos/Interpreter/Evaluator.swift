@@ -78,13 +78,15 @@ public final class Evaluator {
             let predict = Segment(base, program.ranges[Component.predict.rawValue])
             let learn = Segment(base, program.ranges[Component.learn.rawValue])
             let reload = !program.predictKeepsInputs
+            // Training cannot change what a function of one example predicts.
+            let trains = !(program.isFunctionOfOneExample && !task.isMulticlass)
             // One copy of the loops per common feature size: F is then a constant, the loads
             // unroll and each call goes straight to its interpreter loop.
             switch task.features {
-            case 4: return run(setup, predict, learn, reload, task, scoring, width: Width4.self)
-            case 8: return run(setup, predict, learn, reload, task, scoring, width: Width8.self)
-            case 16: return run(setup, predict, learn, reload, task, scoring, width: Width16.self)
-            default: return run(setup, predict, learn, reload, task, scoring, width: AnyWidth.self)
+            case 4: return run(setup, predict, learn, reload, trains, task, scoring, width: Width4.self)
+            case 8: return run(setup, predict, learn, reload, trains, task, scoring, width: Width8.self)
+            case 16: return run(setup, predict, learn, reload, trains, task, scoring, width: Width16.self)
+            default: return run(setup, predict, learn, reload, trains, task, scoring, width: AnyWidth.self)
             }
         }
     }
@@ -123,11 +125,14 @@ public final class Evaluator {
 
     /// Trains on the task's examples and scores the validation or test split.
     ///
-    /// - Parameter reloadBeforeLearn: whether `predict` may overwrite `v0` or the input scalars,
-    ///   which must then be written again before `learn`.
+    /// - Parameters:
+    ///   - reloadBeforeLearn: whether `predict` may overwrite `v0` or the input scalars, which
+    ///     must then be written again before `learn`.
+    ///   - trains: `false` skips the training examples: for a function of one example
+    ///     (``CompiledProgram/isFunctionOfOneExample``) they cannot change a prediction.
     func run<W: FeatureWidth>(
         _ setup: Segment, _ predict: Segment, _ learn: Segment, _ reloadBeforeLearn: Bool,
-        _ task: TaskDataset, _ scoring: ScoringSplit, width: W.Type
+        _ trains: Bool, _ task: TaskDataset, _ scoring: ScoringSplit, width: W.Type
     ) -> Double {
         let machine = self.machine
         let memory = machine.memory
@@ -144,7 +149,7 @@ public final class Evaluator {
         machine.random = RandomGenerator(seed: task.programSeed)
         machine.execute(setup.start, count: setup.count, width: W.self)
 
-        for epoch in 0..<task.epochs {
+        for epoch in 0..<(trains ? task.epochs : 0) {
             let order = task.epochOrder + epoch * task.trainCount
             for step in 0..<task.trainCount {
                 let example = Int(order[step])

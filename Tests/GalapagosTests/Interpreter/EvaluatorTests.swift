@@ -210,17 +210,63 @@ struct EvaluatorTests {
         #expect(cheated.fitness < 0.9)
     }
 
+    @Test("a function of one example is scored without training; a program that learns is trained")
+    func functionsOfOneExampleSkipTraining() throws {
+        // A training label far beyond the error bound stops any program that is trained.
+        let trainLabels: [Double] = [1, 2, 1e300, 3]
+        let data = task(trainLabels: trainLabels, validLabels: [0, 0, 0])
+        let evaluator = Evaluator(shape: smallShape)
+        let pure = try compile(
+            """
+            # galapagos program v1
+            def setup():
+            def predict():
+              s3 = dot(v0, v0)
+              s1 = s3 - s3
+            def learn():
+              s4 = s0 - s1
+            """, shape: smallShape)
+        #expect(pure.isFunctionOfOneExample)
+        #expect(evaluator.fitness(of: pure, on: data) == 1)  // predicts 0 = every validation label
+        // The same prediction, but learn feeds the next prediction: trained, stopped by the label.
+        let learning = try compile(
+            """
+            # galapagos program v1
+            def setup():
+            def predict():
+              s3 = dot(v0, v0)
+              s1 = s3 - s3
+              s1 = s1 * s4
+            def learn():
+              s4 = s0 - s0
+            """, shape: smallShape)
+        #expect(!learning.isFunctionOfOneExample)
+        #expect(evaluator.fitness(of: learning, on: data) == 0)
+        // A draw in predict makes the examples before matter (the generator advances).
+        let drawing = try compile(
+            """
+            # galapagos program v1
+            def setup():
+            def predict():
+              s1 = gaussian(0, 1)
+            def learn():
+            """, shape: smallShape)
+        #expect(!drawing.isFunctionOfOneExample)
+    }
+
     @Test("during training, predict sees s0 = 0, and learn sees the label")
     func trainingPredictSeesZeroLabel() throws {
         // predict stashes s0 in s3; learn copies that stash into s5 and its own s0 into s4.
         // Validation runs only predict, so after the evaluation s5 holds what the last
-        // training predict saw in s0, and s4 the label learn saw.
+        // training predict saw in s0, and s4 the label learn saw. (predict reads s4 and s5, so
+        // learn is live and the program is trained: not a function of one example.)
         let program = try compile(
             """
             # galapagos program v1
             def setup():
             def predict():
               s3 = s0 - s2
+              s1 = s4 + s5
             def learn():
               s5 = s3 - s2
               s4 = s0 - s2

@@ -1,5 +1,5 @@
 import Foundation
-import Galapagos
+@testable import Galapagos
 
 // A deliberately plain interpreter and evaluation protocol, written from the op semantics
 // (AutoML-Zero's, plus the Galapagos additions), to check the optimised `Machine` and
@@ -352,8 +352,16 @@ enum ReferenceEvaluator {
         var interpreter = ReferenceInterpreter(shape: shape, seed: data.programSeed)
         interpreter.run(program.setup)
 
+        // A function of one example (nothing live in setup or learn, no draw in predict, nothing
+        // carried between predictions) is scored without training: training cannot change
+        // what it predicts. Decided here by the full set-based analyses.
+        let liveness = Liveness(program, protocol: CallProtocol.scalar.feeding(shape))
+        let functionOfOneExample = !liveness.isLive[Component.setup.rawValue].contains(true)
+            && !liveness.isLive[Component.learn.rawValue].contains(true)
+            && !program.predict.contains(where: \.isRandomFill)
+            && Liveness.carriedAcrossPredictions(program, shape: shape).isEmpty
         let orders = task.epochOrders
-        for epoch in 0..<data.epochs {
+        for epoch in 0..<(functionOfOneExample && !data.isMulticlass ? 0 : data.epochs) {
             for example in orders[epoch] {
                 let y = train.labels[example]
                 // Predict without the label.
