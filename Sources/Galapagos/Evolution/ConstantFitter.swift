@@ -40,7 +40,11 @@ public struct ConstantFitter: Sendable {
         let positions = code.indices.filter { live[$0] && code[$0].op == .scalarConstSet }
         guard !positions.isEmpty, positions.count <= Self.maximumParameters else { return nil }
 
-        var pass = Pass(code: code, parameters: positions, shape: shape, task: task)
+        // Dead instructions cannot change the prediction or its derivatives: the passes run the
+        // live ones only (most of a bloated program).
+        let liveCode = code.indices.filter { live[$0] }
+        let parameterIndex = positions.map { position in liveCode.firstIndex(of: position) ?? 0 }
+        var pass = Pass(code: liveCode.map { code[$0] }, parameters: parameterIndex, shape: shape, task: task)
         var theta = positions.map { code[$0].constant1 }
         guard var cost = pass.run(theta), cost.isFinite else { return nil }
         let initialCost = cost
@@ -194,7 +198,7 @@ private struct Pass {
     /// One instruction on dual numbers: the value, and its derivative with respect to every
     /// parameter from the op's partial derivatives.
     private mutating func step(_ instruction: Instruction, parameter: Int, theta: [Double]) {
-        guard instruction.op.info.output != nil else { return }
+        guard OpShape.table[Int(instruction.op.rawValue)].output != nil else { return }
         let o = Int(instruction.output), a = Int(instruction.input1), b = Int(instruction.input2)
         if instruction.op == .scalarConstSet {
             value[o] = parameter >= 0 ? theta[parameter] : instruction.constant1
