@@ -3,7 +3,8 @@
 /// exact derivatives from forward-mode dual numbers (one derivative per constant).
 ///
 /// The parameters are the constants of the live `s = c` instructions of `predict`. The fit
-/// runs `predict` over the training examples in their stored order, carrying registers from one
+/// runs `predict`'s live instructions over the training examples (at most
+/// ``maximumExamples``, spread evenly) in their stored order, carrying registers from one
 /// example to the next as the evaluator does, with `s0` = 0 and the features in `v0` and the
 /// input scalars. Only programs the dual numbers can follow are fitted: empty `setup` and
 /// `learn`, and only scalar, non-random ops in `predict`. The fit only proposes constants: the
@@ -15,6 +16,8 @@ public struct ConstantFitter: Sendable {
     public let iterations: Int
     /// At most this many constants are fitted (the normal equations are P × P).
     public static let maximumParameters = 24
+    /// The most training examples a fit uses.
+    public static let maximumExamples = 64
 
     public init(shape: MemoryShape, iterations: Int = 10) {
         self.shape = shape
@@ -123,6 +126,10 @@ private struct Pass {
     let features: Int
     let inputScalars: Int
     let task: TaskDataset
+    /// The training examples fitted: all of them up to ``ConstantFitter/maximumExamples``, else
+    /// that many spread evenly over the split (a few constants need few points; the fitness
+    /// that judges the fit is still computed on the whole scoring split).
+    let examples: [Int]
     /// Register values and derivatives (scalars × p, row per register).
     var value: [Double]
     var derivative: [Double]
@@ -141,11 +148,13 @@ private struct Pass {
         features = shape.features
         inputScalars = Swift.min(shape.inputScalars, Swift.max(0, shape.scalars - MemoryShape.firstInputScalar))
         self.task = task
+        let count = task.trainCount, limit = ConstantFitter.maximumExamples
+        examples = count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
         value = [Double](repeating: 0, count: shape.scalars)
         derivative = [Double](repeating: 0, count: shape.scalars * parameters.count)
         scratch = [Double](repeating: 0, count: parameters.count)
-        residuals = [Double](repeating: 0, count: task.trainCount)
-        jacobian = [Double](repeating: 0, count: task.trainCount * parameters.count)
+        residuals = [Double](repeating: 0, count: examples.count)
+        jacobian = [Double](repeating: 0, count: examples.count * parameters.count)
     }
 
     /// The sum of squared residuals with constants `theta`; `nil` when any is not finite.
@@ -154,7 +163,7 @@ private struct Pass {
         for k in derivative.indices { derivative[k] = 0 }
         var cost = 0.0
         let train = task.trainFeatures
-        for example in 0..<task.trainCount {
+        for (row, example) in examples.enumerated() {
             value[MemoryShape.labelScalar] = 0
             for k in 0..<p { derivative[MemoryShape.labelScalar * p + k] = 0 }
             for k in 0..<Swift.min(inputScalars, features) {
@@ -168,11 +177,11 @@ private struct Pass {
             let prediction = MemoryShape.predictionScalar
             let residual = value[prediction] - task.trainLabels[example]
             guard residual.isFinite else { return nil }
-            residuals[example] = residual
+            residuals[row] = residual
             for j in 0..<p {
                 let d = derivative[prediction * p + j]
                 guard d.isFinite else { return nil }
-                jacobian[example * p + j] = d
+                jacobian[row * p + j] = d
             }
             cost += residual * residual
         }
@@ -183,7 +192,7 @@ private struct Pass {
     func normalEquations() -> (normal: [Double], gradient: [Double]) {
         var normal = [Double](repeating: 0, count: p * p)
         var gradient = [Double](repeating: 0, count: p)
-        for example in 0..<task.trainCount {
+        for example in examples.indices {
             let row = example * p
             for i in 0..<p {
                 let ji = jacobian[row + i]
