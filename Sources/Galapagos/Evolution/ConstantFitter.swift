@@ -146,7 +146,7 @@ private struct Pass {
         p = parameters.count
         scalars = shape.scalars
         features = shape.features
-        inputScalars = Swift.min(shape.inputScalars, Swift.max(0, shape.scalars - MemoryShape.firstInputScalar))
+        inputScalars = shape.inputScalarRegisters.count
         self.task = task
         let count = task.trainCount, limit = ConstantFitter.maximumExamples
         examples = count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
@@ -166,7 +166,7 @@ private struct Pass {
         for (row, example) in examples.enumerated() {
             value[MemoryShape.labelScalar] = 0
             for k in 0..<p { derivative[MemoryShape.labelScalar * p + k] = 0 }
-            for k in 0..<Swift.min(inputScalars, features) {
+            for k in 0..<inputScalars {
                 let register = MemoryShape.firstInputScalar + k
                 value[register] = train[example * features + k]
                 for j in 0..<p { derivative[register * p + j] = 0 }

@@ -502,8 +502,7 @@ struct ProductionContext: Sendable {
     }
 
     private func compile(_ program: Program) throws -> CompiledProgram {
-        guard let pruningProtocol else { return try CompiledProgram(program, shape: mutator.shape) }
-        return try CompiledProgram(program, shape: mutator.shape, keepingLiveFor: pruningProtocol)
+        try CompiledProgram.forEvaluation(program, shape: mutator.shape, pruning: pruningProtocol)
     }
 
     /// The child's fitness on the search tasks; with a hurdle, its first task's score alone

@@ -59,6 +59,13 @@ public struct CompiledProgram: Sendable {
         try self.init(program, shape: shape, keeping: live, scalarLive: callProtocol.outputs == [.prediction] ? live : nil)
     }
 
+    /// The program compiled for evaluation: live instructions only under `pruning`, or whole
+    /// when it is `nil` (losses, which run under their own protocol).
+    static func forEvaluation(_ program: Program, shape: MemoryShape, pruning: CallProtocol?) throws -> CompiledProgram {
+        guard let pruning else { return try CompiledProgram(program, shape: shape) }
+        return try CompiledProgram(program, shape: shape, keepingLiveFor: pruning)
+    }
+
     /// - Parameters:
     ///   - keeping: one flag per instruction (setup, predict, learn back to back): which to
     ///     translate besides random fills; `nil` for all.

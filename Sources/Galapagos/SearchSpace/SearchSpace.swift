@@ -74,8 +74,7 @@ public struct SearchSpace: Sendable {
     ///
     /// - Throws: ``GalapagosError/program(_:_:)`` if the program does not fit ``memory``.
     public func compileForEvaluation(_ program: Program) throws -> CompiledProgram {
-        guard let callProtocol = pruningProtocol else { return try CompiledProgram(program, shape: memory) }
-        return try CompiledProgram(program, shape: memory, keepingLiveFor: callProtocol)
+        try CompiledProgram.forEvaluation(program, shape: memory, pruning: pruningProtocol)
     }
 
     public func taskSpec(_ role: TaskRole) -> TaskSpec? {
