@@ -67,7 +67,7 @@ public final class HubWorker {
     var summary: Summary
     /// One FEC cache for every island held: they score on the same tasks, and a cache shared
     /// by ten islands hits as often as a one-process run's (a cache per island hits less).
-    private var sharedFEC: FECCache?
+    private var sharedFEC: FECDoubleBuffer?
     private var syncSeconds = 0.0
     private var migrationSyncSeconds = 0.0
     private let clock = ContinuousClock()
@@ -121,7 +121,8 @@ public final class HubWorker {
         self.options = options
         self.factory = factory
         self.log = log
-        sharedFEC = factory.islandSpace.fec.enabled ? FECCache(capacity: factory.islandSpace.fec.capacity) : nil
+        sharedFEC = factory.islandSpace.fec.enabled
+            ? FECDoubleBuffer(FECCache(capacity: factory.islandSpace.fec.capacity)) : nil
         summary = Summary(worker: options.workerID, run: run.name)
     }
 

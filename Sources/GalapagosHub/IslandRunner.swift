@@ -98,7 +98,7 @@ struct IslandFactory {
             engine = Engine(space: islandSpace, settings: settings)
         }
         // The worker lends the island its shared FEC cache for each step (see HubWorker).
-        var ownCache: FECCache?
+        var ownCache: FECDoubleBuffer?
         engine.swapFECCache(&ownCache)
         let interval = migrationInterval
         let next = claimed.nextMigrationAt > 0 ? claimed.nextMigrationAt : interval

@@ -43,7 +43,7 @@ extension Engine {
     /// Swaps the engine's FEC cache with `cache`, so that engines scoring on the same tasks (the
     /// islands one worker holds) share one cache: swap it in before a step, out after. Moving
     /// the cache instead of copying it keeps it uniquely referenced, so no step copies it.
-    public func swapFECCache(_ cache: inout FECCache?) {
-        swap(&fec, &cache)
+    public func swapFECCache(_ cache: inout FECDoubleBuffer?) {
+        swap(&fecBuffers, &cache)
     }
 }

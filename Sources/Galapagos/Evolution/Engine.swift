@@ -1,11 +1,14 @@
 /// The island-model evolution engine.
 ///
-/// Each ``step()`` proposes a batch of children (per island, or allocated to islands by a
-/// bandit), builds and evaluates the whole batch on the worker pool, then applies the results
-/// in proposal order: FEC look-ups and inserts, population updates, bandit rewards, hall of
-/// fame. Every random choice derives from the run's seed: the engine's own generator for
-/// proposals and migration, and a generator per child derived from the seed and the child's
-/// serial number for mutation. So a run's results never depend on the number of workers.
+/// Work goes in batches of children (per island, or allocated to islands by a bandit), in a
+/// pipeline one batch deep: each ``step()`` proposes batch k + 1 and has the worker pool make
+/// and score it while this thread applies batch k in proposal order (FEC look-ups and
+/// inserts, population updates, bandit rewards, hall of fame). So batch k + 1 is proposed from
+/// the populations as they were before batch k, and its workers read the FEC cache as it was
+/// before batch k; that lag is the same on any number of workers, and it keeps every core busy.
+/// Every random choice derives from the run's seed: the engine's own generator for proposals
+/// and migration, and a generator per child derived from the seed and the child's serial
+/// number for mutation. So a run's results never depend on the number of workers.
 ///
 /// ```swift
 /// let engine = Engine(space: space, settings: EngineSettings(seed: 1, workers: 2,
@@ -33,8 +36,11 @@ public final class Engine {
     public internal(set) var selection: ParentSelection
     /// The operator bandit, when adaptive operator selection is on.
     public internal(set) var operatorBandit: Bandit?
-    /// The functional-equivalence cache, when enabled.
-    public internal(set) var fec: FECCache?
+    /// The functional-equivalence cache, when enabled: the copy that holds every applied child.
+    public var fec: FECCache? { fecBuffers?.live }
+    /// The cache in two copies: one read by the workers of the next batch, one written by
+    /// the children applied meanwhile.
+    var fecBuffers: FECDoubleBuffer?
     /// Individuals produced so far (every child, FEC hits included).
     public internal(set) var individuals = 0
     /// Children whose fitness came from the FEC cache.
@@ -62,8 +68,11 @@ public final class Engine {
     var lastSelectAt = 0
     /// Individuals count at which the next migration happens.
     var nextMigrationAt: Int
-    /// Children of the current batch not yet applied, in apply order.
+    /// Children made and scored but not yet applied, in apply order: the rest of the current
+    /// batch (the first ``pendingInCurrentBatch``), then the next batch when it was made.
     var pending: [EngineState.PendingChild] = []
+    /// How many of ``pending`` belong to the batch being applied.
+    var pendingInCurrentBatch = 0
     /// Migrations since the last ``takeMigrationEvents()``.
     var migrationEvents: [MigrationEvent] = []
     /// The family tree of what the run holds, when lineage is tracked.
@@ -83,7 +92,7 @@ public final class Engine {
             tournamentSize: evolution.tournamentSize)
         operatorBandit = space.mutation.adaptive
             ? Bandit(arms: space.mutation.operators.count, policy: .thompson) : nil
-        fec = space.fec.enabled ? FECCache(capacity: space.fec.capacity) : nil
+        fecBuffers = space.fec.enabled ? FECDoubleBuffer(FECCache(capacity: space.fec.capacity)) : nil
         hallOfFame = HallOfFame(capacity: settings.hallOfFameSize)
         lastSelectedID = Array(repeating: -1, count: evolution.islands)
         islandRecords = Array(repeating: IslandRecord(), count: evolution.islands)
@@ -147,31 +156,37 @@ public final class Engine {
         var audit: Double? = nil
     }
 
-    /// Runs one batch: propose, evaluate in parallel, apply in order; then migrate, select and
-    /// restart as due.
+    /// Applies one batch while the workers make and score the next; then migrates, selects and
+    /// restarts as due.
     ///
-    /// When the individual budget ends inside a batch, the whole batch is still made and
-    /// scored, but only the children within the budget are applied; the rest wait in
-    /// ``pendingCount`` and are applied first by the next step (after a resume, say). Migration,
-    /// selection and restarts happen only at batch ends. So a run stopped at N individuals and
-    /// resumed for N more ends exactly where a run of 2N individuals does.
+    /// When the individual budget ends inside a batch, only the children within the budget are
+    /// applied; the rest, and the next batch, wait in ``pendingCount`` and are applied first by
+    /// the next step (after a resume, say). Migration, selection and restarts happen only at
+    /// batch ends. So a run stopped at N individuals and resumed for N more ends exactly where
+    /// a run of 2N individuals does.
     public func step() {
         guard !isFinished else { return }
         if pending.isEmpty {
-            let proposals = propose()
-            let outcomes = produce(proposals)
-            for outcome in outcomes {
-                if let audit = outcome.audit { fecAudit.record(cached: outcome.fitness, evaluated: audit) }
-            }
-            pending = zip(proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
+            // The first batch of a run: nothing to apply while it is made.
+            pending = receive(start(propose()))
+            pendingInCurrentBatch = pending.count
+        }
+        var next: Production?
+        if pendingInCurrentBatch == pending.count {
+            next = start(propose())
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
-        let count = min(budget, pending.count)
+        let count = min(budget, pendingInCurrentBatch)
         for child in pending.prefix(count) {
             apply(child)
         }
+        if let next {
+            pending.append(contentsOf: receive(next))
+        }
         pending.removeFirst(count)
-        guard pending.isEmpty else { return }
+        pendingInCurrentBatch -= count
+        guard pendingInCurrentBatch == 0 else { return }
+        pendingInCurrentBatch = pending.count
         migrateIfDue()
         selectIfDue()
         restartIfDue()
@@ -180,11 +195,50 @@ public final class Engine {
     /// Children made and scored but not yet applied (see ``step()``).
     public var pendingCount: Int { pending.count }
 
+    /// A batch being made and scored on the worker pool.
+    private struct Production {
+        var proposals: [Proposal]
+        var batch: WorkerPool.Batch<Outcome>
+        var cache: CacheForReaders
+    }
+
+    /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now.
+    private func start(_ proposals: [Proposal]) -> Production {
+        let context = ProductionContext(
+            mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
+            initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
+            pruningProtocol: space.pruningProtocol,
+            fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
+            isPredictOnly: space.isPredictOnly,
+            tasks: searchTasks,
+            aggregation: space.aggregation, fecSpec: space.fec)
+        let cache = CacheForReaders(fecBuffers?.freeze())
+        let batch = pool.start(jobs: proposals.count) { job, evaluator in
+            context.make(proposals[job], evaluator: evaluator, cache: cache.value)
+        }
+        return Production(proposals: proposals, batch: batch, cache: cache)
+    }
+
+    /// Waits for a started batch and records its children as pending.
+    private func receive(_ production: Production) -> [EngineState.PendingChild] {
+        let outcomes = production.batch.wait()
+        production.cache.value = nil
+        for outcome in outcomes {
+            if let audit = outcome.audit { fecAudit.record(cached: outcome.fitness, evaluated: audit) }
+        }
+        return zip(production.proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
+    }
+
+    /// The next batch's children, from the populations as they are (the children still pending
+    /// are not in them yet).
     private func propose() -> [Proposal] {
         let batch = space.evolution.batchSize
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
+        // Slots of filling islands already taken by pending children, and serial numbers.
         var pendingFill = Array(repeating: 0, count: islands.count)
+        for child in pending { pendingFill[child.island] += 1 }
+        let firstSerial = individuals + pending.count
         var rankings: [Int: [Int]] = [:]
         var scales: [Int: Double] = [:]
         var powerLawWeights: [Int: [Double]] = [:]
@@ -192,7 +246,7 @@ public final class Engine {
         var proposals: [Proposal] = []
         proposals.reserveCapacity(plan.count)
         for index in plan {
-            let serial = UInt64(individuals + proposals.count)
+            let serial = UInt64(firstSerial + proposals.count)
             let seed = RandomGenerator.derive(settings.seed, 0xC41D, serial)
             let island = islands[index]
             if island.isInitializing {
@@ -266,31 +320,17 @@ public final class Engine {
         return proposals
     }
 
-    private func produce(_ proposals: [Proposal]) -> [Outcome] {
-        let context = ProductionContext(
-            mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
-            initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
-            pruningProtocol: space.pruningProtocol,
-            fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
-            isPredictOnly: space.isPredictOnly,
-            tasks: searchTasks,
-            aggregation: space.aggregation, fecSpec: space.fec, fec: fec)
-        return pool.map(jobs: proposals.count) { job, evaluator in
-            context.make(proposals[job], evaluator: evaluator)
-        }
-    }
-
     private func apply(_ child: EngineState.PendingChild) {
         var fitness = child.fitness
         var hit = false
-        if fec != nil {
-            if let cached = fec?.lookup(child.fingerprint) {
+        if fecBuffers != nil {
+            if let cached = fecBuffers?.lookup(child.fingerprint) {
                 fitness = cached
                 hit = true
             } else {
-                // Either new, or cached at the batch start and evicted since: the value the
-                // worker read then is the value the cache held.
-                fec?.insert(child.fingerprint, child.fitness)
+                // Either new, or cached when the batch was made and evicted since: the value
+                // the worker read then is the value the cache held.
+                fecBuffers?.insert(child.fingerprint, child.fitness)
                 hit = child.cachedAtStart
             }
         }
@@ -455,12 +495,27 @@ public final class Engine {
                 && island.individualsSinceStart - islandRecords[index].at >= stagnation
             guard due || stagnant else { continue }
             for member in island.members { ancestry?.release(member.id) }
+            // The next batch's children of this island descend from the population it drops.
+            for child in pending where child.island == index {
+                if let parentID = child.parentID { ancestry?.release(parentID) }
+            }
+            pending.removeAll { $0.island == index }
+            pendingInCurrentBatch = pending.count
             islands[index].restart()
             islandRecords[index] = IslandRecord()
             lastSelectedID[index] = -1
             restarts += 1
         }
     }
+}
+
+/// The FEC cache handed to a batch's workers, dropped as soon as they are done: the engine
+/// writes this copy again at the next batch, and a reference left in a finished job would make
+/// that write copy the whole cache.
+final class CacheForReaders: @unchecked Sendable {
+    // Safe to share: set before the workers start, read only while they run, cleared after.
+    var value: FECCache?
+    init(_ value: FECCache?) { self.value = value }
 }
 
 /// What workers need to make and score children: all values, safe to share.
@@ -481,8 +536,6 @@ struct ProductionContext: Sendable {
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
-    /// The cache as it was when the batch started; only read here.
-    let fec: FECCache?
 
     /// The child's FEC fingerprint: its predictions on the first steps of the first search
     /// task, or of every search task (``FECSpec/probesEveryTask``).
@@ -530,7 +583,9 @@ struct ProductionContext: Sendable {
         return mutator.mutate(&program, kind: kind, using: &random)
     }
 
-    func make(_ proposal: Engine.Proposal, evaluator: Evaluator) -> Engine.Outcome {
+    /// Makes and scores one child; `fec` is the cache as it was when the batch started, only
+    /// read here.
+    func make(_ proposal: Engine.Proposal, evaluator: Evaluator, cache fec: FECCache?) -> Engine.Outcome {
         var random = RandomGenerator(seed: proposal.seed)
         var program: Program
         var origin: MemberOrigin

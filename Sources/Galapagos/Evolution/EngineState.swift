@@ -73,6 +73,9 @@ public struct EngineState: Sendable {
         public var islandRecords: [IslandRecord]? = nil
         /// Islands restarted so far; `nil` in older run files.
         public var restarts: Int? = nil
+        /// How many of the pending children belong to the batch being applied (the others are
+        /// the next batch); `nil` in older run files, where they all do.
+        public var pendingInCurrentBatch: Int? = nil
     }
 
     public var islands: [IslandState]
@@ -106,7 +109,7 @@ extension Engine {
                 bestSelectedID: bestSelected?.id, lastSelectedID: lastSelectedID,
                 lastSelectAt: lastSelectAt, nextMigrationAt: nextMigrationAt,
                 selection: selection, operatorBandit: operatorBandit, islandRecords: islandRecords,
-                restarts: restarts),
+                restarts: restarts, pendingInCurrentBatch: pendingInCurrentBatch),
             fec: fec?.entriesByRecency ?? [],
             hallOfFame: hallOfFame.members,
             paretoMembers: hallOfFame.bestBySize.sorted { $0.key < $1.key }.map(\.value),
@@ -180,16 +183,17 @@ extension Engine {
         } else {
             islandRecords = islands.map { IslandRecord(fitness: nil, at: $0.individualsSinceStart) }
         }
-        if fec != nil {
+        if fecBuffers != nil {
             var cache = FECCache(capacity: space.fec.capacity)
             for entry in state.fec { cache.insert(entry.key, entry.value) }
-            fec = cache
+            fecBuffers = FECDoubleBuffer(cache)
         }
         hallOfFame = HallOfFame(
             capacity: settings.hallOfFameSize, members: state.hallOfFame,
             bestBySize: state.paretoMembers)
         bestSelected = state.bestSelected
         pending = state.pending
+        pendingInCurrentBatch = scalars.pendingInCurrentBatch ?? pending.count
         if settings.tracksAncestry {
             var tree = Ancestry(links: state.ancestry ?? [])
             tree.restoreRecords(state.islands.flatMap(\.members))
@@ -231,6 +235,9 @@ extension Engine {
         }
         for child in state.pending where !(0..<evolution.islands).contains(child.island) {
             return "a pending child belongs to island \(child.island)"
+        }
+        if let current = scalars.pendingInCurrentBatch, !(0...state.pending.count).contains(current) {
+            return "\(current) pending children said to be in the current batch, of \(state.pending.count)"
         }
         return nil
     }

@@ -48,4 +48,38 @@ final class WorkerPool: @unchecked Sendable {
         // Invariant: every job index was claimed exactly once, so every slot is filled.
         return results.compactMap { $0 }
     }
+
+    /// Starts ``map(jobs:_:)`` on the workers and returns at once, so that the caller can work
+    /// while they do; ``Batch/wait()`` returns the results. With one worker the jobs run here,
+    /// before this returns: one worker is one core.
+    ///
+    /// The caller must not start another batch, or call ``map(jobs:_:)``, before waiting.
+    func start<T: Sendable>(jobs: Int, _ body: @escaping @Sendable (Int, Evaluator) -> T) -> Batch<T> {
+        let batch = Batch<T>()
+        guard count > 1, jobs > 1 else {
+            batch.finish(map(jobs: jobs, body))
+            return batch
+        }
+        DispatchQueue.global().async { batch.finish(self.map(jobs: jobs, body)) }
+        return batch
+    }
+
+    /// The results of a batch started with ``start(jobs:_:)``.
+    final class Batch<T: Sendable>: @unchecked Sendable {
+        // Safe to share: `results` is written once, before `done` is signalled, and read only
+        // after waiting on it.
+        private var results: [T] = []
+        private let done = DispatchSemaphore(value: 0)
+
+        fileprivate func finish(_ results: [T]) {
+            self.results = results
+            done.signal()
+        }
+
+        /// Blocks until every job has run; returns the results in job order.
+        func wait() -> [T] {
+            done.wait()
+            return results
+        }
+    }
 }
