@@ -1,85 +1,196 @@
 import Dispatch
+import Foundation
 import Synchronization
 
-/// Runs a batch of independent jobs on a fixed set of worker threads, each with its own
+/// Runs batches of independent jobs on a fixed set of workers, each with its own
 /// ``Evaluator``, and returns the results in job order.
+///
+/// Worker 0 is the calling thread; the others are helper threads that live as long as the
+/// pool. A batch is started (``start(jobs:_:)``): the helpers begin at once while the caller
+/// does other work, then joins in when it waits (``Batch/wait()``). Helpers spin briefly
+/// between batches before they sleep, because a batch of cached children takes a fraction of
+/// a millisecond and waking a sleeping thread costs about as much.
 ///
 /// Results never depend on the number of workers: each job's inputs are fixed before the batch
 /// starts, and results are collected by job index.
 final class WorkerPool: @unchecked Sendable {
-    // Safe to share: during `map` each evaluator is used by exactly one worker (worker w uses
-    // evaluators[w]), and nothing else touches them.
+    // Safe to share: during a batch evaluator w is used by worker w only, and nothing else
+    // touches the evaluators.
     private let evaluators: [Evaluator]
+    private let crew: Crew
 
     /// The number of workers.
     var count: Int { evaluators.count }
 
     init(workers: Int, space: SearchSpace) {
         evaluators = (0..<max(1, workers)).map { _ in space.makeEvaluator() }
+        crew = Crew(evaluators: evaluators)
     }
+
+    deinit { crew.dismiss() }
 
     /// The evaluator of worker 0, for work done outside batches.
     var first: Evaluator { evaluators[0] }
 
     /// Calls `body` for every job index in `0..<jobs`, spread over the workers.
-    func map<T: Sendable>(jobs: Int, _ body: @Sendable (Int, Evaluator) -> T) -> [T] {
-        guard jobs > 0 else { return [] }
-        if evaluators.count == 1 || jobs == 1 {
-            let evaluator = evaluators[0]
-            return (0..<jobs).map { body($0, evaluator) }
-        }
-        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: jobs)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        nonisolated(unsafe) let slots = results
-        nonisolated(unsafe) let evaluators = self.evaluators
-        let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: min(evaluators.count, jobs)) { worker in
-            let evaluator = evaluators[worker]
-            while true {
-                let job = next.add(1, ordering: .relaxed).oldValue
-                if job >= jobs { break }
-                slots[job] = body(job, evaluator)
-            }
-        }
-        // Invariant: every job index was claimed exactly once, so every slot is filled.
-        return results.compactMap { $0 }
+    func map<T: Sendable>(jobs: Int, _ body: @escaping @Sendable (Int, Evaluator) -> T) -> [T] {
+        start(jobs: jobs, body).wait()
     }
 
-    /// Starts ``map(jobs:_:)`` on the workers and returns at once, so that the caller can work
-    /// while they do; ``Batch/wait()`` returns the results. With one worker the jobs run here,
-    /// before this returns: one worker is one core.
+    /// Starts `body` for every job index in `0..<jobs` on the helper threads and returns at
+    /// once, so that the caller can work meanwhile; ``Batch/wait()`` runs the jobs left on the
+    /// calling thread and returns the results. With one worker every job runs in `wait()`.
     ///
-    /// The caller must not start another batch, or call ``map(jobs:_:)``, before waiting.
+    /// The caller must wait for a batch before it starts another.
     func start<T: Sendable>(jobs: Int, _ body: @escaping @Sendable (Int, Evaluator) -> T) -> Batch<T> {
-        let batch = Batch<T>()
-        guard count > 1, jobs > 1 else {
-            batch.finish(map(jobs: jobs, body))
-            return batch
-        }
-        DispatchQueue.global().async { batch.finish(self.map(jobs: jobs, body)) }
+        let batch = Batch<T>(jobs: jobs, body: body, crew: crew, first: evaluators[0])
+        if jobs > 1 { crew.begin(batch) }
         return batch
     }
 
-    /// The results of a batch started with ``start(jobs:_:)``.
-    final class Batch<T: Sendable>: @unchecked Sendable {
-        // Safe to share: `results` is written once, before `done` is signalled, and read only
-        // after waiting on it.
-        private var results: [T] = []
-        private let done = DispatchSemaphore(value: 0)
+    /// A batch started with ``start(jobs:_:)``.
+    final class Batch<T: Sendable>: @unchecked Sendable, CrewWork {
+        // Safe to share: slot j is written only by the worker that claimed job j (claims are
+        // atomic), and read only after every worker has finished (`wait`).
+        private let slots: UnsafeMutableBufferPointer<T?>
+        private let body: @Sendable (Int, Evaluator) -> T
+        private let next = Atomic<Int>(0)
+        private let jobs: Int
+        private let crew: Crew
+        private let first: Evaluator
+        private var collected = false
 
-        fileprivate func finish(_ results: [T]) {
-            self.results = results
-            done.signal()
+        fileprivate init(
+            jobs: Int, body: @escaping @Sendable (Int, Evaluator) -> T, crew: Crew, first: Evaluator
+        ) {
+            self.jobs = jobs
+            self.body = body
+            self.crew = crew
+            self.first = first
+            slots = .allocate(capacity: max(1, jobs))
+            slots.initialize(repeating: nil)
         }
 
-        /// Blocks until every job has run; returns the results in job order.
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        /// Claims and runs jobs until none are left.
+        func work(with evaluator: Evaluator) {
+            while true {
+                let job = next.add(1, ordering: .relaxed).oldValue
+                if job >= jobs { return }
+                slots[job] = body(job, evaluator)
+            }
+        }
+
+        /// Runs the jobs left on this thread, waits for the helpers, and returns the results
+        /// in job order. Call once.
         func wait() -> [T] {
-            done.wait()
-            return results
+            precondition(!collected, "a batch's results are collected once")
+            collected = true
+            work(with: first)
+            if jobs > 1 { crew.finish() }
+            // Invariant: every job index was claimed exactly once, so every slot is filled.
+            return slots.compactMap { $0 }
         }
+    }
+}
+
+/// Work that helper threads can join.
+protocol CrewWork: AnyObject, Sendable {
+    func work(with evaluator: Evaluator)
+}
+
+/// The helper threads of a ``WorkerPool`` and the hand-over of batches to them.
+///
+/// One batch at a time: ``begin(_:)`` publishes it and bumps the generation; each helper that
+/// sees a new generation works on it and then counts itself done; ``finish()`` waits until all
+/// have. A helper that finds nothing new for a while goes to sleep on its semaphore, telling
+/// the pool so through `sleeping`; ``begin(_:)`` wakes the sleepers.
+private final class Crew: @unchecked Sendable {
+    private let helpers: Int
+    // The published batch: written by the owner before the generation is bumped (release),
+    // read by helpers after they see the new generation (acquire).
+    private nonisolated(unsafe) var current: (any CrewWork)?
+    private let generation = Atomic<Int>(0)
+    private let done = Atomic<Int>(0)
+    private let dismissed = Atomic<Bool>(false)
+    private let beds: [Bed]
+    /// About 20 µs of polling before a helper sleeps.
+    private static let spins = 4_000
+
+    init(evaluators: [Evaluator]) {
+        helpers = evaluators.count - 1
+        beds = (0..<helpers).map { _ in Bed() }
+        for helper in 0..<helpers {
+            nonisolated(unsafe) let evaluator = evaluators[helper + 1]
+            let thread = Thread { [self] in self.serve(helper, with: evaluator) }
+            thread.name = "galapagos-worker-\(helper + 1)"
+            thread.start()
+        }
+    }
+
+    func begin(_ work: any CrewWork) {
+        guard helpers > 0 else { return }
+        current = work
+        done.store(0, ordering: .relaxed)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        for bed in beds { bed.wake() }
+    }
+
+    func finish() {
+        guard helpers > 0 else { return }
+        var spins = 0
+        while done.load(ordering: .acquiring) < helpers {
+            spins += 1
+            if spins > Self.spins { sched_yield() }
+        }
+        current = nil
+    }
+
+    func dismiss() {
+        dismissed.store(true, ordering: .releasing)
+        generation.add(1, ordering: .sequentiallyConsistent)
+        for bed in beds { bed.wake() }
+    }
+
+    private func serve(_ helper: Int, with evaluator: Evaluator) {
+        var seen = 0
+        while true {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen {
+                spins += 1
+                guard spins > Self.spins else { continue }
+                let bed = beds[helper]
+                bed.sleeping.store(true, ordering: .sequentiallyConsistent)
+                if generation.load(ordering: .sequentiallyConsistent) != seen {
+                    // A batch began meanwhile. If its owner already took the flag, it signals:
+                    // take that signal so that it does not wake a later sleep.
+                    if !bed.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                        bed.semaphore.wait()
+                    }
+                    break
+                }
+                bed.semaphore.wait()
+                spins = 0
+            }
+            seen = generation.load(ordering: .acquiring)
+            if dismissed.load(ordering: .acquiring) { return }
+            current?.work(with: evaluator)
+            done.add(1, ordering: .releasing)
+        }
+    }
+}
+
+/// Where a helper sleeps between batches: a flag saying it does, and the semaphore it waits on.
+private final class Bed: Sendable {
+    let sleeping = Atomic<Bool>(false)
+    let semaphore = DispatchSemaphore(value: 0)
+
+    /// Wakes the helper if it sleeps.
+    func wake() {
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.signal() }
     }
 }
