@@ -180,16 +180,29 @@ public final class Engine {
         for child in pending.prefix(count) {
             apply(child)
         }
+        pending.removeFirst(count)
+        pendingInCurrentBatch -= count
+        let batchEnded = pendingInCurrentBatch == 0
+        var restarted: [Int] = []
+        if batchEnded {
+            // While the workers still score the next batch: selection runs on this thread.
+            migrateIfDue()
+            selectIfDue(onThisThread: next != nil)
+            restarted = restartIfDue()
+        }
         if let next {
             pending.append(contentsOf: receive(next))
         }
-        pending.removeFirst(count)
-        pendingInCurrentBatch -= count
-        guard pendingInCurrentBatch == 0 else { return }
+        guard batchEnded else { return }
+        // The next batch's children of a restarted island descend from the population it
+        // dropped: they are not applied.
+        for index in restarted {
+            for child in pending where child.island == index {
+                if let parentID = child.parentID { ancestry?.release(parentID) }
+            }
+            pending.removeAll { $0.island == index }
+        }
         pendingInCurrentBatch = pending.count
-        migrateIfDue()
-        selectIfDue()
-        restartIfDue()
     }
 
     /// Children made and scored but not yet applied (see ``step()``).
@@ -441,7 +454,10 @@ public final class Engine {
 
     /// Re-evaluates islands' improved best members on the select tasks, throttled to one
     /// evaluation per `selectEvery` individuals unless a member reaches the target on search.
-    private func selectIfDue() {
+    ///
+    /// - Parameter onThisThread: score on the calling thread's evaluator alone, because the
+    ///   worker pool is busy with a batch.
+    private func selectIfDue(onThisThread: Bool) {
         for (index, island) in islands.enumerated() {
             guard let best = island.best, best.id != lastSelectedID[index] else { continue }
             let promising = settings.targetFitness.map { best.fitness >= $0 } ?? false
@@ -450,15 +466,15 @@ public final class Engine {
             else { continue }
             lastSelectedID[index] = best.id
             lastSelectAt = individuals
-            considerForSelection(best)
+            considerForSelection(best, onThisThread: onThisThread)
             if reachedTarget { return }
         }
     }
 
     /// Evaluates a member on the select tasks (once) and keeps it if it is the best so far.
     @discardableResult
-    func considerForSelection(_ member: Member) -> Double {
-        let fitness = selectFitness[member.id] ?? evaluateOnSelectTasks(member)
+    func considerForSelection(_ member: Member, onThisThread: Bool = false) -> Double {
+        let fitness = selectFitness[member.id] ?? evaluateOnSelectTasks(member, onThisThread: onThisThread)
         selectFitness[member.id] = fitness
         if let current = bestSelected, let currentFitness = selectFitness[current.id],
            currentFitness >= fitness {
@@ -470,8 +486,8 @@ public final class Engine {
         return fitness
     }
 
-    func evaluateOnSelectTasks(_ member: Member) -> Double {
-        scorer.selectFitness(of: member.program) ?? member.fitness
+    func evaluateOnSelectTasks(_ member: Member, onThisThread: Bool = false) -> Double {
+        scorer.selectFitness(of: member.program, onThisThread: onThisThread) ?? member.fitness
     }
 
     /// Scores a program on tasks, one task per job on the worker pool.
@@ -484,8 +500,11 @@ public final class Engine {
     /// Restarts islands from random programs: every `restart_after_individuals`, and when
     /// their best has not improved for `restart_stagnant_after` of their individuals (a
     /// population stuck on a plateau). The hall of fame and selection keep what they found.
-    private func restartIfDue() {
-        guard !reachedTarget else { return }
+    ///
+    /// - Returns: the islands restarted.
+    private func restartIfDue() -> [Int] {
+        guard !reachedTarget else { return [] }
+        var restarted: [Int] = []
         let threshold = space.evolution.restartAfterIndividuals
         let stagnation = space.evolution.restartStagnantAfterIndividuals
         for index in islands.indices {
@@ -495,17 +514,13 @@ public final class Engine {
                 && island.individualsSinceStart - islandRecords[index].at >= stagnation
             guard due || stagnant else { continue }
             for member in island.members { ancestry?.release(member.id) }
-            // The next batch's children of this island descend from the population it drops.
-            for child in pending where child.island == index {
-                if let parentID = child.parentID { ancestry?.release(parentID) }
-            }
-            pending.removeAll { $0.island == index }
-            pendingInCurrentBatch = pending.count
             islands[index].restart()
             islandRecords[index] = IslandRecord()
             lastSelectedID[index] = -1
             restarts += 1
+            restarted.append(index)
         }
+        return restarted
     }
 }
 

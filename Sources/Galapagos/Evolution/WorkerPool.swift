@@ -118,8 +118,9 @@ private final class Crew: @unchecked Sendable {
     private let done = Atomic<Int>(0)
     private let dismissed = Atomic<Bool>(false)
     private let beds: [Bed]
-    /// About 20 µs of polling before a helper sleeps.
-    private static let spins = 4_000
+    /// Polls of the generation before a helper sleeps: some 100 µs, longer than the engine's
+    /// work between two batches.
+    private static let spins = 100_000
 
     init(evaluators: [Evaluator]) {
         helpers = evaluators.count - 1
