@@ -215,7 +215,8 @@ public final class Engine {
         var cache: CacheForReaders
     }
 
-    /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now.
+    /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
+    /// and the fitness of the pending children, which are applied meanwhile.
     private func start(_ proposals: [Proposal]) -> Production {
         let context = ProductionContext(
             mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
@@ -225,7 +226,16 @@ public final class Engine {
             isPredictOnly: space.isPredictOnly,
             tasks: searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec)
-        let cache = CacheForReaders(fecBuffers?.freeze())
+        var view: FECView?
+        if let frozen = fecBuffers?.freeze() {
+            var pendingFitness: [UInt64: Double] = [:]
+            pendingFitness.reserveCapacity(pending.count)
+            for child in pending where pendingFitness[child.fingerprint] == nil {
+                pendingFitness[child.fingerprint] = child.fitness
+            }
+            view = FECView(cache: frozen, pending: pendingFitness)
+        }
+        let cache = CacheForReaders(view)
         let batch = pool.start(jobs: proposals.count) { job, evaluator in
             context.make(proposals[job], evaluator: evaluator, cache: cache.value)
         }
@@ -529,8 +539,21 @@ public final class Engine {
 /// that write copy the whole cache.
 final class CacheForReaders: @unchecked Sendable {
     // Safe to share: set before the workers start, read only while they run, cleared after.
-    var value: FECCache?
-    init(_ value: FECCache?) { self.value = value }
+    var value: FECView?
+    init(_ value: FECView?) { self.value = value }
+}
+
+/// What a batch's workers know of fitness by fingerprint: the FEC cache as it was when the
+/// batch was proposed, and the children pending then (applied while the batch is scored), so
+/// that a child behaving like its cousins of the batch before counts as seen.
+struct FECView: Sendable {
+    let cache: FECCache
+    let pending: [UInt64: Double]
+
+    /// The fitness known for a fingerprint, or `nil`.
+    func peek(_ key: UInt64) -> Double? {
+        cache.peek(key) ?? pending[key]
+    }
 }
 
 /// What workers need to make and score children: all values, safe to share.
@@ -598,9 +621,8 @@ struct ProductionContext: Sendable {
         return mutator.mutate(&program, kind: kind, using: &random)
     }
 
-    /// Makes and scores one child; `fec` is the cache as it was when the batch started, only
-    /// read here.
-    func make(_ proposal: Engine.Proposal, evaluator: Evaluator, cache fec: FECCache?) -> Engine.Outcome {
+    /// Makes and scores one child; `fec` is what is known when the batch started, only read here.
+    func make(_ proposal: Engine.Proposal, evaluator: Evaluator, cache fec: FECView?) -> Engine.Outcome {
         var random = RandomGenerator(seed: proposal.seed)
         var program: Program
         var origin: MemberOrigin

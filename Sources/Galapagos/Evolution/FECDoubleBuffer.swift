@@ -14,18 +14,28 @@ public struct FECDoubleBuffer: Sendable {
     }
 
     /// The cache with every applied child: what ``lookup(_:)`` and ``insert(_:_:)`` use and
-    /// what checkpoints save.
-    public private(set) var live: FECCache
+    /// what checkpoints save. (Right after a freeze it is built by replaying what the copy in
+    /// use lacks: a copy of the cache, so the engine reads it only to save it.)
+    public var live: FECCache {
+        guard !behind.isEmpty else { return current }
+        var caughtUp = current
+        Self.replay(behind, on: &caughtUp)
+        return caughtUp
+    }
+
+    /// The copy the engine writes; it lacks `behind`.
+    private var current: FECCache
     /// The other copy: the readers' since the last ``freeze()``.
     private var spare: FECCache
-    /// Operations applied to `live` since the last freeze: what `spare` lacks.
+    /// Operations applied since the last freeze: what `spare` lacks.
     private var sinceFreeze: [Operation] = []
-    /// Operations `live` must replay before its next use: what it lacked when it was swapped in.
+    /// Operations `current` must replay before its next use: what it lacked when it was
+    /// swapped in.
     private var behind: [Operation] = []
 
     /// Two copies of `cache`.
     public init(_ cache: FECCache) {
-        live = cache
+        current = cache
         spare = cache
     }
 
@@ -33,7 +43,7 @@ public struct FECDoubleBuffer: Sendable {
     /// are done, or the next freeze copies it. Later look-ups and inserts go to the other copy.
     mutating func freeze() -> FECCache {
         catchUp()
-        swap(&live, &spare)
+        swap(&current, &spare)
         swap(&behind, &sinceFreeze)
         sinceFreeze.removeAll(keepingCapacity: true)
         return spare
@@ -42,7 +52,7 @@ public struct FECDoubleBuffer: Sendable {
     /// The cached fitness, marking the entry as most recently used.
     mutating func lookup(_ key: UInt64) -> Double? {
         catchUp()
-        guard let value = live.lookup(key) else { return nil }
+        guard let value = current.lookup(key) else { return nil }
         sinceFreeze.append(.touch(key))
         return value
     }
@@ -51,17 +61,21 @@ public struct FECDoubleBuffer: Sendable {
     mutating func insert(_ key: UInt64, _ value: Double) {
         catchUp()
         sinceFreeze.append(.insert(key, value))
-        live.insert(key, value)
+        current.insert(key, value)
     }
 
     private mutating func catchUp() {
         guard !behind.isEmpty else { return }
-        for operation in behind {
+        Self.replay(behind, on: &current)
+        behind.removeAll(keepingCapacity: true)
+    }
+
+    private static func replay(_ operations: [Operation], on cache: inout FECCache) {
+        for operation in operations {
             switch operation {
-            case let .touch(key): _ = live.lookup(key)
-            case let .insert(key, value): live.insert(key, value)
+            case let .touch(key): _ = cache.lookup(key)
+            case let .insert(key, value): cache.insert(key, value)
             }
         }
-        behind.removeAll(keepingCapacity: true)
     }
 }

@@ -110,8 +110,8 @@ private func runEngine(
     /// Redrawing mutations whose children behave like known programs leaves fewer cache hits.
     @Test func retriesMakeFewerCacheHits() throws {
         func hitRate(_ retries: Int) throws -> Double {
-            let space = try smallLinearSpace(islands: 1, population: 30, retries: retries)
-            let engine = Engine(space: space, settings: EngineSettings(seed: 9, maxIndividuals: 1_000))
+            let space = try smallLinearSpace(islands: 1, population: 200, retries: retries)
+            let engine = Engine(space: space, settings: EngineSettings(seed: 9, maxIndividuals: 3_000))
             while !engine.isFinished { engine.step() }
             return Double(engine.fecHits) / Double(engine.individuals)
         }

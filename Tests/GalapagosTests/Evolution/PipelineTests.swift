@@ -1,0 +1,77 @@
+import Testing
+@testable import Galapagos
+
+/// The pieces of the engine's one-batch-deep pipeline: the double-buffered FEC cache and the
+/// worker pool that runs a batch while its caller works.
+@Suite struct PipelineTests {
+    /// Look-ups and inserts through the double buffer, with freezes in between, behave exactly
+    /// like one cache that saw them all; every frozen copy equals the live cache at its freeze.
+    @Test func theDoubleBufferBehavesLikeOneCache() {
+        var random = RandomGenerator(seed: 5)
+        var single = FECCache(capacity: 40)
+        var buffers = FECDoubleBuffer(FECCache(capacity: 40))
+        for round in 0..<300 {
+            if round % 3 == 0 {
+                let frozen = buffers.freeze()
+                #expect(frozen.entriesByRecency.map(\.key) == single.entriesByRecency.map(\.key))
+            }
+            for _ in 0..<random.nextInt(below: 12) {
+                let key = UInt64(random.nextInt(below: 90))
+                let expected = single.lookup(key)
+                #expect(buffers.lookup(key) == expected)
+                if expected == nil {
+                    let value = Double(round)
+                    single.insert(key, value)
+                    buffers.insert(key, value)
+                }
+            }
+            #expect(buffers.live.entriesByRecency.map(\.key) == single.entriesByRecency.map(\.key))
+            #expect(buffers.live.entriesByRecency.map(\.value) == single.entriesByRecency.map(\.value))
+        }
+    }
+
+    /// A started batch runs while the caller does other work; results come back in job order,
+    /// batch after batch, whatever the number of workers.
+    @Test(arguments: [1, 2, 4])
+    func batchesReturnResultsInJobOrder(workers: Int) throws {
+        let space = try smallLinearSpace()
+        let pool = WorkerPool(workers: workers, space: space)
+        for round in 0..<200 {
+            let jobs = 1 + round % 37
+            let batch = pool.start(jobs: jobs) { job, _ in
+                // Uneven jobs, so that workers finish at different times.
+                var sum = 0
+                for step in 0..<(job % 5) * 200 { sum &+= step }
+                return job * 1_000 + round + (sum == -1 ? 1 : 0)
+            }
+            var callersWork = 0
+            for step in 0..<500 { callersWork &+= step }
+            #expect(callersWork == 124_750)
+            #expect(batch.wait() == (0..<jobs).map { $0 * 1_000 + round })
+        }
+        #expect(pool.map(jobs: 0) { job, _ in job }.isEmpty)
+    }
+
+    /// Pipelining changes nothing about worker-count independence: 1, 2 and 3 workers give the
+    /// same populations, cache and pending children, restarts and migrations included.
+    @Test func pipelinedRunsAreTheSameOnAnyNumberOfWorkers() throws {
+        let space = try smallLinearSpace(islands: 3, population: 24, migrationEvery: 120, batch: 8)
+        var restarting = space
+        restarting.evolution.restartStagnantAfterIndividuals = 150
+        var states: [EngineState] = []
+        for workers in 1...3 {
+            let engine = Engine(
+                space: restarting,
+                settings: EngineSettings(seed: 3, workers: workers, maxIndividuals: 2_000, targetFitness: 2))
+            _ = engine.run()
+            #expect(engine.restarts > 0)
+            states.append(engine.state)
+        }
+        for state in states.dropFirst() {
+            #expect(state.islands.map(\.members) == states[0].islands.map(\.members))
+            #expect(state.scalars == states[0].scalars)
+            #expect(state.fec.map(\.key) == states[0].fec.map(\.key))
+            #expect(state.pending.map(\.program) == states[0].pending.map(\.program))
+        }
+    }
+}
