@@ -21,6 +21,8 @@ public final class Engine {
     public let space: SearchSpace
     public let settings: EngineSettings
     let mutator: Mutator
+    /// What the workers need to make and score children.
+    let production: ProductionContext
     /// The tasks of every role and the worker pool that scores programs on them.
     public let scorer: Scorer
     public var searchTasks: [TaskDataset] { scorer.searchTasks }
@@ -84,6 +86,14 @@ public final class Engine {
         self.settings = settings
         mutator = Mutator(space: space)
         scorer = Scorer(space: space, taskSeed: settings.taskSeed ?? settings.seed, workers: settings.workers)
+        production = ProductionContext(
+            mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
+            initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
+            pruningProtocol: space.pruningProtocol,
+            fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
+            isPredictOnly: space.isPredictOnly,
+            tasks: scorer.searchTasks,
+            aggregation: space.aggregation, fecSpec: space.fec)
         let evolution = space.evolution
         islands = Array(repeating: Island(capacity: evolution.populationSize), count: evolution.islands)
         random = RandomGenerator(seed: RandomGenerator.derive(settings.seed, 0xE9E1))
@@ -182,21 +192,16 @@ public final class Engine {
         }
         pending.removeFirst(count)
         pendingInCurrentBatch -= count
-        let batchEnded = pendingInCurrentBatch == 0
-        var restarted: [Int] = []
-        if batchEnded {
-            // While the workers still score the next batch: selection runs on this thread.
-            migrateIfDue()
-            selectIfDue(onThisThread: next != nil)
-            restarted = restartIfDue()
-        }
         if let next {
             pending.append(contentsOf: receive(next))
         }
-        guard batchEnded else { return }
-        // The next batch's children of a restarted island descend from the population it
-        // dropped: they are not applied.
-        for index in restarted {
+        guard pendingInCurrentBatch == 0 else { return }
+        // With the workers free again: selection scores its tasks on all of them.
+        migrateIfDue()
+        selectIfDue()
+        for index in restartIfDue() {
+            // The next batch's children of a restarted island descend from the population it
+            // dropped: they are not applied.
             for child in pending where child.island == index {
                 if let parentID = child.parentID { ancestry?.release(parentID) }
             }
@@ -218,14 +223,6 @@ public final class Engine {
     /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
     /// and the fitness of the pending children, which are applied meanwhile.
     private func start(_ proposals: [Proposal]) -> Production {
-        let context = ProductionContext(
-            mutator: mutator, operators: space.mutation.operators, retries: space.mutation.retries,
-            initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
-            pruningProtocol: space.pruningProtocol,
-            fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
-            isPredictOnly: space.isPredictOnly,
-            tasks: searchTasks,
-            aggregation: space.aggregation, fecSpec: space.fec)
         var view: FECView?
         if let frozen = fecBuffers?.freeze() {
             var pendingFitness: [UInt64: Double] = [:]
@@ -236,6 +233,7 @@ public final class Engine {
             view = FECView(cache: frozen, pending: pendingFitness)
         }
         let cache = CacheForReaders(view)
+        let context = production
         let batch = pool.start(jobs: proposals.count) { job, evaluator in
             context.make(proposals[job], evaluator: evaluator, cache: cache.value)
         }
@@ -464,10 +462,7 @@ public final class Engine {
 
     /// Re-evaluates islands' improved best members on the select tasks, throttled to one
     /// evaluation per `selectEvery` individuals unless a member reaches the target on search.
-    ///
-    /// - Parameter onThisThread: score on the calling thread's evaluator alone, because the
-    ///   worker pool is busy with a batch.
-    private func selectIfDue(onThisThread: Bool) {
+    private func selectIfDue() {
         for (index, island) in islands.enumerated() {
             guard let best = island.best, best.id != lastSelectedID[index] else { continue }
             let promising = settings.targetFitness.map { best.fitness >= $0 } ?? false
@@ -476,15 +471,15 @@ public final class Engine {
             else { continue }
             lastSelectedID[index] = best.id
             lastSelectAt = individuals
-            considerForSelection(best, onThisThread: onThisThread)
+            considerForSelection(best)
             if reachedTarget { return }
         }
     }
 
     /// Evaluates a member on the select tasks (once) and keeps it if it is the best so far.
     @discardableResult
-    func considerForSelection(_ member: Member, onThisThread: Bool = false) -> Double {
-        let fitness = selectFitness[member.id] ?? evaluateOnSelectTasks(member, onThisThread: onThisThread)
+    func considerForSelection(_ member: Member) -> Double {
+        let fitness = selectFitness[member.id] ?? evaluateOnSelectTasks(member)
         selectFitness[member.id] = fitness
         if let current = bestSelected, let currentFitness = selectFitness[current.id],
            currentFitness >= fitness {
@@ -496,8 +491,8 @@ public final class Engine {
         return fitness
     }
 
-    func evaluateOnSelectTasks(_ member: Member, onThisThread: Bool = false) -> Double {
-        scorer.selectFitness(of: member.program, onThisThread: onThisThread) ?? member.fitness
+    func evaluateOnSelectTasks(_ member: Member) -> Double {
+        scorer.selectFitness(of: member.program) ?? member.fitness
     }
 
     /// Scores a program on tasks, one task per job on the worker pool.

@@ -32,32 +32,16 @@ public final class Scorer: Sendable {
     /// Scores a program on tasks, one task per job on the worker pool; 0 for a program that
     /// does not fit the search space's memory.
     public func score(_ program: Program, on tasks: [TaskDataset], scoring: ScoringSplit) -> Double {
-        score(program, on: tasks, scoring: scoring, onThisThread: false)
-    }
-
-    /// Scores a program on tasks, on the worker pool or, while the pool's helpers are busy with
-    /// a batch, on the calling thread's evaluator alone (the fitness is the same).
-    func score(_ program: Program, on tasks: [TaskDataset], scoring: ScoringSplit, onThisThread: Bool) -> Double {
         guard let compiled = try? space.compileForEvaluation(program) else { return 0 }
-        let fitness: [Double]
-        if onThisThread {
-            let evaluator = pool.first
-            fitness = tasks.map { evaluator.fitness(of: compiled, on: $0, scoring: scoring) }
-        } else {
-            fitness = pool.map(jobs: tasks.count) { job, evaluator in
-                evaluator.fitness(of: compiled, on: tasks[job], scoring: scoring)
-            }
+        let fitness = pool.map(jobs: tasks.count) { job, evaluator in
+            evaluator.fitness(of: compiled, on: tasks[job], scoring: scoring)
         }
         return space.aggregation.combine(fitness)
     }
 
     /// A program's fitness on the select tasks' validation split; `nil` without select tasks.
     public func selectFitness(of program: Program) -> Double? {
-        selectFitness(of: program, onThisThread: false)
-    }
-
-    func selectFitness(of program: Program, onThisThread: Bool) -> Double? {
-        selectTasks.isEmpty ? nil : score(program, on: selectTasks, scoring: .validation, onThisThread: onThisThread)
+        selectTasks.isEmpty ? nil : score(program, on: selectTasks, scoring: .validation)
     }
 
     /// A program's fitness on data the search never saw: the final tasks' held-out test split
