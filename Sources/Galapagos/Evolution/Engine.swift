@@ -244,9 +244,6 @@ public final class Engine {
     private func receive(_ production: Production) -> [EngineState.PendingChild] {
         let outcomes = production.batch.wait()
         production.cache.value = nil
-        for outcome in outcomes {
-            if let audit = outcome.audit { fecAudit.record(cached: outcome.fitness, evaluated: audit) }
-        }
         return zip(production.proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
     }
 
@@ -357,6 +354,7 @@ public final class Engine {
         }
         individuals += 1
         if hit { fecHits += 1 }
+        if let audit = child.audit { fecAudit.record(cached: child.fitness, evaluated: audit) }
         let member = Member(
             id: nextMemberID, program: child.program, fitness: fitness,
             fingerprint: child.fingerprint, parentID: child.parentID, origin: child.origin,

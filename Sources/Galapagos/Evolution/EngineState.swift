@@ -34,6 +34,9 @@ public struct EngineState: Sendable {
         public var fitness: Double
         public var cachedAtStart: Bool
         public var origin: MemberOrigin
+        /// For a cache hit picked for audit (``FECSpec/audit``), its fitness evaluated in full;
+        /// counted when the child is applied, and not saved (the audit is a session's).
+        public var audit: Double? = nil
 
         public init(
             island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
@@ -257,5 +260,6 @@ extension EngineState.PendingChild {
             arm: proposal.arm, operatorArm: proposal.operatorArm, rewardScale: proposal.rewardScale,
             program: outcome.program, fingerprint: outcome.fingerprint, fitness: outcome.fitness,
             cachedAtStart: outcome.cachedAtStart, origin: outcome.origin)
+        audit = outcome.audit
     }
 }
