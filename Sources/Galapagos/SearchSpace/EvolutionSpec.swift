@@ -50,8 +50,22 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// Parent-selection strategy.
     public var selector: SelectorKind
     /// Children proposed per island per engine step (a constant of the search space, never the
-    /// worker count, so that results do not depend on threads).
-    public var batchSize: Int
+    /// worker count, so that results do not depend on threads): the search space's `batch`,
+    /// or else ``defaultBatchSize(forPopulation:)``.
+    public var batchSize: Int {
+        get { explicitBatchSize ?? Self.defaultBatchSize(forPopulation: populationSize) }
+        set { explicitBatchSize = newValue }
+    }
+    /// The batch size the search space or the command line set, if any.
+    public var explicitBatchSize: Int?
+
+    /// A sixth of the population, at least 4 and at most 32. The engine proposes each batch
+    /// from the populations as they were before the previous one was applied, so parents are
+    /// up to two batches old: a batch must stay a small share of an island, and large enough to
+    /// keep the workers busy.
+    public static func defaultBatchSize(forPopulation population: Int) -> Int {
+        min(32, max(4, population / 6))
+    }
     /// Evaluations between migrations (0 disables migration).
     public var migrationInterval: Int
     /// Members each island sends per migration.
@@ -81,14 +95,14 @@ public struct EvolutionSpec: Sendable, Equatable {
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,
-        selector: SelectorKind = .tournament, batchSize: Int = 32, migrationInterval: Int = 0,
+        selector: SelectorKind = .tournament, batchSize: Int? = nil, migrationInterval: Int = 0,
         migrants: Int = 1, topology: MigrationTopology = .ring, restartAfterIndividuals: Int = 0
     ) {
         self.populationSize = populationSize
         self.tournamentSize = tournamentSize
         self.islands = islands
         self.selector = selector
-        self.batchSize = batchSize
+        self.explicitBatchSize = batchSize
         self.migrationInterval = migrationInterval
         self.migrants = migrants
         self.topology = topology

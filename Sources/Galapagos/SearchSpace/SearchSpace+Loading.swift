@@ -339,7 +339,7 @@ struct SearchSpaceDecoder {
         spec.tournamentSize = try reader.int("tournament", in: 1...10_000_000) ?? spec.tournamentSize
         spec.islands = try reader.int("islands", in: 1...10_000) ?? spec.islands
         spec.selector = try reader.choice("selector", SelectorKind.self) ?? spec.selector
-        spec.batchSize = try reader.int("batch", in: 1...100_000) ?? spec.batchSize
+        if let batch = try reader.int("batch", in: 1...100_000) { spec.batchSize = batch }
         spec.restartAfterIndividuals = try reader.int("restart_after_individuals", in: 0...Int.max) ?? 0
         spec.restartStagnantAfterIndividuals = try reader.int("restart_stagnant_after", in: 0...Int.max) ?? 0
         spec.hurdle = try reader.double("hurdle", in: 0...1)

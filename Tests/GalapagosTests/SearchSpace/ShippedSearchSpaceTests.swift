@@ -121,4 +121,21 @@ private let shippedFiles: [String] = {
         let r2 = space.makeEvaluator().coefficientOfDetermination(of: compiled, on: tasks[0], scoring: .test)
         #expect((r2 ?? 0) > 0.999_999)
     }
+
+    /// Without `batch`, a batch is a sixth of an island's population (4 to 32), also when the
+    /// command line changes the population; a `batch` set in the file or on the command line wins.
+    @Test func theDefaultBatchFollowsThePopulation() throws {
+        let linear = try SearchSpace.load(path: searchSpacesDirectory + "/linear_demo.yaml")
+        #expect(linear.evolution.explicitBatchSize == nil)
+        #expect(linear.evolution.batchSize == 16)
+        var overrides = SearchSpaceOverrides()
+        overrides.population = 1_000
+        #expect(overrides.apply(to: linear).evolution.batchSize == 32)
+        overrides.population = 12
+        #expect(overrides.apply(to: linear).evolution.batchSize == 4)
+        overrides.batch = 7
+        #expect(overrides.apply(to: linear).evolution.batchSize == 7)
+        let symbolic = try SearchSpace.load(path: searchSpacesDirectory + "/symbolic_regression.yaml")
+        #expect(symbolic.evolution.batchSize == 16 && symbolic.evolution.explicitBatchSize == 16)
+    }
 }
