@@ -223,8 +223,11 @@ public final class Engine {
     /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
     /// and the fitness of the pending children, which are applied meanwhile.
     private func start(_ proposals: [Proposal]) -> Production {
+        // One worker scores the batch now, before the pending children are applied, so it can
+        // read the cache in place; helpers score it while they are applied, from a frozen copy.
+        let scoresNow = pool.count == 1
         var view: FECView?
-        if let frozen = fecBuffers?.freeze() {
+        if let frozen = scoresNow ? fecBuffers?.unfrozen : fecBuffers?.freeze() {
             var pendingFitness: [UInt64: Double] = [:]
             pendingFitness.reserveCapacity(pending.count)
             for child in pending where pendingFitness[child.fingerprint] == nil {
@@ -237,6 +240,7 @@ public final class Engine {
         let batch = pool.start(jobs: proposals.count) { job, evaluator in
             context.make(proposals[job], evaluator: evaluator, cache: cache.value)
         }
+        if scoresNow { cache.value = nil }
         return Production(proposals: proposals, batch: batch, cache: cache)
     }
 

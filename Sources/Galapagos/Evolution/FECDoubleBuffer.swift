@@ -7,6 +7,9 @@
 /// first replays the look-ups and inserts it missed. Replaying the same operations in the same
 /// order gives the same recency order and evictions, so ``live`` behaves exactly like a single
 /// cache that saw every operation.
+///
+/// A single worker needs no second copy (it scores the next batch before this one is applied),
+/// so the copy and the log of operations start with the first freeze.
 public struct FECDoubleBuffer: Sendable {
     enum Operation: Sendable {
         case touch(UInt64)
@@ -25,24 +28,41 @@ public struct FECDoubleBuffer: Sendable {
 
     /// The copy the engine writes; it lacks `behind`.
     private var current: FECCache
-    /// The other copy: the readers' since the last ``freeze()``.
+    /// The other copy: the readers' since the last ``freeze()``; empty before the first.
     private var spare: FECCache
+    /// Whether a freeze has happened: from then on operations are logged for the other copy.
+    private var isDoubled = false
     /// Operations applied since the last freeze: what `spare` lacks.
     private var sinceFreeze: [Operation] = []
     /// Operations `current` must replay before its next use: what it lacked when it was
     /// swapped in.
     private var behind: [Operation] = []
 
-    /// Two copies of `cache`.
+    /// The buffer of `cache`.
     public init(_ cache: FECCache) {
         current = cache
-        spare = cache
+        spare = FECCache(capacity: cache.capacity)
+    }
+
+    /// The cache as it is, for readers that are done before the next look-up or insert (which
+    /// would otherwise copy it).
+    var unfrozen: FECCache {
+        mutating get {
+            catchUp()
+            return current
+        }
     }
 
     /// The up-to-date cache for readers; the engine must not keep a reference to it once they
     /// are done, or the next freeze copies it. Later look-ups and inserts go to the other copy.
     mutating func freeze() -> FECCache {
         catchUp()
+        if !isDoubled {
+            // The second copy starts as this one; the first write after the swap copies it.
+            isDoubled = true
+            spare = current
+            sinceFreeze.removeAll()
+        }
         swap(&current, &spare)
         swap(&behind, &sinceFreeze)
         sinceFreeze.removeAll(keepingCapacity: true)
@@ -53,14 +73,14 @@ public struct FECDoubleBuffer: Sendable {
     mutating func lookup(_ key: UInt64) -> Double? {
         catchUp()
         guard let value = current.lookup(key) else { return nil }
-        sinceFreeze.append(.touch(key))
+        if isDoubled { sinceFreeze.append(.touch(key)) }
         return value
     }
 
     /// Inserts or refreshes an entry as most recently used.
     mutating func insert(_ key: UInt64, _ value: Double) {
         catchUp()
-        sinceFreeze.append(.insert(key, value))
+        if isDoubled { sinceFreeze.append(.insert(key, value)) }
         current.insert(key, value)
     }
 

@@ -39,12 +39,17 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Starts `body` for every job index in `0..<jobs` on the helper threads and returns at
     /// once, so that the caller can work meanwhile; ``Batch/wait()`` runs the jobs left on the
-    /// calling thread and returns the results. With one worker every job runs in `wait()`.
+    /// calling thread and returns the results. With one worker every job runs here, before
+    /// this returns.
     ///
     /// The caller must wait for a batch before it starts another.
     func start<T: Sendable>(jobs: Int, _ body: @escaping @Sendable (Int, Evaluator) -> T) -> Batch<T> {
         let batch = Batch<T>(jobs: jobs, body: body, crew: crew, first: evaluators[0])
-        if jobs > 1 { crew.begin(batch) }
+        if count == 1 {
+            batch.work(with: evaluators[0])
+        } else if jobs > 1 {
+            crew.begin(batch)
+        }
         return batch
     }
 
