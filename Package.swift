@@ -16,7 +16,13 @@ let package = Package(
                 postgres:// runs in inspect and export. It brings PostgresNIO, SwiftNIO and \
                 BoringSSL, most of a release build's time; `make demo` builds without it.
                 """),
-        .default(enabledTraits: ["Hub"]),
+        .trait(
+            name: "Dashboard",
+            description: """
+                `galapagos serve`: a local web dashboard over run files, on Hummingbird (SwiftNIO); \
+                `make demo` builds without it.
+                """),
+        .default(enabledTraits: ["Hub", "Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
     ],
     targets: [
         // GMP, the GNU multiple-precision library, through its system headers (libgmp-dev).
@@ -53,12 +60,21 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // A read-only web dashboard over run files: run list, live run pages, programs, lineages.
+        .target(
+            name: "GalapagosDashboard",
+            dependencies: [
+                "Galapagos",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         // The commands, as a library so that tests can drive them in-process.
         .target(
             name: "GalapagosCLI",
             dependencies: [
                 "Galapagos",
                 .target(name: "GalapagosHub", condition: .when(traits: ["Hub"])),
+                .target(name: "GalapagosDashboard", condition: .when(traits: ["Dashboard"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,5 +92,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GalapagosCLITests", dependencies: ["GalapagosCLI", "Galapagos", "GalapagosTestSupport"]),
+        .testTarget(
+            name: "GalapagosDashboardTests",
+            dependencies: [
+                "GalapagosDashboard", "GalapagosCLI", "Galapagos", "GalapagosTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

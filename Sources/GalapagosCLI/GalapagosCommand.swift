@@ -20,7 +20,7 @@ public struct GalapagosCommand: ParsableCommand {
             EvolveCommand.self, ResumeCommand.self, InspectCommand.self, SweepCommand.self,
             EvalCommand.self, CheckCommand.self, SearchSpaceCommand.self, BenchCommand.self,
             SimplifyCommand.self, ExportCommand.self, WorkerCommand.self, PredictCommand.self,
-            InitCommand.self,
+            InitCommand.self, ServeCommand.self,
         ]
     )
 

@@ -4,13 +4,32 @@ import Foundation
 /// time, bandit statistics and the hall of fame with program texts. No scripts and no network.
 public struct HTMLReport {
     let reader: any RunRecords
+    /// Where a member's page is, when the report is served (`galapagos serve`); `nil` in a
+    /// static report.
+    let memberLink: ((Int) -> String)?
+    /// Extra markup for the page's head, such as the dashboard's live-update script.
+    let head: String
 
-    public init(reader: any RunRecords) {
+    /// - Parameters:
+    ///   - memberLink: the address of a member's page, to link programs to it.
+    ///   - head: extra markup for the page's `<head>`.
+    public init(reader: any RunRecords, memberLink: ((Int) -> String)? = nil, head: String = "") {
         self.reader = reader
+        self.memberLink = memberLink
+        self.head = head
+    }
+
+    /// A member id, linked to its page when the report is served.
+    private func member(_ id: Int) -> String {
+        guard let memberLink else { return "\(id)" }
+        return "<a href=\"\(escape(memberLink(id)))\">\(id)</a>"
     }
 
     /// A fitness as people read it: 6 significant digits.
-    static func number(_ value: Double) -> String { String(format: "%.6g", value) }
+    public static func number(_ value: Double) -> String { String(format: "%.6g", value) }
+
+    /// Text escaped for HTML.
+    public static func escaped(_ text: String) -> String { escape(text) }
 
     /// The report's HTML text.
     public func render() throws -> String {
@@ -34,7 +53,7 @@ public struct HTMLReport {
             table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: left; border-bottom: 1px solid #eee; }
             pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; }
             .figure { margin: 1em 0; }
-            </style></head><body>
+            </style>\(head)</head><body>
             <h1>Galapagos run <code>\(escape(run.name))</code></h1>
             <table>
             <tr><th>search space</th><td>\(escape(run.configuration.searchSpacePath))</td></tr>
@@ -146,7 +165,7 @@ public struct HTMLReport {
         }
         if let result {
             let test = result.testFitness.map(Self.number) ?? "n/a"
-            html += "<h2>Reported program</h2>\n<p>Member \(result.member.id), chosen when the run stopped"
+            html += "<h2>Reported program</h2>\n<p>Member \(member(result.member.id)), chosen when the run stopped"
                 + " (\(escape(result.stopReason))) after \(result.individuals) individuals: search fitness"
                 + " \(Self.number(result.searchFitness)), select fitness \(Self.number(result.selectFitness)), test fitness \(test)."
                 + " <code>galapagos export RUN --best -o Best.swift</code> writes it as Swift.</p>\n"
@@ -154,12 +173,12 @@ public struct HTMLReport {
         }
         html += "<h2>Hall of fame</h2>\n"
         for (rank, member) in hall.enumerated() {
-            html += "<h3>#\(rank + 1): member \(member.id), fitness \(Self.number(member.fitness)), \(member.size) instructions (\(escape(member.origin)))</h3>"
+            html += "<h3>#\(rank + 1): member \(self.member(member.id)), fitness \(Self.number(member.fitness)), \(member.size) instructions (\(escape(member.origin)))</h3>"
             html += programBlock(member.program) + "\n"
         }
         html += "<h2>Pareto front (best fitness at each simplified size)</h2><table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
         for member in pareto {
-            html += "<tr><td>\(member.size)</td><td>\(Self.number(member.fitness))</td><td>\(member.id)</td></tr>"
+            html += "<tr><td>\(member.size)</td><td>\(Self.number(member.fitness))</td><td>\(self.member(member.id))</td></tr>"
         }
         html += "</table>\n</body></html>\n"
         return html

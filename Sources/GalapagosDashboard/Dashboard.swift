@@ -1,0 +1,188 @@
+import Foundation
+import Galapagos
+import Hummingbird
+
+/// `galapagos serve`: a read-only web dashboard over run files.
+///
+/// Pages: the run list (`/`), a run's live page (`/runs/{run}`: the plots of `inspect --html`,
+/// reloaded when a new checkpoint arrives) and a program's page (`/runs/{run}/programs/{id}`:
+/// fitness on the search, select and final tasks, the program simplified and as evolved,
+/// downloads in every export format, and its lineage with the change at each step). The same
+/// facts as JSON under `/api/`. Nothing is written: run files are opened read-only (SQLite's WAL
+/// lets a page read a run that `evolve` is writing), and run names that are not files of the
+/// served directory are refused.
+public struct Dashboard: Sendable {
+    public let runs: RunDirectory
+
+    public init(runs: RunDirectory) {
+        self.runs = runs
+    }
+
+    /// The dashboard's routes.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let runs = self.runs
+        router.get("/") { _, _ in
+            HTMLPage(Pages.runList(runs.names().compactMap { name in
+                runs.path(of: name).map { RunListing.read(name: name, path: $0) }
+            }, directory: runs.directory))
+        }
+        router.get("/api/runs") { _, _ in
+            JSONBody(runs.names().compactMap { name in
+                runs.path(of: name).map { RunListing.read(name: name, path: $0) }
+            })
+        }
+        router.get("/runs/:run") { _, context in
+            let (name, reader) = try Self.open(context, in: runs)
+            return HTMLPage(try Pages.runPage(name: name, reader: reader))
+        }
+        router.get("/api/runs/:run") { _, context in
+            let (name, _) = try Self.open(context, in: runs)
+            return JSONBody(RunListing.read(name: name, path: runs.path(of: name) ?? ""))
+        }
+        router.get("/api/runs/:run/progress") { _, context in
+            let (_, reader) = try Self.open(context, in: runs)
+            guard let progress = try reader.progress() else {
+                throw HTTPError(.notFound, message: "the run has no checkpoint yet")
+            }
+            return JSONBody(progress)
+        }
+        router.get("/api/runs/:run/statistics") { _, context in
+            JSONBody(try Self.open(context, in: runs).reader.statistics())
+        }
+        router.get("/api/runs/:run/islands") { _, context in
+            JSONBody(try Self.open(context, in: runs).reader.islands())
+        }
+        router.get("/api/runs/:run/hall-of-fame") { _, context in
+            JSONBody(try Self.open(context, in: runs).reader.hallOfFame(limit: .max))
+        }
+        router.get("/api/runs/:run/pareto") { _, context in
+            let reader = try Self.open(context, in: runs).reader
+            return JSONBody(try reader.searchSpace().map { try reader.simplifiedParetoFront(in: $0) }
+                ?? reader.paretoFront())
+        }
+        router.get("/api/runs/:run/bandits") { _, context in
+            JSONBody(try Self.open(context, in: runs).reader.bandits())
+        }
+        router.get("/runs/:run/programs/:id") { _, context in
+            HTMLPage(Pages.programPage(try Self.program(context, in: runs)))
+        }
+        router.get("/api/runs/:run/programs/:id") { _, context in
+            JSONBody(try Self.program(context, in: runs))
+        }
+        router.get("/runs/:run/programs/:id/:file") { _, context in
+            try Self.download(context, in: runs)
+        }
+        return router
+    }
+
+    /// The application serving ``router()`` on `host:port`.
+    public func application(host: String, port: Int) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "galapagos"))
+    }
+
+    // MARK: Requests
+
+    /// The run a request names, opened read-only.
+    static func open(_ context: BasicRequestContext, in runs: RunDirectory) throws -> (name: String, reader: RunReader) {
+        let name = try context.parameters.require("run")
+        guard let path = runs.path(of: name) else {
+            throw HTTPError(.notFound, message: "no run named \(name) here (run names are the .sqlite files of the served directory)")
+        }
+        do {
+            return (name, try RunReader(path: path))
+        } catch {
+            throw HTTPError(.unprocessableContent, message: "\(error)")
+        }
+    }
+
+    static func program(_ context: BasicRequestContext, in runs: RunDirectory) throws -> ProgramView {
+        let (name, reader) = try open(context, in: runs)
+        let id = try memberID(context)
+        guard let view = try ProgramView.read(run: name, reader: reader, id: id) else {
+            throw HTTPError(.notFound, message: "\(name) holds no program with id \(id)")
+        }
+        return view
+    }
+
+    static func memberID(_ context: BasicRequestContext) throws -> Int {
+        let text = try context.parameters.require("id")
+        guard let id = Int(text), id >= 0 else {
+            throw HTTPError(.badRequest, message: "a program id is a whole number, not \(text)")
+        }
+        return id
+    }
+
+    /// `program.swift`, `program.py`, `program.tex`, `program.gal` or `program.json`.
+    static func download(_ context: BasicRequestContext, in runs: RunDirectory) throws -> Response {
+        let file = try context.parameters.require("file")
+        guard file.hasPrefix("program."),
+              let format = ExportFormat.allCases.first(where: { file == "program.\($0.fileExtension)" })
+        else {
+            throw HTTPError(.notFound, message: "downloads are program.swift, .py, .tex, .gal and .json, not \(file)")
+        }
+        let (name, reader) = try open(context, in: runs)
+        let id = try memberID(context)
+        guard let member = try reader.member(id: id) else {
+            throw HTTPError(.notFound, message: "\(name) holds no program with id \(id)")
+        }
+        let text: String
+        do {
+            let run = try reader.run()
+            let space = try run.effectiveSearchSpace(location: reader.location)
+            guard space.objective == .program, space.callProtocol == CallProtocol.scalar.feeding(space.memory) else {
+                throw GalapagosError.invalidArgument(
+                    "programs of this search space (losses, or multi-class logits) cannot be exported yet")
+            }
+            let program = try ProgramParser(limits: space.programLimits(strictOps: false))
+                .parse(member.program, file: "\(name) (program \(id))")
+            let metadata = ExportMetadata(
+                typeName: SwiftIdentifier.typeName(from: "\(space.name) \(id)"), searchSpace: space.name,
+                metric: space.searchTasks.metric, fitness: member.fitness,
+                fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
+                seed: run.configuration.seedValue, runName: run.name, programID: id, source: name)
+            text = try ProgramExport(program: program, shape: space.memory, metadata: metadata).render(format)
+        } catch {
+            throw HTTPError(.unprocessableContent, message: "\(error)")
+        }
+        let filename = "\(SwiftIdentifier.typeName(from: "\(name.replacingOccurrences(of: ".sqlite", with: "")) \(id)")).\(format.fileExtension)"
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; charset=utf-8",
+                      .contentDisposition: "attachment; filename=\"\(filename)\""],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// An HTML page as a response.
+struct HTMLPage: ResponseGenerator {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// A value as a JSON response; infinities and NaN (which JSON lacks) become strings.
+struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let data = try encoder.encode(value)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Galapagos
+
+/// One run as the run list shows it (`GET /api/runs`).
+public struct RunListing: Codable, Sendable, Equatable {
+    /// The run file's name: the run's address under `/runs/`.
+    public var name: String
+    public var searchSpace: String
+    public var seed: String
+    public var status: String
+    public var stopReason: String?
+    public var individuals: Int
+    public var seconds: Double
+    /// The select fitness of the member selected so far.
+    public var selectFitness: Double?
+    /// The test fitness the last session reported, if it finished one.
+    public var testFitness: Double?
+    /// When the latest checkpoint was written (UTC).
+    public var updated: String?
+    /// Why the run file could not be read, for files that are not (or no longer) runs.
+    public var error: String?
+
+    /// Reads a run's listing; a file that cannot be read is listed with its error.
+    static func read(name: String, path: String) -> RunListing {
+        var listing = RunListing(
+            name: name, searchSpace: "", seed: "", status: "unreadable", individuals: 0, seconds: 0)
+        do {
+            let reader = try RunReader(path: path)
+            let run = try reader.run()
+            listing.searchSpace = URL(fileURLWithPath: run.configuration.searchSpacePath)
+                .deletingPathExtension().lastPathComponent
+            listing.seed = run.configuration.seed
+            listing.status = run.status.rawValue
+            listing.stopReason = run.stopReason
+            if let progress = try reader.progress() {
+                listing.individuals = progress.individuals
+                listing.seconds = progress.seconds
+                listing.selectFitness = progress.selectedFitness.finite
+                listing.updated = progress.checkpointedAt
+            }
+            if let result = try reader.result() {
+                listing.selectFitness = listing.selectFitness ?? result.selectFitness.finite
+                listing.testFitness = result.testFitness?.finite
+            }
+        } catch {
+            listing.error = "\(error)"
+        }
+        return listing
+    }
+}
+
+extension Optional where Wrapped == Double {
+    /// The value when it is a finite number (JSON has no infinities or NaN).
+    var finite: Double? { flatMap { $0.isFinite ? $0 : nil } }
+}
+
+extension Double {
+    var finite: Double? { isFinite ? self : nil }
+}
