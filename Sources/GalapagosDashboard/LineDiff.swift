@@ -21,17 +21,17 @@ enum LineDiff {
         var result: [Line] = []
         var oldIndex = 0
         for (newIndex, line) in new.enumerated() {
-            if inserted.contains(newIndex) {
-                result.append(.added(line))
-                continue
-            }
-            // A kept line: first the parent's lines dropped before it.
+            // The parent's lines dropped here come first, then the child's line.
             while oldIndex < old.count, removed.contains(oldIndex) {
                 result.append(.removed(old[oldIndex]))
                 oldIndex += 1
             }
-            result.append(.kept(line))
-            oldIndex += 1
+            if inserted.contains(newIndex) {
+                result.append(.added(line))
+            } else {
+                result.append(.kept(line))
+                oldIndex += 1
+            }
         }
         while oldIndex < old.count {
             if removed.contains(oldIndex) { result.append(.removed(old[oldIndex])) }

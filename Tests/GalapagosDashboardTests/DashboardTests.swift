@@ -1,7 +1,7 @@
 import Foundation
 import Galapagos
 import GalapagosCLI
-import GalapagosDashboard
+@testable import GalapagosDashboard
 import GalapagosTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -132,5 +132,19 @@ import Testing
                 #expect(progress?["individuals"] as? Int == 12_000)
             }
         }
+    }
+}
+
+@Suite struct LineDiffTests {
+    @Test func aChangedLineShowsTheParentsLineThenTheChilds() {
+        let parent = "def predict():\n  s1 = 0.5\n  s1 = s1 * s1"
+        let child = "def predict():\n  s1 = 0.7\n  s1 = s1 * s1\n  s2 = s1"
+        #expect(LineDiff.lines(from: parent, to: child) == [
+            .kept("def predict():"), .removed("  s1 = 0.5"), .added("  s1 = 0.7"), .kept("  s1 = s1 * s1"),
+            .added("  s2 = s1"),
+        ])
+        #expect(LineDiff.lines(from: child, to: parent).filter { if case .kept = $0 { false } else { true } } == [
+            .removed("  s1 = 0.7"), .added("  s1 = 0.5"), .removed("  s2 = s1"),
+        ])
     }
 }
