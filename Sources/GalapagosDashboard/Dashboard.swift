@@ -32,6 +32,15 @@ public struct Dashboard: Sendable {
                 runs.path(of: name).map { RunListing.read(name: name, path: $0) }
             })
         }
+        router.get("/compare/:space") { _, context in
+            let space = try context.parameters.require("space")
+            let names = runs.names().filter { name in
+                runs.path(of: name).map { RunListing.read(name: name, path: $0).searchSpace == space } ?? false
+            }
+            guard !names.isEmpty else { throw HTTPError(.notFound, message: "no runs of search space \(space) here") }
+            let readers = try names.compactMap { name in try runs.path(of: name).map { (name, try RunReader(path: $0) as any RunRecords) } }
+            return HTMLPage(try Pages.comparison(space: space, runs: readers))
+        }
         router.get("/runs/:run") { _, context in
             let (name, reader) = try Self.open(context, in: runs)
             return HTMLPage(try Pages.runPage(name: name, reader: reader))

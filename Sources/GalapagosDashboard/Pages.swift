@@ -44,7 +44,8 @@ enum Pages {
             let status = run.error.map { "unreadable: \(escape($0))" }
                 ?? escape(run.status) + (run.stopReason.map { " (\(escape($0)))" } ?? "")
             body += "<tr><td><a href=\"/runs/\(pathComponent(run.name))\">\(escape(run.name))</a></td>"
-                + "<td>\(escape(run.searchSpace))</td><td>\(escape(run.seed))</td><td>\(status)</td>"
+                + "<td><a href=\"/compare/\(pathComponent(run.searchSpace))\" title=\"compare the runs of this search space\">\(escape(run.searchSpace))</a></td>"
+                + "<td>\(escape(run.seed))</td><td>\(status)</td>"
                 + "<td>\(run.individuals)</td><td>\(number(run.selectFitness))</td><td>\(number(run.testFitness))</td>"
                 + "<td>\(escape(run.updated ?? "–"))</td></tr>"
         }
@@ -87,6 +88,13 @@ enum Pages {
         // The navigation goes first in the body.
         guard let body = html.range(of: "<body>") else { return html }
         return html.replacingCharacters(in: body, with: "<body>" + nav(run: nil))
+    }
+
+    /// The runs of one search space side by side (a sweep's seeds, say).
+    static func comparison(space: String, runs: [(name: String, reader: any RunRecords)]) throws -> String {
+        let body = nav(run: nil) + "<h1>Runs of \(escape(space)) (\(runs.count))</h1>"
+            + (try HTMLReport.comparison(of: runs, link: { "/runs/\(pathComponent($0))" }))
+        return page(title: "Runs of \(space)", body: body, head: refresh(seconds: 10))
     }
 
     /// A program's page: fitness on every task set, the program simplified and as evolved,

@@ -11,9 +11,10 @@ public struct RunListing: Codable, Sendable, Equatable {
     public var stopReason: String?
     public var individuals: Int
     public var seconds: Double
-    /// The select fitness of the member selected so far.
+    /// The select fitness of the reported program (a stopped run), or of the member selected
+    /// so far (a running one).
     public var selectFitness: Double?
-    /// The test fitness the last session reported, if it finished one.
+    /// The test fitness of the reported program, for a stopped run.
     public var testFitness: Double?
     /// When the latest checkpoint was written (UTC).
     public var updated: String?
@@ -38,8 +39,10 @@ public struct RunListing: Codable, Sendable, Equatable {
                 listing.selectFitness = progress.selectedFitness.finite
                 listing.updated = progress.checkpointedAt
             }
-            if let result = try reader.result() {
-                listing.selectFitness = listing.selectFitness ?? result.selectFitness.finite
+            // A stopped run's result is its reported program; a running one's is from an
+            // earlier session.
+            if run.status != .running, let result = try reader.result() {
+                listing.selectFitness = result.selectFitness.finite
                 listing.testFitness = result.testFitness?.finite
             }
         } catch {

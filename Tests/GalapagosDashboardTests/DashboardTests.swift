@@ -59,6 +59,11 @@ import Testing
                 // Nothing is fetched from outside (SVG's xmlns is a name, not a fetch).
                 #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(http"))
             }
+            try await client.execute(uri: "/compare/linear_demo", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(html.contains("<svg") && html.contains("href=\"/runs/demo.sqlite\""))
+            }
             for endpoint in ["statistics", "islands", "pareto", "bandits"] {
                 try await client.execute(uri: "/api/runs/demo.sqlite/\(endpoint)", method: .get) { response in
                     let value = try json(response)
@@ -100,7 +105,8 @@ import Testing
         try await app.test(.live) { client in
             for uri in ["/runs/..%2F..%2Fetc%2Fpasswd", "/runs/../demo.sqlite", "/runs/notes.txt",
                         "/api/runs/..%2Fdemo.sqlite/progress", "/runs/missing.sqlite",
-                        "/runs/demo.sqlite/programs/99999999", "/runs/demo.sqlite/programs/1/program.exe"] {
+                        "/runs/demo.sqlite/programs/99999999", "/runs/demo.sqlite/programs/1/program.exe",
+                        "/compare/nonlinear_teacher"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .notFound, "\(uri): \(response.status)")
                 }

@@ -87,24 +87,7 @@ public struct HTMLReport {
             return (band, median)
         }
         let bests = spread { $0.best }
-        // The best so far is a step line through the island bests at the samples and the hall
-        // of fame's members at their birth: a best that lived between two samples still counts.
-        let events = (bests.band.map { (x: $0.x, y: $0.high) }
-            + (try reader.hallOfFame(limit: .max)).map { (x: Double($0.birth + 1), y: $0.fitness) })
-            .filter { $0.y.isFinite }
-            .sorted { $0.x < $1.x }
-        var bestSoFar: [(x: Double, y: Double)] = []
-        for event in events {
-            guard let last = bestSoFar.last else {
-                bestSoFar.append(event)
-                continue
-            }
-            if event.y > last.y {
-                if event.x > last.x { bestSoFar.append((event.x, last.y)) }
-                bestSoFar.append(event)
-            }
-        }
-        if let last = bestSoFar.last, let end = bests.band.last?.x, end > last.x { bestSoFar.append((end, last.y)) }
+        let bestSoFar = try Self.bestSoFar(reader: reader, islandBests: bests.band)
         let result = try reader.currentResult()
         var references: [SVGChart.Reference] = []
         if let target = run.configuration.targetFitness {
@@ -182,5 +165,65 @@ public struct HTMLReport {
         }
         html += "</table>\n</body></html>\n"
         return html
+    }
+
+    /// The best fitness so far over individuals: a step line through the island bests at the
+    /// statistics samples and the hall of fame's members at their birth (a best that lived
+    /// between two samples still counts).
+    static func bestSoFar(
+        reader: any RunRecords, islandBests: [(x: Double, low: Double, high: Double)]
+    ) throws -> [(x: Double, y: Double)] {
+        let events = (islandBests.map { (x: $0.x, y: $0.high) }
+            + (try reader.hallOfFame(limit: .max)).map { (x: Double($0.birth + 1), y: $0.fitness) })
+            .filter { $0.y.isFinite }
+            .sorted { $0.x < $1.x }
+        var bestSoFar: [(x: Double, y: Double)] = []
+        for event in events {
+            guard let last = bestSoFar.last else {
+                bestSoFar.append(event)
+                continue
+            }
+            if event.y > last.y {
+                if event.x > last.x { bestSoFar.append((event.x, last.y)) }
+                bestSoFar.append(event)
+            }
+        }
+        if let last = bestSoFar.last, let end = islandBests.last?.x, end > last.x { bestSoFar.append((end, last.y)) }
+        return bestSoFar
+    }
+
+    /// Several runs side by side (the seeds of a sweep, say): their best fitness so far over
+    /// individuals in one plot, and a table of where each stands. An HTML fragment.
+    ///
+    /// - Parameter link: the address of a run's own page.
+    public static func comparison(of runs: [(name: String, reader: any RunRecords)], link: (String) -> String) throws -> String {
+        var series: [SVGChart.Series] = []
+        var rows = ""
+        for (index, run) in runs.enumerated() {
+            let statistics = try run.reader.statistics().filter { $0.size > 0 }
+            let islandBests = Dictionary(grouping: statistics, by: \.individuals).sorted { $0.key < $1.key }
+                .compactMap { individuals, samples -> (x: Double, low: Double, high: Double)? in
+                    let values = samples.compactMap(\.best).filter(\.isFinite)
+                    guard let low = values.min(), let high = values.max() else { return nil }
+                    return (Double(individuals), low, high)
+                }
+            let color = SVGChart.palette[index % SVGChart.palette.count]
+            series.append(SVGChart.Series(
+                name: run.name, points: try bestSoFar(reader: run.reader, islandBests: islandBests), color: color))
+            let stored = try run.reader.run()
+            let progress = try run.reader.progress()
+            // A stopped run's numbers are its reported program's; a running one's, the best so far.
+            let result = stored.status == .running ? nil : try run.reader.result()
+            let select = result?.selectFitness ?? progress?.selectedFitness
+            rows += "<tr><td><a href=\"\(escape(link(run.name)))\">\(escape(run.name))</a></td>"
+                + "<td>\(escape(stored.configuration.seed))</td><td>\(escape(stored.status.rawValue))</td>"
+                + "<td>\(progress?.individuals ?? 0)</td>"
+                + "<td>\(select.map(number) ?? "–")</td>"
+                + "<td>\(result?.testFitness.map(number) ?? "–")</td></tr>"
+        }
+        let chart = SVGChart(title: "Best fitness on the search tasks, per run", xLabel: "individuals", yLabel: "fitness")
+        return "<div class=\"figure\">" + chart.lines(series) + "</div>\n"
+            + "<table><tr><th>run</th><th>seed</th><th>status</th><th>individuals</th><th>select fitness</th>"
+            + "<th>test fitness</th></tr>" + rows + "</table>\n"
     }
 }
