@@ -2,7 +2,7 @@
 # Renders the dashboard's main pages in headless Chromium at two widths (desktop 1280 px and
 # phone 420 px) and saves PNG screenshots, with a run being written while the pages load.
 #
-# Usage: Benchmarks/dashboard_screenshots.sh [OUT_DIR]   (default /tmp/galapagos-screenshots)
+# Usage: scripts/dashboard-screenshots.sh [OUT_DIR]   (default /tmp/galapagos-screenshots)
 # Needs Debian's `chromium` and a build with the Dashboard trait (the default).
 set -euo pipefail
 out="${1:-/tmp/galapagos-screenshots}"
