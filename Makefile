@@ -7,7 +7,7 @@ SEED ?= 1
 
 ## Run a real search on the default search space (AutoML-Zero's linear demo) until the select
 ## fitness reaches 0.9999 or 10 minutes pass. Builds only the galapagos command without the Hub
-## trait (PostgreSQL hub runs: PostgresNIO, SwiftNIO and BoringSSL), so a fresh clone gets there
+## and Dashboard traits (PostgresNIO, Hummingbird, SwiftNIO and BoringSSL), so a fresh clone gets there
 ## in minutes; `make release` builds everything.
 demo: setup
 	$(SWIFT) build -c release --product galapagos --disable-default-traits
