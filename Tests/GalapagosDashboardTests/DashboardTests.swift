@@ -56,6 +56,8 @@ import Testing
                 #expect(html.contains("<svg"))  // the plots of inspect --html
                 #expect(html.contains("href=\"/runs/demo.sqlite/programs/\(memberID)\""))
                 #expect(html.contains("/api/runs/demo.sqlite/progress"))  // the live-update script
+                // The Pareto front's points open their programs.
+                #expect(html.contains("<a href=\"/runs/demo.sqlite/programs/") && html.contains("<circle"))
                 // Nothing is fetched from outside (SVG's xmlns is a name, not a fetch).
                 #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("url(http"))
             }

@@ -135,6 +135,17 @@ public struct HTMLReport {
             html += "<p>No bandit in this run (tournament or power-law selection, uniform operators).</p>\n"
         }
 
+        let migrations = try reader.migrations(limit: 10_000)
+        if !migrations.isEmpty {
+            html += "<h2>Migrations</h2>\n<p>\(migrations.count) migrants on record; the latest:</p>"
+                + "<table><tr><th>individuals</th><th>from island</th><th>to island</th><th>migrant</th><th>fitness</th></tr>"
+            for event in migrations.suffix(10).reversed() {
+                html += "<tr><td>\(event.individuals)</td><td>\(event.from)</td><td>\(event.to)</td>"
+                    + "<td>\(member(event.memberID))</td><td>\(Self.number(event.fitness))</td></tr>"
+            }
+            html += "</table>\n"
+        }
+
         let simplifier = try reader.searchSpace().map { ProgramSimplifier(shape: $0.memory, protocol: $0.callProtocol) }
         /// A program simplified (the same predictions), with the text as evolved one click away.
         func programBlock(_ text: String) -> String {
@@ -159,7 +170,17 @@ public struct HTMLReport {
             html += "<h3>#\(rank + 1): member \(self.member(member.id)), fitness \(Self.number(member.fitness)), \(member.size) instructions (\(escape(member.origin)))</h3>"
             html += programBlock(member.program) + "\n"
         }
-        html += "<h2>Pareto front (best fitness at each simplified size)</h2><table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
+        html += "<h2>Pareto front (best fitness at each simplified size)</h2>"
+        if pareto.count > 1 {  // one point is the table's single row
+            var chart = SVGChart(title: "Fitness against simplified size", xLabel: "instructions", yLabel: "fitness")
+            chart.xFromZero = false
+            html += "<div class=\"figure\">" + chart.lines([SVGChart.Series(
+                name: "Pareto front", points: pareto.map { (Double($0.size), $0.fitness) }, color: SVGChart.palette[0],
+                marks: pareto.map { SVGChart.Mark(
+                    title: "member \($0.id): \($0.size) instructions, fitness \(Self.number($0.fitness))",
+                    link: memberLink?($0.id)) })]) + "</div>\n"
+        }
+        html += "<table><tr><th>size</th><th>fitness</th><th>member</th></tr>"
         for member in pareto {
             html += "<tr><td>\(member.size)</td><td>\(Self.number(member.fitness))</td><td>\(self.member(member.id))</td></tr>"
         }

@@ -7,6 +7,15 @@ struct SVGChart {
         var points: [(x: Double, y: Double)]
         var color: String
         var dashed = false
+        /// A dot per point, with a tooltip and, when served, a link (the Pareto front's
+        /// programs); `nil` draws the line alone.
+        var marks: [Mark]? = nil
+    }
+
+    /// A point's dot: its tooltip and the page it opens.
+    struct Mark {
+        var title: String
+        var link: String?
     }
 
     /// A shaded region between a lower and an upper curve over the same x values.
@@ -99,6 +108,11 @@ struct SVGChart {
                 .map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
             let dash = line.dashed ? " stroke-dasharray=\"4 3\"" : ""
             svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.8\"\(dash)/>"
+            for (point, mark) in zip(line.points, line.marks ?? []) where point.x.isFinite && point.y.isFinite {
+                let dot = "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(point.y)))\" r=\"4\" fill=\"\(line.color)\">"
+                    + "<title>\(escape(mark.title))</title></circle>"
+                svg += mark.link.map { "<a href=\"\(escape($0))\">\(dot)</a>" } ?? dot
+            }
             legendEntry(line.name, "<line x1=\"\(left + plotWidth + 10)\" x2=\"\(left + plotWidth + 28)\" y1=\"LEGEND_Y\" y2=\"LEGEND_Y\" stroke=\"\(line.color)\" stroke-width=\"2\"\(dash)/>")
         }
         return svg + "</svg>"
