@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Symbolic-regression benchmark: the six Nguyen problems shipped in searchspaces/symbolic/,
 over several seeds. A run recovers the formula when its program's R² on 200 held-out test
-points is above 0.9999 (and, for the rational problems, `galapagos simplify --formula` can
-confirm exact equivalence when available).
+points is above 0.9999.
 
 Usage: Benchmarks/symbolic.py [--seeds 1...10] [--max-time 30s] [--bin PATH] [--out FILE]
+                              [--problems 1,5,12] [--extra "--fit-constants 0.5"]
+                              [--jobs 2 --workers 1]
+
+`--extra` passes flags to every `evolve` (for ablations); `--jobs K` runs K seeds at once
+(use with `--workers 1` so that K runs share the cores without oversubscribing them).
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, shlex, subprocess, sys, tempfile, time
+from concurrent.futures import ThreadPoolExecutor
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seeds", default="1...10")
@@ -14,43 +19,55 @@ parser.add_argument("--max-time", default="30s")
 parser.add_argument("--bin", default=os.environ.get("GALAPAGOS_BIN", ".build/release/galapagos"))
 parser.add_argument("--out", default="Benchmarks/results/symbolic.jsonl")
 parser.add_argument("--problems", default="1,5,7,8,10,12")
+parser.add_argument("--extra", default="", help="more flags for every evolve")
+parser.add_argument("--jobs", type=int, default=1, help="runs at once")
+parser.add_argument("--workers", type=int, default=None, help="--workers of every evolve")
+parser.add_argument("--label", default="", help="a tag stored with every result line")
 args = parser.parse_args()
 
 low, high = (int(x) for x in args.seeds.split("..."))
 seeds = range(low, high + 1)
-os.makedirs(os.path.dirname(args.out), exist_ok=True)
+os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+
+
+def run_one(problem, seed):
+    space = f"searchspaces/symbolic/nguyen-{problem}.yaml"
+    command = [args.bin, "evolve", "--searchspace", space, "--seed", str(seed),
+               "--max-time", args.max_time, "--target-fitness", "0.999999",
+               "--no-save", "--quiet", "--json"] + shlex.split(args.extra)
+    if args.workers:
+        command += ["--workers", str(args.workers)]
+    started = time.time()
+    run = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.time() - started
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    with tempfile.NamedTemporaryFile("w", suffix=".gal", delete=False) as handle:
+        handle.write(report["program"])
+        path = handle.name
+    check = subprocess.run([args.bin, "eval", path, "--searchspace", space, "--tasks", "final",
+                            "--test", "--json"], capture_output=True, text=True)
+    os.unlink(path)
+    r2 = json.loads(check.stdout.strip().splitlines()[-1]).get("r2", [None])[0]
+    ok = r2 is not None and r2 > 0.9999
+    line = {"problem": f"nguyen-{problem}", "seed": seed, "seconds": round(seconds, 2),
+            "evaluations": report["evaluations"], "fitness": report.get("fitness"),
+            "select_fitness": report["select_fitness"], "test_r2": r2, "recovered": ok,
+            "extra": args.extra, "label": args.label, "program": report["program"]}
+    print(f"nguyen-{problem} seed {seed}: {'recovered' if ok else 'not recovered'}"
+          f" (R² {r2}) in {seconds:.1f} s", file=sys.stderr, flush=True)
+    return line
+
+
 summary = []
 for problem in args.problems.split(","):
-    space = f"searchspaces/symbolic/nguyen-{problem}.yaml"
-    recovered, times = 0, []
-    for seed in seeds:
-        started = time.time()
-        run = subprocess.run([args.bin, "evolve", "--searchspace", space, "--seed", str(seed),
-                              "--max-time", args.max_time, "--target-fitness", "0.999999",
-                              "--no-save", "--quiet", "--json"], capture_output=True, text=True)
-        seconds = time.time() - started
-        report = json.loads(run.stdout.strip().splitlines()[-1])
-        with tempfile.NamedTemporaryFile("w", suffix=".gal", delete=False) as handle:
-            handle.write(report["program"])
-            path = handle.name
-        check = subprocess.run([args.bin, "eval", path, "--searchspace", space, "--tasks", "final",
-                                "--test", "--json"], capture_output=True, text=True)
-        os.unlink(path)
-        r2 = json.loads(check.stdout.strip().splitlines()[-1]).get("r2", [None])[0]
-        ok = r2 is not None and r2 > 0.9999
-        recovered += ok
-        if ok:
-            times.append(seconds)
-        line = {"problem": f"nguyen-{problem}", "seed": seed, "seconds": round(seconds, 2),
-                "evaluations": report["evaluations"], "select_fitness": report["select_fitness"],
-                "test_r2": r2, "recovered": ok, "program": report["program"]}
-        with open(args.out, "a") as out:
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        lines = list(pool.map(lambda seed: run_one(problem, seed), seeds))
+    with open(args.out, "a") as out:
+        for line in lines:
             out.write(json.dumps(line) + "\n")
-        print(f"nguyen-{problem} seed {seed}: {'recovered' if ok else 'not recovered'}"
-              f" (R² {r2}) in {seconds:.1f} s", file=sys.stderr)
-    times.sort()
+    times = sorted(line["seconds"] for line in lines if line["recovered"])
     median = times[len(times) // 2] if times else None
-    summary.append((problem, recovered, len(seeds), median))
+    summary.append((problem, len(times), len(lines), median))
 for problem, recovered, total, median in summary:
     print(f"nguyen-{problem}: {recovered}/{total} recovered, median time to target "
           f"{'n/a' if median is None else f'{median:.1f} s'}")

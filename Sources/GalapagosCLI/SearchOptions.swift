@@ -74,6 +74,11 @@ struct SearchOptions: ParsableArguments {
         valueName: "P|off"))
     var fitConstants: String?
 
+    @Option(name: .customLong("fit-terms"), help: ArgumentHelp(
+        "Override: the probability (0…1, or off) that a child's prediction is rewritten as the least-squares combination of values its predict computes (predict-only programs).",
+        valueName: "P|off"))
+    var fitTerms: String?
+
     @Option(name: .customLong("mutation-retries"),
             help: "Override: draw a mutation again, up to N times, when its child behaves like a program already seen.")
     var mutationRetries: Int?
@@ -113,6 +118,9 @@ struct SearchOptions: ParsableArguments {
         if let fitConstants, fitConstants != "off", !(Double(fitConstants).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--fit-constants must be a probability from 0 to 1, or off; found '\(fitConstants)'")
         }
+        if let fitTerms, fitTerms != "off", !(Double(fitTerms).map { (0...1).contains($0) } ?? false) {
+            throw ValidationError("--fit-terms must be a probability from 0 to 1, or off; found '\(fitTerms)'")
+        }
         if let fecTasks, fecTasks != "first", fecTasks != "all" {
             throw ValidationError("--fec-tasks must be first or all; found '\(fecTasks)'")
         }
@@ -143,6 +151,7 @@ struct SearchOptions: ParsableArguments {
         overrides.initialPrograms = initial.flatMap(InitialPrograms.init(rawValue:))
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         overrides.fitConstants = fitConstants.map { $0 == "off" ? -1 : Double($0) ?? -1 }
+        overrides.fitTerms = fitTerms.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         return overrides
     }
 

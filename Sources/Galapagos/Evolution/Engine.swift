@@ -91,6 +91,9 @@ public final class Engine {
             initialPrograms: space.evolution.initialPrograms, callProtocol: space.callProtocol,
             pruningProtocol: space.pruningProtocol,
             fitting: space.evolution.fitConstants.map { (ConstantFitter(shape: space.memory), $0) },
+            termFitting: space.evolution.fitTerms.map {
+                (TermFitter(shape: space.memory, predict: space.components[Component.predict.rawValue]), $0)
+            },
             isPredictOnly: space.isPredictOnly,
             tasks: scorer.searchTasks,
             aggregation: space.aggregation, fecSpec: space.fec)
@@ -565,6 +568,8 @@ struct ProductionContext: Sendable {
     let pruningProtocol: CallProtocol?
     /// Constant fitting and the probability that a child gets it.
     let fitting: (fitter: ConstantFitter, probability: Double)?
+    /// Term fitting and the probability that a child gets it.
+    let termFitting: (fitter: TermFitter, probability: Double)?
     /// ``SearchSpace/isPredictOnly``: children whose prediction depends on the examples
     /// predicted before score 0 without being run.
     let isPredictOnly: Bool
@@ -645,6 +650,12 @@ struct ProductionContext: Sendable {
         if isPredictOnly, Liveness.predictCarriesState(program, shape: mutator.shape, protocol: callProtocol) {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
+        }
+        if let termFitting, termFitting.probability > 0,
+           random.nextBool(probability: termFitting.probability),
+           let fitted = termFitting.fitter.fit(program, on: tasks[0]),
+           !Liveness.predictCarriesState(fitted, shape: mutator.shape, protocol: callProtocol) {
+            program = fitted
         }
         if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
            let fitted = fitting.fitter.fit(program, on: tasks[0]) {

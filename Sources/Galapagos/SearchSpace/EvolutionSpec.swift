@@ -92,6 +92,10 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// examples before it is scored (``ConstantFitter``; predict-only scalar programs), and the
     /// fitted values kept. `nil` never fits.
     public var fitConstants: Double?
+    /// The probability that a child's prediction is rewritten as the least-squares linear
+    /// combination of values its `predict` computes (``TermFitter``; predict-only programs),
+    /// before constant fitting. `nil` never rewrites.
+    public var fitTerms: Double?
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,

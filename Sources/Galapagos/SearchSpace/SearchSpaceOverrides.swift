@@ -20,6 +20,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var hurdle: Double?
     /// A constant-fitting probability; a negative value turns fitting off.
     public var fitConstants: Double?
+    /// A term-fitting probability; a negative value turns it off.
+    public var fitTerms: Double?
     public var mutationRetries: Int?
     public var initialPrograms: InitialPrograms?
 
@@ -47,6 +49,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let initialPrograms { space.evolution.initialPrograms = initialPrograms }
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
         if let fitConstants { space.evolution.fitConstants = fitConstants < 0 ? nil : fitConstants }
+        if let fitTerms { space.evolution.fitTerms = fitTerms < 0 ? nil : fitTerms }
         return space
     }
 }

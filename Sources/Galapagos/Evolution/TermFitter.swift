@@ -1,0 +1,228 @@
+/// Rewrites the prediction of a predict-only program as the least-squares linear combination of
+/// values its `predict` already computes, as multiple-regression genetic programming (MRGP) and
+/// FFX do: a program that computes x², x³ and y² anywhere, live or dead, is one step from
+/// x³ − x² + ½y², where constant fitting alone would need the whole structure first.
+///
+/// The candidate terms are the scalar registers at the end of `predict` (intermediate results
+/// that later instructions overwrite are not candidates). Terms are chosen by forward stepwise
+/// least squares on the first search task's training examples (at most
+/// ``ConstantFitter/maximumExamples``, spread evenly), as long as the rewritten `predict` stays
+/// within the component's size limit. The rewritten `predict` keeps the instructions the chosen
+/// terms depend on and appends
+///
+/// ```
+/// a = b0
+/// t = b1; t = t * r1; a = a + t      (one line per term but the last)
+/// t = bk; t = t * rk; s1 = a + t
+/// ```
+///
+/// with `a`, `t` free registers. So the result is an ordinary program that every exporter and
+/// the interpreter run as they run any other; the engine scores it like any child (Lamarckian:
+/// the rewritten program is the one kept).
+public struct TermFitter: Sendable {
+    /// The memory shape programs use.
+    public let shape: MemoryShape
+    /// The most instructions `predict` may hold.
+    public let maximumSize: Int
+    /// Whether `predict`'s ops include what the rewrite writes (constant set, product, sum).
+    public let canRewrite: Bool
+    /// At most this many terms (besides the intercept).
+    public let maximumTerms: Int
+
+    public init(shape: MemoryShape, predict: ComponentSpec, maximumTerms: Int = 6) {
+        self.shape = shape
+        maximumSize = predict.maximumSize
+        canRewrite = [.scalarConstSet, .scalarProduct, .scalarSum].allSatisfy(predict.ops.contains)
+        self.maximumTerms = maximumTerms
+    }
+
+    /// The program with its prediction replaced by the best linear combination of its registers,
+    /// or `nil` when the program is not predict-only, uses random ops, no combination fits the
+    /// training examples better than its own prediction, or none fits in the size limit.
+    public func fit(_ program: Program, on task: TaskDataset) -> Program? {
+        guard canRewrite, program.setup.isEmpty, program.learn.isEmpty, task.trainCount > 0,
+              task.features == shape.features, shape.scalars >= 4,
+              !program.predict.contains(where: { $0.op.info.isRandom }),
+              let compiled = try? CompiledProgram(program, shape: shape)
+        else { return nil }
+        let examples = Self.examples(count: task.trainCount)
+        // Registers whose final value depends on the examples run before carry state: the
+        // rewrite would be rejected as a function of the order, so they are no candidates.
+        let forward = registerValues(compiled, task: task, examples: examples)
+        let backward = registerValues(compiled, task: task, examples: examples.reversed())
+        let labels = examples.map { task.trainLabels[$0] }
+        let n = examples.count
+        let prediction = MemoryShape.predictionScalar
+        let provided = Set(shape.inputScalarRegisters.map(\.index))
+
+        var columns: [(register: Int, values: [Double])] = []
+        for register in 0..<shape.scalars {
+            var values = [Double](repeating: 0, count: n)
+            var usable = true
+            for row in 0..<n {
+                let value = forward[row * shape.scalars + register]
+                let other = backward[(n - 1 - row) * shape.scalars + register]
+                guard value.isFinite, value == other else { usable = false; break }
+                values[row] = value
+            }
+            guard usable, let first = values.first, values.contains(where: { $0 != first }),
+                  !columns.contains(where: { $0.values == values }) else { continue }
+            columns.append((register, values))
+        }
+        let ownPrediction = (0..<n).map { forward[$0 * shape.scalars + prediction] }
+        let ownError = zip(ownPrediction, labels).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+
+        // Forward stepwise selection, then swaps of one term for another (greedy choices made
+        // early, such as the program's own mixed prediction, can crowd out the terms that
+        // fit), then forward again, until nothing improves.
+        var chosen: [Int] = []  // indices into `columns`
+        var best: (error: Double, coefficients: [Double])?
+        func evaluate(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
+            guard size(of: program, keeping: terms.map { columns[$0].register }) != nil,
+                  let (error, coefficients) = Self.leastSquares(terms.map { columns[$0].values }, labels)
+            else { return nil }
+            return (error, coefficients)
+        }
+        func improves(_ error: Double) -> Bool {
+            error < (best?.error ?? Self.sumOfSquares(labels)) * (1 - 1e-9)
+        }
+        for _ in 0..<4 {
+            var changed = false
+            while chosen.count < maximumTerms {
+                var bestStep: (column: Int, fit: (error: Double, coefficients: [Double]))?
+                for candidate in columns.indices where !chosen.contains(candidate) {
+                    if let fit = evaluate(chosen + [candidate]), fit.error < (bestStep?.fit.error ?? .infinity) {
+                        bestStep = (candidate, fit)
+                    }
+                }
+                guard let step = bestStep, improves(step.fit.error) else { break }
+                chosen.append(step.column)
+                best = step.fit
+                changed = true
+            }
+            for position in chosen.indices {
+                for candidate in columns.indices where !chosen.contains(candidate) {
+                    var terms = chosen
+                    terms[position] = candidate
+                    if let fit = evaluate(terms), improves(fit.error) {
+                        chosen = terms
+                        best = fit
+                        changed = true
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        guard let best, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
+        let registers = chosen.map { columns[$0].register }
+        guard let kept = size(of: program, keeping: registers)?.kept else { return nil }
+        let free = (0..<shape.scalars).reversed().filter {
+            $0 != MemoryShape.labelScalar && !registers.contains($0) && !provided.contains($0)
+        }
+        guard free.count >= 2 else { return nil }
+        let accumulator = free[0], term = free[1]
+
+        var predict = program.predict.indices.filter { kept[$0] }.map { program.predict[$0] }
+        predict.append(Instruction(.scalarConstSet, output: accumulator, constant1: best.coefficients[0]))
+        for (index, register) in registers.enumerated() {
+            predict.append(Instruction(.scalarConstSet, output: term, constant1: best.coefficients[index + 1]))
+            predict.append(Instruction(.scalarProduct, output: term, input1: term, input2: register))
+            let target = index == registers.count - 1 ? prediction : accumulator
+            predict.append(Instruction(.scalarSum, output: target, input1: accumulator, input2: term))
+        }
+        var rewritten = program
+        rewritten.predict = predict
+        return rewritten
+    }
+
+    /// The examples a fit uses: all of them up to ``ConstantFitter/maximumExamples``, else that
+    /// many spread evenly.
+    static func examples(count: Int) -> [Int] {
+        let limit = ConstantFitter.maximumExamples
+        return count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
+    }
+
+    /// Every scalar register after `predict` on each example, run in the given order with the
+    /// registers carried from one example to the next (as evaluation does), example-major.
+    private func registerValues(
+        _ compiled: CompiledProgram, task: TaskDataset, examples: [Int]
+    ) -> [Double] {
+        let machine = Machine(shape: shape)
+        let f = shape.features
+        let inputs = shape.inputScalarRegisters.count
+        var values: [Double] = []
+        values.reserveCapacity(examples.count * shape.scalars)
+        var features = [Double](repeating: 0, count: f)
+        for example in examples {
+            for k in 0..<f { features[k] = task.trainFeatures[example * f + k] }
+            machine.setVector(0, features)
+            for k in 0..<inputs { machine.setScalar(MemoryShape.firstInputScalar + k, features[k]) }
+            machine.setScalar(MemoryShape.labelScalar, 0)
+            machine.run(compiled, .predict)
+            for register in 0..<shape.scalars { values.append(machine.scalar(register)) }
+        }
+        return values
+    }
+
+    /// Which `predict` instructions the final values of `registers` depend on, when those and
+    /// the rewrite (1 + 3 per term) fit in ``maximumSize``.
+    private func size(of program: Program, keeping registers: [Int]) -> (kept: [Bool], count: Int)? {
+        var live = RegisterMask()
+        for register in registers { live.insert(.scalar, register) }
+        let code = program.predict
+        var kept = [Bool](repeating: false, count: code.count)
+        var count = 0
+        for position in code.indices.reversed() {
+            let instruction = code[position]
+            let info = instruction.op.info
+            guard let kind = info.output, live.contains(kind, Int(instruction.output)) else { continue }
+            kept[position] = true
+            count += 1
+            if info.indexCount == 0 { live.remove(kind, Int(instruction.output)) }
+            for (operand, input) in info.inputs.enumerated() {
+                live.insert(input, Int(operand == 0 ? instruction.input1 : instruction.input2))
+            }
+        }
+        return count + 1 + 3 * registers.count <= maximumSize ? (kept, count) : nil
+    }
+
+    /// Ordinary least squares with an intercept: the residual sum of squares and the
+    /// coefficients (intercept first); `nil` when the columns are collinear.
+    static func leastSquares(_ columns: [[Double]], _ labels: [Double]) -> (Double, [Double])? {
+        let n = labels.count, k = columns.count
+        guard n > k else { return nil }
+        let means = columns.map { $0.reduce(0, +) / Double(n) }
+        let labelMean = labels.reduce(0, +) / Double(n)
+        var normal = [Double](repeating: 0, count: k * k)
+        var right = [Double](repeating: 0, count: k)
+        for row in 0..<n {
+            let y = labels[row] - labelMean
+            for i in 0..<k {
+                let xi = columns[i][row] - means[i]
+                right[i] += xi * y
+                for j in i..<k { normal[i * k + j] += xi * (columns[j][row] - means[j]) }
+            }
+        }
+        for i in 0..<k {
+            for j in 0..<i { normal[i * k + j] = normal[j * k + i] }
+            guard normal[i * k + i] > 1e-12 * Swift.max(1, abs(means[i])) else { return nil }
+        }
+        guard let slopes = ConstantFitter.solve(normal, right, size: k) else { return nil }
+        var intercept = labelMean
+        for i in 0..<k { intercept -= slopes[i] * means[i] }
+        var error = 0.0
+        for row in 0..<n {
+            var predicted = intercept
+            for i in 0..<k { predicted += slopes[i] * columns[i][row] }
+            error += (labels[row] - predicted) * (labels[row] - predicted)
+        }
+        guard error.isFinite, intercept.isFinite else { return nil }
+        return (error, [intercept] + slopes)
+    }
+
+    /// Σ (y − ȳ)²: the error of the intercept alone.
+    static func sumOfSquares(_ labels: [Double]) -> Double {
+        let mean = labels.reduce(0, +) / Double(labels.count)
+        return labels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    }
+}
