@@ -16,7 +16,7 @@ Setup: python3 -m venv /tmp/venv && /tmp/venv/bin/pip install pyoperon gplearn s
 Usage: /tmp/venv/bin/python Benchmarks/symbolic_peers.py [--seeds 1...3] [--seconds 20]
                                                           [--bin PATH] [--out FILE]
 """
-import argparse, csv, json, math, os, random, subprocess, sys, tempfile, time
+import argparse, csv, json, math, os, random, shlex, subprocess, sys, tempfile, time
 
 import numpy as np
 
@@ -27,6 +27,9 @@ parser.add_argument("--bin", default=os.environ.get("GALAPAGOS_BIN", ".build/rel
 parser.add_argument("--out", default="Benchmarks/results/symbolic_peers.jsonl")
 parser.add_argument("--problems", default="")
 parser.add_argument("--rows", type=int, default=400)
+parser.add_argument("--tools", default="galapagos,operon,gplearn",
+                    help="which tools run (ablations of Galapagos need not rerun the peers)")
+parser.add_argument("--extra", default="", help="more flags for galapagos evolve")
 args = parser.parse_args()
 
 # name: (formula over x (a list), variables' sampling ranges, text)
@@ -46,6 +49,7 @@ PROBLEMS = {
                    "x³/5 + y³/2 − y − x"),
 }
 chosen = [p for p in args.problems.split(",") if p] or list(PROBLEMS)
+tools = args.tools.split(",")
 low, high = (int(v) for v in args.seeds.split("..."))
 seeds = range(low, high + 1)
 galapagos = os.path.abspath(args.bin)
@@ -85,7 +89,7 @@ def run_galapagos(directory, data, seed):
     started = time.time()
     evolve = subprocess.run([galapagos, "evolve", "--searchspace", space, "--seed", str(seed),
                              "--max-time", f"{args.seconds}s", "--workers", "1", "--target-fitness",
-                             "0.9999999", "--out", run_file, "--quiet", "--json"],
+                             "0.9999999", "--out", run_file, "--quiet", "--json"] + shlex.split(args.extra),
                             capture_output=True, text=True, check=True)
     seconds = time.time() - started
     report = json.loads(evolve.stdout.strip().splitlines()[-1])
@@ -111,31 +115,16 @@ def main():
                 train_index = [k for k in range(len(rows)) if k not in held]
                 x_train, y_train = rows[train_index, :-1], rows[train_index, -1]
                 x_test, y_test = rows[test_index, :-1], rows[test_index, -1]
-                results = {"galapagos": (r2(y_test, [p for _, p in pairs]), seconds)}
-
-                from pyoperon.sklearn import SymbolicRegressor as Operon
-                started = time.time()
-                operon = Operon(allowed_symbols="add,sub,mul,div,sin,cos,exp,log,sqrt,square,constant,variable",
-                                n_threads=1, max_time=args.seconds, random_state=seed,
-                                generations=1_000_000, max_evaluations=10 ** 12)
-                operon.fit(x_train, y_train)
-                results["operon"] = (r2(y_test, operon.predict(x_test)), time.time() - started)
-
-                from gplearn.genetic import SymbolicRegressor as GPLearn
-                started = time.time()
-                gp = GPLearn(population_size=1000, generations=1, warm_start=True, random_state=seed,
-                             function_set=("add", "sub", "mul", "div", "sin", "cos", "log", "sqrt"),
-                             n_jobs=1)
-                generations = 0
-                while time.time() - started < args.seconds:
-                    generations += 1
-                    gp.set_params(generations=generations)
-                    gp.fit(x_train, y_train)
-                results["gplearn"] = (r2(y_test, gp.predict(x_test)), time.time() - started)
-
+                results = {}
+                if "galapagos" in tools:
+                    results["galapagos"] = (r2(y_test, [p for _, p in pairs]), seconds)
                 line = {"problem": name, "formula": PROBLEMS[name][2], "seed": seed,
                         "seconds_budget": args.seconds, "load": round(os.getloadavg()[0], 2),
-                        "galapagos_program": program, "operon_model": operon.get_model_string(operon.model_, 4)}
+                        "galapagos_program": program, "galapagos_extra": args.extra}
+                if "operon" in tools:
+                    results["operon"], line["operon_model"] = run_operon(x_train, y_train, x_test, y_test, seed)
+                if "gplearn" in tools:
+                    results["gplearn"] = run_gplearn(x_train, y_train, x_test, y_test, seed)
                 for tool, (score, spent) in results.items():
                     line[f"{tool}_r2"] = score
                     line[f"{tool}_seconds"] = round(spent, 1)
@@ -153,6 +142,33 @@ def main():
         print(f"| {name} | {PROBLEMS[name][2]} | " + " | ".join(cells) + " |")
     totals = [sum(sum(v) for v in summary[tool].values()) for tool in summary]
     print("| total | | " + " | ".join(str(t) for t in totals) + " |")
+
+
+def run_operon(x_train, y_train, x_test, y_test, seed):
+    """Operon on one thread for the same wall time and operators; (test R², seconds), model."""
+    from pyoperon.sklearn import SymbolicRegressor as Operon
+    started = time.time()
+    operon = Operon(allowed_symbols="add,sub,mul,div,sin,cos,exp,log,sqrt,square,constant,variable",
+                    n_threads=1, max_time=args.seconds, random_state=seed,
+                    generations=1_000_000, max_evaluations=10 ** 12)
+    operon.fit(x_train, y_train)
+    score = (r2(y_test, operon.predict(x_test)), time.time() - started)
+    return score, operon.get_model_string(operon.model_, 4)
+
+
+def run_gplearn(x_train, y_train, x_test, y_test, seed):
+    """gplearn, as many generations of 1,000 as fit in the time; (test R², seconds)."""
+    from gplearn.genetic import SymbolicRegressor as GPLearn
+    started = time.time()
+    gp = GPLearn(population_size=1000, generations=1, warm_start=True, random_state=seed,
+                 function_set=("add", "sub", "mul", "div", "sin", "cos", "log", "sqrt"),
+                 n_jobs=1)
+    generations = 0
+    while time.time() - started < args.seconds:
+        generations += 1
+        gp.set_params(generations=generations)
+        gp.fit(x_train, y_train)
+    return r2(y_test, gp.predict(x_test)), time.time() - started
 
 
 main()

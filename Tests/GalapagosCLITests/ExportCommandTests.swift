@@ -54,6 +54,50 @@ struct ExportCommandTests {
         #expect((object["program"] as? String)?.contains("s1 = dot(v0, v1)") == true)
     }
 
+    @Test("simplify --formula: fitted constants prove a structure exact, a wrong formula is refuted")
+    func simplifyAgainstAFormula() throws {
+        let space = try repositoryPath("searchspaces/symbolic/nguyen-12.yaml")
+        let file = try temporaryDirectory() + "/fitted.gal"
+        // What term fitting writes: least-squares coefficients one rounding step off 1 and 1/2.
+        try """
+            # galapagos program v1
+            def predict():
+              s4 = square(s2)
+              s5 = s4 * s2
+              s4 = square(s4)
+              s7 = square(s3)
+              s9 = -5.551115123125783e-17
+              s8 = -1.0
+              s8 = s8 * s5
+              s9 = s9 + s8
+              s8 = 1.0000000000000007
+              s8 = s8 * s4
+              s9 = s9 + s8
+              s8 = -0.9999999999999999
+              s8 = s8 * s3
+              s9 = s9 + s8
+              s8 = 0.49999999999999994
+              s8 = s8 * s7
+              s1 = s9 + s8
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        func verdict(_ formula: String, _ more: [String] = []) throws -> [String: Any] {
+            let outcome = try galapagos(["simplify", file, "--searchspace", space, "--formula", formula, "--json"] + more)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let last = try #require(outcome.stdoutLines.last)
+            return try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        }
+        let nguyen12 = "x0^4 - x0^3 + x1^2/2 - x1"
+        #expect(try verdict(nguyen12)["equivalent"] as? Bool == true)
+        #expect(try verdict("x0^4 - x0^3 + x1^2/3 - x1")["equivalent"] as? Bool == false)
+        // Without snapping, the rounding noise is a real difference.
+        let exact = try verdict(nguyen12, ["--snap", "0"])
+        #expect(exact["equivalent"] as? Bool == false)
+        #expect((exact["verdict"] as? String)?.hasPrefix("different") == true)
+        let bad = try galapagos(["simplify", file, "--searchspace", space, "--formula", "x0^^4"])
+        #expect(bad.status != 0 && bad.stderr.contains("--formula: ") && bad.stderr.contains("column 4"))
+    }
+
     @Test("export from a program file and from a run, in every format")
     func exports() throws {
         let fixture = try RunFixture.shared.get()

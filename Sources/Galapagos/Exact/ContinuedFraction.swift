@@ -48,8 +48,16 @@ public enum RationalApproximation {
     public static func shortRational(
         near value: Double, maximumDenominator: Int = 1_000
     ) -> BigRational? {
+        shortRational(near: value, tolerance: value.ulp, maximumDenominator: maximumDenominator)
+    }
+
+    /// The simplest rational within `tolerance` of `value` whose denominator is at most
+    /// `maximumDenominator`; `nil` when there is none (or `value` is not finite).
+    public static func shortRational(
+        near value: Double, tolerance: Double, maximumDenominator: Int = 1_000
+    ) -> BigRational? {
         guard let exact = BigRational(exactly: value),
-              let tolerance = BigRational(exactly: value.ulp)
+              let tolerance = BigRational(exactly: tolerance)
         else { return nil }
         let limit = BigInteger(maximumDenominator)
         for convergent in ContinuedFraction.convergents(of: ContinuedFraction.terms(of: exact)) {

@@ -58,11 +58,15 @@ public enum ExactEquivalence {
     ///   - seed: Seeds the choice of points.
     ///   - maximumBits: The largest number (numerator plus denominator bits) either side may
     ///     reach before the test gives up as undecidable.
+    ///   - snapping: When set, every constant of the simplified program within this relative
+    ///     distance of a fraction with a denominator up to 1,000 is taken as that fraction, so
+    ///     that fitted constants such as `0.49999999999999994` can prove a structure exact (the
+    ///     verdict is then about the program with its constants rounded that way).
     /// - Throws: ``GalapagosError`` if the program does not fit `shape` or the formula uses a
     ///   feature the programs do not have.
     public static func compare(
         program: Program, formula: Formula, shape: MemoryShape, points: Int = 8,
-        seed: UInt64 = 0x5EED_F00D, maximumBits: Int = 1 << 16
+        seed: UInt64 = 0x5EED_F00D, maximumBits: Int = 1 << 16, snapping: Double? = nil
     ) throws -> Verdict {
         guard formula.featureCount <= shape.features else {
             throw GalapagosError.invalidArgument(
@@ -73,7 +77,7 @@ public enum ExactEquivalence {
             return .undecidable("the formula is not rational (it uses a function or a non-integer power)")
         }
         let simplified = try ProgramSimplifier(shape: shape).simplify(program).program
-        if let reason = dependence(of: simplified) { return .undecidable(reason) }
+        if let reason = dependence(of: simplified, shape: shape) { return .undecidable(reason) }
 
         var random = RandomGenerator(seed: seed)
         var agreed = 0
@@ -94,6 +98,7 @@ public enum ExactEquivalence {
             case .notRational: return .undecidable("the formula is not rational")
             }
             var machine = ExactMachine(shape: shape, maximumBits: maximumBits)
+            machine.snapping = snapping
             do {
                 try machine.run(simplified.setup)
                 machine.setFeatures(point)
@@ -129,15 +134,17 @@ public enum ExactEquivalence {
 
     /// Why a simplified program's prediction is not a fixed function of the features, if it
     /// is not.
-    static func dependence(of program: Program) -> String? {
+    static func dependence(of program: Program, shape: MemoryShape) -> String? {
         if Component.allCases.contains(where: { program[$0].contains(where: \.isRandomFill) }) {
             return "the program uses random values"
         }
         if !program.learn.isEmpty {
             return "learn changes state that predict reads, so predictions change with training"
         }
-        let liveness = Liveness(program)
-        let readFirst = liveness.liveIn[Component.predict.rawValue].subtracting(Register.definedAtEntry)
+        let callProtocol = CallProtocol.scalar.feeding(shape)
+        let liveness = Liveness(program, protocol: callProtocol)
+        let readFirst = liveness.liveIn[Component.predict.rawValue]
+            .subtracting(Register.definedAtEntry).subtracting(callProtocol.predictInputs)
         let written = Set(program.predict.compactMap(\.outputRegister))
         if let register = readFirst.intersection(written).sorted().first {
             return "predict reads \(register) before writing it, so it remembers earlier calls"

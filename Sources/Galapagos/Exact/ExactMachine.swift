@@ -22,6 +22,9 @@ struct ExactMachine {
     let shape: MemoryShape
     /// The most bits a number may take (numerator plus denominator).
     let maximumBits: Int
+    /// When set, a constant within this relative distance of a fraction with a denominator up
+    /// to 1,000 counts as that fraction (see ``ExactEquivalence/compare(program:formula:shape:points:seed:maximumBits:snapping:)``).
+    var snapping: Double?
     private(set) var scalars: [BigRational]
     private(set) var vectors: [[BigRational]]
     private(set) var matrices: [[BigRational]]
@@ -54,6 +57,9 @@ struct ExactMachine {
 
     mutating func setFeatures(_ point: [BigRational]) {
         vectors[MemoryShape.featuresVector] = (0..<shape.features).map { $0 < point.count ? point[$0] : .zero }
+        for (k, register) in shape.inputScalarRegisters.enumerated() {
+            scalars[register.index] = k < point.count ? point[k] : .zero
+        }
     }
 
     mutating func setLabel(_ value: BigRational) {
@@ -76,6 +82,10 @@ struct ExactMachine {
         let o = Int(instruction.output), a = Int(instruction.input1), b = Int(instruction.input2)
         func constant(_ value: Double) throws -> BigRational {
             guard let exact = BigRational(exactly: value) else { throw Failure.nonFiniteConstant }
+            if let snapping, let fraction = RationalApproximation.shortRational(
+                near: value, tolerance: snapping * Swift.max(1, abs(value))) {
+                return fraction
+            }
             return exact
         }
         func divide(_ x: BigRational, _ y: BigRational) throws -> BigRational {
