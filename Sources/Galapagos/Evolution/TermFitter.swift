@@ -126,8 +126,11 @@ public struct TermFitter: Sendable {
             }
             if !changed { break }
         }
-        guard let best, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
+        guard var best, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
         let registers = chosen.map { columns[$0].register }
+        best.coefficients = Self.snapped(
+            best.coefficients, columns: chosen.map { columns[$0].values }, labels: labels,
+            error: best.error, floor: floor)
         guard let kept = size(of: program, keeping: registers)?.kept else { return nil }
         let free = (0..<shape.scalars).reversed().filter {
             $0 != MemoryShape.labelScalar && !registers.contains($0) && !provided.contains($0)
@@ -231,6 +234,33 @@ public struct TermFitter: Sendable {
         }
         guard error.isFinite, intercept.isFinite else { return nil }
         return (error, [intercept] + slopes)
+    }
+
+    /// The coefficients with each one that is rounding noise around a short fraction (within
+    /// 1e-6, denominator up to 100: `0.9999999999999968` → 1, `-9.7e-16` → 0) replaced by that
+    /// fraction, when together they fit as well (the error grows by at most 1e-6 of itself, or
+    /// stays below `floor`); else the coefficients as they were. Readable programs, and exact
+    /// ones where the formula is exact.
+    static func snapped(
+        _ coefficients: [Double], columns: [[Double]], labels: [Double], error: Double, floor: Double
+    ) -> [Double] {
+        let rounded = coefficients.map { value -> Double in
+            if abs(value) < 1e-9 { return 0 }
+            guard let fraction = RationalApproximation.shortRational(
+                near: value, tolerance: 1e-6 * Swift.max(1, abs(value)), maximumDenominator: 100),
+                  let numerator = Int(fraction.numerator.description),
+                  let denominator = Int(fraction.denominator.description)
+            else { return value }
+            return Double(numerator) / Double(denominator)
+        }
+        guard rounded != coefficients else { return coefficients }
+        var roundedError = 0.0
+        for row in labels.indices {
+            var predicted = rounded[0]
+            for (k, column) in columns.enumerated() { predicted += rounded[k + 1] * column[row] }
+            roundedError += (labels[row] - predicted) * (labels[row] - predicted)
+        }
+        return roundedError <= Swift.max(error * (1 + 1e-6), floor) ? rounded : coefficients
     }
 
     /// Σ (y − ȳ)²: the error of the intercept alone.
