@@ -79,6 +79,21 @@ public enum ExactEquivalence {
         let simplified = try ProgramSimplifier(shape: shape).simplify(program).program
         if let reason = dependence(of: simplified, shape: shape) { return .undecidable(reason) }
 
+        let direct = try identityTest(
+            simplified, formula: formula, shape: shape, points: points, seed: seed,
+            maximumBits: maximumBits, snapping: snapping)
+        guard !direct.isEquivalent, let snapping,
+              let expanded = ExpandedPolynomial(predictionOf: simplified, shape: shape),
+              matches(expanded, formula: formula, snapping: snapping, points: points, seed: seed)
+        else { return direct }
+        return .equivalent(points: points)
+    }
+
+    /// The identity test proper, on the simplified program.
+    private static func identityTest(
+        _ simplified: Program, formula: Formula, shape: MemoryShape, points: Int, seed: UInt64,
+        maximumBits: Int, snapping: Double?
+    ) throws -> Verdict {
         var random = RandomGenerator(seed: seed)
         var agreed = 0
         var attempts = 0
@@ -119,6 +134,44 @@ public enum ExactEquivalence {
             agreed += 1
         }
         return .equivalent(points: points)
+    }
+
+    /// Whether a program's expanded polynomial, each coefficient within `snapping` of a short
+    /// fraction taken as that fraction (and coefficients below `snapping` of the largest taken
+    /// as 0), equals the formula at `points` random rational points.
+    static func matches(
+        _ polynomial: ExpandedPolynomial, formula: Formula, snapping: Double, points: Int, seed: UInt64
+    ) -> Bool {
+        let largest = polynomial.terms.values.map(abs).max() ?? 0
+        var exact: [([Int], BigRational)] = []
+        for (exponents, value) in polynomial.terms {
+            guard value.isFinite else { return false }
+            if abs(value) <= snapping * largest { continue }
+            guard let fraction = RationalApproximation.shortRational(
+                near: value, tolerance: snapping * Swift.max(1, abs(value)))
+            else { return false }
+            exact.append((exponents, fraction))
+        }
+        var random = RandomGenerator(seed: seed)
+        var agreed = 0, attempts = 0
+        while agreed < points {
+            guard attempts < 4 * points + 8 else { return false }
+            attempts += 1
+            let point = (0..<polynomial.variables).map { _ in randomRational(&random) }
+            guard case let .value(expected) = formula.exactValue(at: point) else { continue }
+            var value = BigRational.zero
+            for (exponents, coefficient) in exact {
+                var term = coefficient
+                for (variable, power) in exponents.enumerated() where power > 0 {
+                    guard let raised = point[variable].power(power) else { return false }
+                    term = term * raised
+                }
+                value = value + term
+            }
+            guard value == expected else { return false }
+            agreed += 1
+        }
+        return true
     }
 
     /// Whether the program computes the formula; `false` when different or undecidable.

@@ -110,6 +110,59 @@ struct ExactEquivalenceTests {
         #expect(try ExactEquivalence.matches(program: two, formula: nguyen12, shape: twoFeatures))
     }
 
+    @Test("snapping: fitted coefficients spread over several constants are rounded after expansion")
+    func snapsTheExpandedForm() throws {
+        // x0 in s2 (input scalars). 0.7205715187775511 · 1.3877872965288731 is 1 up to rounding,
+        // which no single constant shows; the intercepts are rounding noise around 0.
+        let shape = MemoryShape(features: 1, scalars: 9, vectors: 1, matrices: 0, inputScalars: 1)
+        let fitted = try program("""
+            def predict():
+              s6 = square(s2)
+              s7 = 0.7205715187775511
+              s7 = s7 * s6
+              s8 = 4.1630495794241283e-17
+              s7 = s7 * s2
+              s8 = s8 + s7
+              s7 = 0.9999999999999991
+              s7 = s7 * s2
+              s8 = s8 - s7
+              s7 = 1.0000000000000004
+              s7 = s7 * s6
+              s8 = s8 + s7
+              s7 = 1.3877872965288731
+              s7 = s7 * s8
+              s1 = s7 + s2
+            """)
+        // 1.3878·(0.7206·x³ − x + x²) + x ≠ x³ + x² + x exactly, but the snapped expansion is
+        // x³ + 1.3878·x² − 0.3878·x: the test must not round 1.3878 away.
+        let cubicFormula = try Formula(parsing: "x0^3 + x0^2 + x0")
+        #expect(try !ExactEquivalence.matches(program: fitted, formula: cubicFormula, shape: shape))
+        let expanded = try #require(ExpandedPolynomial(predictionOf: fitted, shape: shape))
+        #expect(expanded.terms.count == 4)  // x³, x², x and the noise constant
+        let spread = try program("""
+            def predict():
+              s6 = square(s2)
+              s7 = 0.7205715187775511
+              s7 = s7 * s6
+              s7 = s7 * s2
+              s8 = 1.3877872965288731
+              s7 = s8 * s7
+              s5 = 4.1630495794241283e-17
+              s7 = s7 + s5
+              s1 = s7 + s6
+              s1 = s1 + s2
+            """)
+        let verdict = try ExactEquivalence.compare(
+            program: spread, formula: cubicFormula, shape: shape, snapping: 1e-9)
+        #expect(verdict.isEquivalent, "\(verdict)")
+        // Without snapping the product of the two constants is not exactly 1.
+        #expect(try !ExactEquivalence.matches(program: spread, formula: cubicFormula, shape: shape))
+        // Not a polynomial, or too high a degree: no expansion.
+        #expect(ExpandedPolynomial(predictionOf: try program("def predict():\n  s1 = sin(s2)\n"), shape: shape) == nil)
+        let squarings = "def predict():\n" + String(repeating: "  s2 = square(s2)\n", count: 6) + "  s1 = s2 + s2\n"
+        #expect(ExpandedPolynomial(predictionOf: try program(squarings), shape: shape) == nil)
+    }
+
     @Test("what cannot be settled exactly is reported as undecidable, with the reason")
     func undecidable() throws {
         let target = try Formula(parsing: "x0")
