@@ -24,6 +24,7 @@ parser.add_argument("--problems", default="1,5,7,8,10,12")
 parser.add_argument("--extra", default="", help="more flags for every evolve")
 parser.add_argument("--jobs", type=int, default=1, help="runs at once")
 parser.add_argument("--workers", type=int, default=None, help="--workers of every evolve")
+parser.add_argument("--target", default="0.999999", help="--target-fitness of every evolve")
 parser.add_argument("--label", default="", help="a tag stored with every result line")
 args = parser.parse_args()
 
@@ -35,7 +36,7 @@ os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
 def run_one(problem, seed):
     space = f"searchspaces/symbolic/nguyen-{problem}.yaml"
     command = [args.bin, "evolve", "--searchspace", space, "--seed", str(seed),
-               "--max-time", args.max_time, "--target-fitness", "0.999999",
+               "--max-time", args.max_time, "--target-fitness", args.target,
                "--no-save", "--quiet", "--json"] + shlex.split(args.extra)
     if args.workers:
         command += ["--workers", str(args.workers)]

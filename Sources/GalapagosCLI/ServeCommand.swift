@@ -4,6 +4,9 @@ import Galapagos
 #if Dashboard
 import GalapagosDashboard
 #endif
+#if Hub
+import GalapagosHub
+#endif
 
 /// `galapagos serve`: a local, read-only web dashboard over run files.
 struct ServeCommand: ParsableCommand {
@@ -12,14 +15,23 @@ struct ServeCommand: ParsableCommand {
         abstract: "Browse runs in a web browser: live run pages, programs, lineages.",
         discussion: """
             Serves the run files (*.sqlite) of a directory (default: populations) or one run \
-            file, read-only: pages stay open while runs are written and update as they \
-            checkpoint. Bound to 127.0.0.1 unless --host says otherwise. Pages and their plots \
-            come from this binary; nothing is fetched from the internet. The same facts are \
-            JSON under /api/runs.
+            file, or a run on a PostgreSQL hub (postgres://… --run NAME), read-only: pages stay \
+            open while runs are written and update as they checkpoint. Bound to 127.0.0.1 \
+            unless --host says otherwise. Pages and their plots come from this binary; nothing \
+            is fetched from the internet. The same facts are JSON under /api/runs. A hub URL's \
+            password never appears on a page.
+
+            Examples:
+              galapagos serve
+              galapagos serve populations/linear_demo-seed1.sqlite --port 8081
+              galapagos serve postgres://galapagos@db.example/galapagos --run demo1
             """)
 
-    @Argument(help: "A directory of run files, or one run file.")
+    @Argument(help: "A directory of run files, one run file, or a hub's postgres:// URL (with --run).")
     var path: String = "populations"
+
+    @Option(help: "With a hub URL: the run to serve.")
+    var run: String?
 
     @Option(help: "The port to listen on.")
     var port: Int = 8080
@@ -35,15 +47,10 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         #if Dashboard
-        let runs: RunDirectory
-        do {
-            runs = try RunDirectory(path: path)
-        } catch {
-            throw GalapagosError.invalidArgument("\(error)")
-        }
+        let runs = try source()
         let dashboard = Dashboard(runs: runs)
         let host = self.host, port = self.port
-        Console.error("serving \(runs.onlyFile.map { runs.directory + "/" + $0 } ?? runs.directory) at http://\(host):\(port)/ (Ctrl-C stops)")
+        Console.error("serving \(runs.servedDescription) at http://\(host):\(port)/ (Ctrl-C stops)")
         try AsyncBridge.wait {
             try await dashboard.application(host: host, port: port).runService()
         }
@@ -52,4 +59,47 @@ struct ServeCommand: ParsableCommand {
             "this build has no dashboard (built without the Dashboard trait); build with the default traits")
         #endif
     }
+
+    #if Dashboard
+    /// The runs to serve: a hub's run, or run files.
+    private func source() throws -> any RunSource {
+        if HubSupport.isHubURL(path) {
+            #if Hub
+            guard let run, !run.isEmpty else {
+                let address = (try? HubAddress(path).description) ?? "the hub"
+                throw GalapagosError.invalidArgument("\(address): a hub holds many runs; name one with --run NAME")
+            }
+            let hub = try HubOptions.connection(url: path, timeout: DurationArgument(seconds: 15), quiet: false)
+            return HubRunSource(hub: hub, run: run)
+            #else
+            throw HubSupport.unavailable
+            #endif
+        }
+        if run != nil {
+            throw GalapagosError.invalidArgument("--run names a run on a hub; \(path) is not a postgres:// URL")
+        }
+        do {
+            return try RunDirectory(path: path)
+        } catch {
+            throw GalapagosError.invalidArgument("\(error)")
+        }
+    }
+    #endif
 }
+
+#if Dashboard && Hub
+/// One run on a PostgreSQL hub, read afresh (one snapshot) for every request.
+struct HubRunSource: RunSource {
+    let hub: HubConnection
+    let run: String
+
+    var servedDescription: String { "run \(run) on \(hub.address)" }
+
+    func names() async -> [String] { [run] }
+
+    func open(_ name: String) async throws -> (any RunRecords)? {
+        guard name == run else { return nil }
+        return try await HubSnapshot.read(HubRun(hub: hub, name: run))
+    }
+}
+#endif

@@ -2,7 +2,7 @@ import Foundation
 import Galapagos
 import Hummingbird
 
-/// `galapagos serve`: a read-only web dashboard over run files.
+/// `galapagos serve`: a read-only web dashboard over run files, or a hub's run.
 ///
 /// Pages: the run list (`/`), a run's live page (`/runs/{run}`: the plots of `inspect --html`,
 /// reloaded when a new checkpoint arrives) and a program's page (`/runs/{run}/programs/{id}`:
@@ -12,9 +12,10 @@ import Hummingbird
 /// lets a page read a run that `evolve` is writing), and run names that are not files of the
 /// served directory are refused.
 public struct Dashboard: Sendable {
-    public let runs: RunDirectory
+    /// Where the runs come from.
+    public let runs: any RunSource
 
-    public init(runs: RunDirectory) {
+    public init(runs: any RunSource) {
         self.runs = runs
     }
 
@@ -23,64 +24,62 @@ public struct Dashboard: Sendable {
         let router = Router()
         let runs = self.runs
         router.get("/") { _, _ in
-            HTMLPage(Pages.runList(runs.names().compactMap { name in
-                runs.path(of: name).map { RunListing.read(name: name, path: $0) }
-            }, directory: runs.directory))
+            HTMLPage(Pages.runList(await Self.listings(runs), served: runs.servedDescription))
         }
         router.get("/api/runs") { _, _ in
-            JSONBody(runs.names().compactMap { name in
-                runs.path(of: name).map { RunListing.read(name: name, path: $0) }
-            })
+            JSONBody(await Self.listings(runs))
         }
         router.get("/compare/:space") { _, context in
             let space = try context.parameters.require("space")
-            let names = runs.names().filter { name in
-                runs.path(of: name).map { RunListing.read(name: name, path: $0).searchSpace == space } ?? false
+            var readers: [(name: String, reader: any RunRecords)] = []
+            for name in await runs.names() {
+                guard let reader = try? await runs.open(name),
+                      RunListing.read(name: name, reader: reader).searchSpace == space else { continue }
+                readers.append((name, reader))
             }
-            guard !names.isEmpty else { throw HTTPError(.notFound, message: "no runs of search space \(space) here") }
-            let readers = try names.compactMap { name in try runs.path(of: name).map { (name, try RunReader(path: $0) as any RunRecords) } }
+            guard !readers.isEmpty else { throw HTTPError(.notFound, message: "no runs of search space \(space) here") }
             return HTMLPage(try Pages.comparison(space: space, runs: readers))
         }
         router.get("/runs/:run") { _, context in
-            let (name, reader) = try Self.open(context, in: runs)
+            let (name, reader) = try await Self.open(context, in: runs)
             return HTMLPage(try Pages.runPage(name: name, reader: reader))
         }
         router.get("/api/runs/:run") { _, context in
-            let (name, _) = try Self.open(context, in: runs)
-            return JSONBody(RunListing.read(name: name, path: runs.path(of: name) ?? ""))
+            let (name, reader) = try await Self.open(context, in: runs)
+            return JSONBody(RunListing.read(name: name, reader: reader))
         }
         router.get("/api/runs/:run/progress") { _, context in
-            let (_, reader) = try Self.open(context, in: runs)
+            let (_, reader) = try await Self.open(context, in: runs)
             guard let progress = try reader.progress() else {
                 throw HTTPError(.notFound, message: "the run has no checkpoint yet")
             }
             return JSONBody(progress)
         }
         router.get("/api/runs/:run/statistics") { _, context in
-            JSONBody(try Self.open(context, in: runs).reader.statistics())
+            JSONBody(try await Self.open(context, in: runs).reader.statistics())
         }
         router.get("/api/runs/:run/islands") { _, context in
-            JSONBody(try Self.open(context, in: runs).reader.islands())
+            JSONBody(try await Self.open(context, in: runs).reader.islands())
         }
         router.get("/api/runs/:run/hall-of-fame") { _, context in
-            JSONBody(try Self.open(context, in: runs).reader.hallOfFame(limit: .max))
+            JSONBody(try await Self.open(context, in: runs).reader.hallOfFame(limit: .max))
         }
         router.get("/api/runs/:run/pareto") { _, context in
-            let reader = try Self.open(context, in: runs).reader
+            let reader = try await Self.open(context, in: runs).reader
             return JSONBody(try reader.searchSpace().map { try reader.simplifiedParetoFront(in: $0) }
                 ?? reader.paretoFront())
         }
         router.get("/api/runs/:run/bandits") { _, context in
-            JSONBody(try Self.open(context, in: runs).reader.bandits())
+            JSONBody(try await Self.open(context, in: runs).reader.bandits())
         }
         router.get("/runs/:run/programs/:id") { _, context in
-            HTMLPage(Pages.programPage(try Self.program(context, in: runs)))
+            HTMLPage(Pages.programPage(try await Self.program(context, in: runs)))
         }
         router.get("/api/runs/:run/programs/:id") { _, context in
-            JSONBody(try Self.program(context, in: runs))
+            JSONBody(try await Self.program(context, in: runs))
         }
         router.get("/runs/:run/programs/:id/:file") { _, context in
-            try Self.download(context, in: runs)
+            try await Self.download(context, in: runs)
         }
         return router
     }
@@ -94,21 +93,32 @@ public struct Dashboard: Sendable {
 
     // MARK: Requests
 
-    /// The run a request names, opened read-only.
-    static func open(_ context: BasicRequestContext, in runs: RunDirectory) throws -> (name: String, reader: RunReader) {
-        let name = try context.parameters.require("run")
-        guard let path = runs.path(of: name) else {
-            throw HTTPError(.notFound, message: "no run named \(name) here (run names are the .sqlite files of the served directory)")
+    /// Every run's listing, in the source's order.
+    static func listings(_ runs: any RunSource) async -> [RunListing] {
+        var listings: [RunListing] = []
+        for name in await runs.names() {
+            if let listing = await RunListing.read(name: name, from: runs) { listings.append(listing) }
         }
+        return listings
+    }
+
+    /// The run a request names, opened read-only.
+    static func open(_ context: BasicRequestContext, in runs: any RunSource) async throws -> (name: String, reader: any RunRecords) {
+        let name = try context.parameters.require("run")
+        let reader: (any RunRecords)?
         do {
-            return (name, try RunReader(path: path))
+            reader = try await runs.open(name)
         } catch {
             throw HTTPError(.unprocessableContent, message: "\(error)")
         }
+        guard let reader else {
+            throw HTTPError(.notFound, message: "no run named \(name) here (see the run list at /)")
+        }
+        return (name, reader)
     }
 
-    static func program(_ context: BasicRequestContext, in runs: RunDirectory) throws -> ProgramView {
-        let (name, reader) = try open(context, in: runs)
+    static func program(_ context: BasicRequestContext, in runs: any RunSource) async throws -> ProgramView {
+        let (name, reader) = try await open(context, in: runs)
         let id = try memberID(context)
         guard let view = try ProgramView.read(run: name, reader: reader, id: id) else {
             throw HTTPError(.notFound, message: "\(name) holds no program with id \(id)")
@@ -125,14 +135,14 @@ public struct Dashboard: Sendable {
     }
 
     /// `program.swift`, `program.py`, `program.tex`, `program.gal` or `program.json`.
-    static func download(_ context: BasicRequestContext, in runs: RunDirectory) throws -> Response {
+    static func download(_ context: BasicRequestContext, in runs: any RunSource) async throws -> Response {
         let file = try context.parameters.require("file")
         guard file.hasPrefix("program."),
               let format = ExportFormat.allCases.first(where: { file == "program.\($0.fileExtension)" })
         else {
             throw HTTPError(.notFound, message: "downloads are program.swift, .py, .tex, .gal and .json, not \(file)")
         }
-        let (name, reader) = try open(context, in: runs)
+        let (name, reader) = try await open(context, in: runs)
         let id = try memberID(context)
         guard let member = try reader.member(id: id) else {
             throw HTTPError(.notFound, message: "\(name) holds no program with id \(id)")

@@ -32,8 +32,8 @@ enum Pages {
     }
 
     /// The list of runs.
-    static func runList(_ runs: [RunListing], directory: String) -> String {
-        var body = "<h1>Galapagos runs</h1><p class=\"muted\">\(escape(directory)) · this page updates every 10 s</p>"
+    static func runList(_ runs: [RunListing], served: String) -> String {
+        var body = "<h1>Galapagos runs</h1><p class=\"muted\">\(escape(served)) · this page updates every 10 s</p>"
         guard !runs.isEmpty else {
             return page(title: "Galapagos runs", body: body + "<p>No run files (<code>*.sqlite</code>) here yet.</p>",
                         head: refresh(seconds: 10))
@@ -79,7 +79,7 @@ enum Pages {
     }
 
     /// A run's page: the report of `inspect --html`, with programs linked and live updates.
-    static func runPage(name: String, reader: RunReader) throws -> String {
+    static func runPage(name: String, reader: any RunRecords) throws -> String {
         let individuals = try reader.progress()?.individuals ?? 0
         let report = HTMLReport(
             reader: reader, memberLink: { "/runs/\(pathComponent(name))/programs/\($0)" },

@@ -32,7 +32,7 @@ public struct ProgramView: Codable, Sendable {
     public var lineage: [Step]
 
     /// Reads member `id` of a run and scores it on the select and final tasks.
-    static func read(run name: String, reader: RunReader, id: Int) throws -> ProgramView? {
+    static func read(run name: String, reader: any RunRecords, id: Int) throws -> ProgramView? {
         guard let member = try reader.member(id: id) else { return nil }
         let run = try reader.run()
         let space = reader.searchSpace()

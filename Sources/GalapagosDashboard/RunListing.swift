@@ -21,12 +21,25 @@ public struct RunListing: Codable, Sendable, Equatable {
     /// Why the run file could not be read, for files that are not (or no longer) runs.
     public var error: String?
 
-    /// Reads a run's listing; a file that cannot be read is listed with its error.
-    static func read(name: String, path: String) -> RunListing {
+    /// Reads a run's listing from its source; a run that cannot be read is listed with its
+    /// error, and `nil` means the source holds no such run.
+    static func read(name: String, from source: any RunSource) async -> RunListing? {
+        do {
+            guard let reader = try await source.open(name) else { return nil }
+            return read(name: name, reader: reader)
+        } catch {
+            var listing = RunListing(
+                name: name, searchSpace: "", seed: "", status: "unreadable", individuals: 0, seconds: 0)
+            listing.error = "\(error)"
+            return listing
+        }
+    }
+
+    /// Reads a run's listing; a run that cannot be read is listed with its error.
+    static func read(name: String, reader: any RunRecords) -> RunListing {
         var listing = RunListing(
             name: name, searchSpace: "", seed: "", status: "unreadable", individuals: 0, seconds: 0)
         do {
-            let reader = try RunReader(path: path)
             let run = try reader.run()
             listing.searchSpace = URL(fileURLWithPath: run.configuration.searchSpacePath)
                 .deletingPathExtension().lastPathComponent
