@@ -30,8 +30,8 @@ struct ServeCommand: ParsableCommand {
     @Argument(help: "A directory of run files, one run file, or a hub's postgres:// URL (with --run).")
     var path: String = "populations"
 
-    @Option(help: "With a hub URL: the run to serve.")
-    var run: String?
+    @Option(name: .customLong("run"), help: "With a hub URL: the run to serve.")
+    var runName: String?
 
     @Option(help: "The port to listen on.")
     var port: Int = 8080
@@ -65,17 +65,17 @@ struct ServeCommand: ParsableCommand {
     private func source() throws -> any RunSource {
         if HubSupport.isHubURL(path) {
             #if Hub
-            guard let run, !run.isEmpty else {
+            guard let runName, !runName.isEmpty else {
                 let address = (try? HubAddress(path).description) ?? "the hub"
                 throw GalapagosError.invalidArgument("\(address): a hub holds many runs; name one with --run NAME")
             }
             let hub = try HubOptions.connection(url: path, timeout: DurationArgument(seconds: 15), quiet: false)
-            return HubRunSource(hub: hub, run: run)
+            return HubRunSource(hub: hub, run: runName)
             #else
             throw HubSupport.unavailable
             #endif
         }
-        if run != nil {
+        if runName != nil {
             throw GalapagosError.invalidArgument("--run names a run on a hub; \(path) is not a postgres:// URL")
         }
         do {

@@ -27,8 +27,7 @@ struct SimplifyCommand: ParsableCommand {
 
             Examples:
               galapagos simplify my.gal --searchspace searchspaces/linear_demo.yaml
-              galapagos simplify best.gal --searchspace searchspaces/symbolic/nguyen-12.yaml \
-                --formula "x0^4 - x0^3 + x1^2/2 - x1"
+              galapagos simplify best.gal --searchspace s.yaml --formula "x0^3 + x0"
             """
     )
 

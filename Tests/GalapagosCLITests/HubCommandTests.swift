@@ -82,6 +82,7 @@ import Testing
         #expect(summary.islands.count == 10)
         #expect(summary.islands.allSatisfy { $0.size == 100 })
         #expect(!summary.hall_of_fame.isEmpty)
+        try servesTheHubRun(url: url, run: run)
         let export = try galapagos(["export", url, "--run", run, "--best", "--format", "dsl"])
         #expect(export.status == 0)
         #expect(export.stdout.contains("def learn():"))
@@ -106,5 +107,43 @@ import Testing
         let refused = try galapagos(["worker", "--hub", url, "--run", run, "--searchspace", changed, "--quiet"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("refusing to join"))
+    }
+
+    /// `galapagos serve URL --run NAME`: the run list, the run page, its JSON and a program page
+    /// answer from the hub, and no page shows the URL's password.
+    private func servesTheHubRun(url: String, run: String) throws {
+        let port = try freeTCPPort()
+        let server = Process()
+        server.executableURL = try galapagosExecutable()
+        server.arguments = ["serve", url, "--run", run, "--port", "\(port)"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var listing: HTTPResult?
+        for _ in 0..<100 where listing?.status != 200 {
+            listing = try? httpGet(base + "/api/runs")
+            if listing?.status != 200 { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let runs = try #require(listing)
+        #expect(runs.status == 200)
+        #expect(runs.body.contains("\"name\":\"\(run)\"") && runs.body.contains("\"individuals\""))
+        let page = try httpGet(base + "/runs/\(run)")
+        #expect(page.status == 200 && page.body.contains("<svg"))
+        let list = try httpGet(base + "/")
+        #expect(list.status == 200 && list.body.contains(run))
+        let fame = try httpGet(base + "/api/runs/\(run)/hall-of-fame")
+        #expect(fame.status == 200)
+        struct Entry: Decodable { var id: Int }
+        let best = try #require(try JSONDecoder().decode([Entry].self, from: Data(fame.body.utf8)).first)
+        let program = try httpGet(base + "/runs/\(run)/programs/\(best.id)")
+        #expect(program.status == 200 && program.body.contains("def predict():"))
+        #expect(try httpGet(base + "/runs/\(run)-other").status == 404)
+        if let password = URLComponents(string: url)?.password, !password.isEmpty {
+            for body in [runs.body, page.body, list.body, program.body] {
+                #expect(!body.contains(":\(password)@"))
+            }
+        }
     }
 }

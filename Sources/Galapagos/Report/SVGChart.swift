@@ -76,8 +76,9 @@ struct SVGChart {
         func py(_ y: Double) -> Double { top + (1 - (y - minY) / spanY) * plotHeight }
         svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\""
             + " fill=\"none\" stroke=\"#999\"/>"
+        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : nil
         for y in yTicks where y >= minY && y <= maxY {
-            svg += "<text x=\"\(left - 6)\" y=\"\(fmt(py(y)) + 4)\" font-size=\"10\" text-anchor=\"end\">\(label(y))</text>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(fmt(py(y)) + 4)\" font-size=\"10\" text-anchor=\"end\">\(label(y, step: yStep))</text>"
             svg += "<line x1=\"\(left)\" x2=\"\(left + plotWidth)\" y1=\"\(fmt(py(y)))\" y2=\"\(fmt(py(y)))\" stroke=\"#eee\"/>"
         }
         for x in xTicks where x >= minX && x <= maxX {
@@ -156,8 +157,9 @@ struct SVGChart {
 
     private func fmt(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 
-    /// A tick label: `1.5M`, `200k`, `350`, `0.25` (at most 4 significant digits).
-    private func label(_ value: Double) -> String {
+    /// A tick label: `1.5M`, `200k`, `350`, `0.25` (at most 4 significant digits), with the
+    /// decimals that ticks `step` apart need to differ (`371.8`, `372`, `372.2`).
+    func label(_ value: Double, step: Double? = nil) -> String {
         let magnitude = abs(value)
         func trimmed(_ text: String) -> String {
             guard text.contains(".") else { return text }
@@ -168,7 +170,13 @@ struct SVGChart {
         }
         if magnitude >= 1_000_000 { return trimmed(String(format: "%.2f", value / 1_000_000)) + "M" }
         if magnitude >= 10_000 { return trimmed(String(format: "%.1f", value / 1_000)) + "k" }
-        if magnitude >= 100 { return "\(Int(value.rounded()))" }
+        if magnitude >= 100 {
+            if let step, step > 0, step < 1 {
+                let decimals = min(6, Int((-Foundation.log10(step)).rounded(.up)))
+                return trimmed(String(format: "%.\(decimals)f", value))
+            }
+            return "\(Int(value.rounded()))"
+        }
         return trimmed(String(format: "%.4g", value))
     }
 }
