@@ -50,7 +50,7 @@ public struct HTMLReport {
             body { font-family: -apple-system, Helvetica, Arial, sans-serif; margin: 1em auto; padding: 0 1em; color: #222; max-width: 1000px; }
             details summary { cursor: pointer; color: #555; font-size: 0.9em; }
             h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
-            table { border-collapse: collapse; } td, th { padding: 2px 10px; text-align: left; border-bottom: 1px solid #eee; }
+            table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; } td, th { padding: 2px 10px; text-align: left; border-bottom: 1px solid #eee; }
             pre { background: #f6f6f6; padding: 8px; font-size: 12px; overflow-x: auto; }
             .figure { margin: 1em 0; }
             </style>\(head)</head><body>
