@@ -48,8 +48,10 @@ public struct TermFitter: Sendable {
         let examples = Self.examples(count: task.trainCount)
         // Registers whose final value depends on the examples run before carry state: the
         // rewrite would be rejected as a function of the order, so they are no candidates.
-        let forward = registerValues(compiled, task: task, examples: examples)
-        let backward = registerValues(compiled, task: task, examples: examples.reversed())
+        let machine = Machine(shape: shape)
+        let forward = registerValues(compiled, machine: machine, task: task, examples: examples)
+        machine.wipe()
+        let backward = registerValues(compiled, machine: machine, task: task, examples: examples.reversed())
         let labels = examples.map { task.trainLabels[$0] }
         let n = examples.count
         let prediction = MemoryShape.predictionScalar
@@ -77,18 +79,25 @@ public struct TermFitter: Sendable {
         // fit), then forward again, until nothing improves.
         var chosen: [Int] = []  // indices into `columns`
         var best: (error: Double, coefficients: [Double])?
+        // Every subset is solved from one Gram matrix of the centred columns, and its size from
+        // one backward slice per column: the search tries hundreds of subsets per child.
+        let gram = Gram(columns: columns.map(\.values), labels: labels)
+        let slices = columns.map { slice(of: program, keeping: [$0.register]) }
+        func fits(_ terms: [Int]) -> Bool {
+            var kept = [Bool](repeating: false, count: program.predict.count)
+            for term in terms { for (position, live) in slices[term].enumerated() where live { kept[position] = true } }
+            return kept.lazy.filter { $0 }.count + 1 + 3 * terms.count <= maximumSize
+        }
         func evaluate(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
-            guard size(of: program, keeping: terms.map { columns[$0].register }) != nil,
-                  let (error, coefficients) = Self.leastSquares(terms.map { columns[$0].values }, labels)
-            else { return nil }
-            return (error, coefficients)
+            guard fits(terms), let fit = gram.solve(terms) else { return nil }
+            return fit
         }
         // Terms are judged by the Bayesian information criterion, n·ln(SSE/n) + k·ln(n): a term
         // must earn its place (on 20 examples it must cut the error by about 14 %), so fits stay
         // short and leave room in `predict` for the values later terms need. Errors below
-        // 1e-24 of the labels' spread count as exact, so rounding noise buys no term.
+        // 1e-14 of the labels' spread count as exact, so rounding noise buys no term.
         let total = Self.sumOfSquares(labels)
-        let floor = Swift.max(total * 1e-24, Double.leastNormalMagnitude)
+        let floor = Swift.max(total * 1e-14, Double.leastNormalMagnitude)
         let penalty = Math.log(Double(n))
         func criterion(_ error: Double, terms: Int) -> Double {
             Double(n) * Math.log(Swift.max(error, floor) / Double(n)) + Double(terms) * penalty
@@ -126,7 +135,12 @@ public struct TermFitter: Sendable {
             }
             if !changed { break }
         }
-        guard var best, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
+        guard var best, !chosen.isEmpty,
+              let exact = Self.leastSquares(chosen.map { columns[$0].values }, labels)
+        else { return nil }
+        // The chosen subset solved again from its columns, without the Gram matrix's rounding.
+        best = (exact.0, exact.1)
+        guard best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
         let registers = chosen.map { columns[$0].register }
         best.coefficients = Self.snapped(
             best.coefficients, columns: chosen.map { columns[$0].values }, labels: labels,
@@ -161,9 +175,8 @@ public struct TermFitter: Sendable {
     /// Every scalar register after `predict` on each example, run in the given order with the
     /// registers carried from one example to the next (as evaluation does), example-major.
     private func registerValues(
-        _ compiled: CompiledProgram, task: TaskDataset, examples: [Int]
+        _ compiled: CompiledProgram, machine: Machine, task: TaskDataset, examples: [Int]
     ) -> [Double] {
-        let machine = Machine(shape: shape)
         let f = shape.features
         let inputs = shape.inputScalarRegisters.count
         var values: [Double] = []
@@ -183,23 +196,28 @@ public struct TermFitter: Sendable {
     /// Which `predict` instructions the final values of `registers` depend on, when those and
     /// the rewrite (1 + 3 per term) fit in ``maximumSize``.
     private func size(of program: Program, keeping registers: [Int]) -> (kept: [Bool], count: Int)? {
+        let kept = slice(of: program, keeping: registers)
+        let count = kept.lazy.filter { $0 }.count
+        return count + 1 + 3 * registers.count <= maximumSize ? (kept, count) : nil
+    }
+
+    /// Which `predict` instructions the final values of `registers` depend on.
+    private func slice(of program: Program, keeping registers: [Int]) -> [Bool] {
         var live = RegisterMask()
         for register in registers { live.insert(.scalar, register) }
         let code = program.predict
         var kept = [Bool](repeating: false, count: code.count)
-        var count = 0
         for position in code.indices.reversed() {
             let instruction = code[position]
             let info = instruction.op.info
             guard let kind = info.output, live.contains(kind, Int(instruction.output)) else { continue }
             kept[position] = true
-            count += 1
             if info.indexCount == 0 { live.remove(kind, Int(instruction.output)) }
             for (operand, input) in info.inputs.enumerated() {
                 live.insert(input, Int(operand == 0 ? instruction.input1 : instruction.input2))
             }
         }
-        return count + 1 + 3 * registers.count <= maximumSize ? (kept, count) : nil
+        return kept
     }
 
     /// Ordinary least squares with an intercept: the residual sum of squares and the
@@ -267,5 +285,68 @@ public struct TermFitter: Sendable {
     static func sumOfSquares(_ labels: [Double]) -> Double {
         let mean = labels.reduce(0, +) / Double(labels.count)
         return labels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    }
+}
+
+/// The normal equations of every subset of some columns at once: Xᵀ X and Xᵀ y of the centred
+/// columns, from which a subset's least-squares fit and its residual sum of squares
+/// (yᵀy − βᵀ Xᵀ y) need only its k × k block.
+private struct Gram {
+    let m: Int
+    let products: [Double]
+    let right: [Double]
+    let means: [Double]
+    let labelMean: Double
+    let labelSquares: Double
+    let n: Int
+
+    init(columns: [[Double]], labels: [Double]) {
+        n = labels.count
+        m = columns.count
+        let means = columns.map { $0.reduce(0, +) / Double(labels.count) }
+        let labelMean = labels.reduce(0, +) / Double(labels.count)
+        var products = [Double](repeating: 0, count: m * m)
+        var right = [Double](repeating: 0, count: m)
+        var centred = [Double](repeating: 0, count: m)
+        var labelSquares = 0.0
+        for row in labels.indices {
+            for i in 0..<m { centred[i] = columns[i][row] - means[i] }
+            let y = labels[row] - labelMean
+            labelSquares += y * y
+            for i in 0..<m {
+                right[i] += centred[i] * y
+                for j in i..<m { products[i * m + j] += centred[i] * centred[j] }
+            }
+        }
+        for i in 0..<m { for j in 0..<i { products[i * m + j] = products[j * m + i] } }
+        self.means = means
+        self.labelMean = labelMean
+        self.products = products
+        self.right = right
+        self.labelSquares = labelSquares
+    }
+
+    /// The residual sum of squares and the coefficients (intercept first) of the columns
+    /// `terms`; `nil` when they are collinear or too many for the examples.
+    func solve(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
+        let k = terms.count
+        guard n > k else { return nil }
+        var system = [Double](repeating: 0, count: k * k)
+        var vector = [Double](repeating: 0, count: k)
+        for (a, i) in terms.enumerated() {
+            vector[a] = right[i]
+            guard products[i * m + i] > 1e-12 * Swift.max(1, abs(means[i])) else { return nil }
+            for (b, j) in terms.enumerated() { system[a * k + b] = products[i * m + j] }
+        }
+        guard let slopes = ConstantFitter.solve(system, vector, size: k) else { return nil }
+        var explained = 0.0
+        var intercept = labelMean
+        for a in 0..<k {
+            explained += slopes[a] * vector[a]
+            intercept -= slopes[a] * means[terms[a]]
+        }
+        let error = Swift.max(0, labelSquares - explained)
+        guard error.isFinite, intercept.isFinite else { return nil }
+        return (error, [intercept] + slopes)
     }
 }
