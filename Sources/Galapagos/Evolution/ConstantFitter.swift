@@ -171,8 +171,17 @@ private struct Pass {
                 value[register] = train[example * features + k]
                 for j in 0..<p { derivative[register * p + j] = 0 }
             }
-            for (position, instruction) in code.enumerated() {
-                step(instruction, parameter: parameterOf[position], theta: theta)
+            let p = self.p
+            value.withUnsafeMutableBufferPointer { value in
+                derivative.withUnsafeMutableBufferPointer { derivative in
+                    scratch.withUnsafeMutableBufferPointer { scratch in
+                        for (position, instruction) in code.enumerated() {
+                            Self.step(
+                                instruction, parameter: parameterOf[position], theta: theta, p: p,
+                                value: value, derivative: derivative, scratch: scratch)
+                        }
+                    }
+                }
             }
             let prediction = MemoryShape.predictionScalar
             let residual = value[prediction] - task.trainLabels[example]
@@ -205,9 +214,19 @@ private struct Pass {
     }
 
     /// One instruction on dual numbers: the value, and its derivative with respect to every
-    /// parameter from the op's partial derivatives.
-    private mutating func step(_ instruction: Instruction, parameter: Int, theta: [Double]) {
-        guard OpShape.table[Int(instruction.op.rawValue)].output != nil else { return }
+    /// parameter from the op's partial derivatives. (Buffers rather than arrays: this loop is
+    /// most of a symbolic search's time, and arrays would check bounds and uniqueness per step.)
+    @inline(__always)
+    private static func step(
+        _ instruction: Instruction, parameter: Int, theta: [Double], p: Int,
+        value: UnsafeMutableBufferPointer<Double>, derivative: UnsafeMutableBufferPointer<Double>,
+        scratch: UnsafeMutableBufferPointer<Double>
+    ) {
+        // `fit` runs passes only with at least one parameter, so no buffer is empty.
+        guard OpShape.table[Int(instruction.op.rawValue)].output != nil,
+              let value = value.baseAddress, let derivative = derivative.baseAddress,
+              let scratch = scratch.baseAddress
+        else { return }
         let o = Int(instruction.output), a = Int(instruction.input1), b = Int(instruction.input2)
         if instruction.op == .scalarConstSet {
             value[o] = parameter >= 0 ? theta[parameter] : instruction.constant1
@@ -216,14 +235,16 @@ private struct Pass {
         }
         let x = value[a], y = value[b]
         let (v, dx, dy) = Self.partials(instruction.op, x, y)
+        let da = derivative + a * p, db = derivative + b * p
         for j in 0..<p {
             var d = 0.0
-            if dx != 0 { d += dx * derivative[a * p + j] }
-            if dy != 0 { d += dy * derivative[b * p + j] }
+            if dx != 0 { d += dx * da[j] }
+            if dy != 0 { d += dy * db[j] }
             scratch[j] = d
         }
         value[o] = v
-        for j in 0..<p { derivative[o * p + j] = scratch[j] }
+        let target = derivative + o * p
+        for j in 0..<p { target[j] = scratch[j] }
     }
 
     /// An op's value and its partial derivatives with respect to its two inputs.
