@@ -4,12 +4,10 @@ import Testing
 
 // Term fitting: the prediction rewritten as the least-squares combination of computed values.
 
-private func nguyen(_ problem: Int) throws -> SearchSpace {
-    try SearchSpace.load(path: repositoryPath("searchspaces/symbolic/nguyen-\(problem).yaml"))
-}
+private func nguyen(_ problem: Int) throws -> SearchSpace { try nguyenSpace(problem) }
 
 private func parse(_ text: String, _ space: SearchSpace) throws -> Program {
-    try ProgramParser(limits: space.programLimits(strictOps: false)).parse("# galapagos program v1\n" + text)
+    try parseProgram(text, in: space)
 }
 
 private func fitter(_ space: SearchSpace) -> TermFitter {
