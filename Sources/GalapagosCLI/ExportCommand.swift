@@ -99,8 +99,7 @@ struct ExportCommand: ParsableCommand {
 
     private func exportProgramFile(searchSpacePath: String) throws -> ProgramExport {
         let space = try Inputs.searchSpace(searchSpacePath)
-        try ExportInputs.requireLearningAlgorithms(space, file: searchSpacePath)
-        try ExportInputs.requireScalarProtocol(space, file: searchSpacePath)
+        try ExportEligibility.requireExportable(space, file: searchSpacePath)
         let parsed = try Inputs.program(input, in: space, strictOps: false)
         let tasks = space.tasks(.search, runSeed: seed)
         let fitness = try tasks.isEmpty ? nil : space.makeEvaluator().evaluate(
@@ -117,16 +116,12 @@ struct ExportCommand: ParsableCommand {
 
     private func exportMember() throws -> ProgramExport {
         let loaded = try RunMember.load(input, runName: runName, id: program) { space, location in
-            try ExportInputs.requireLearningAlgorithms(space, file: location)
-            try ExportInputs.requireScalarProtocol(space, file: location)
+            try ExportEligibility.requireExportable(space, file: location)
         }
         let (space, member, run, parsed) = (loaded.space, loaded.member, loaded.run, loaded.program)
-        let metadata = ExportMetadata(
-            typeName: name ?? SwiftIdentifier.typeName(from: "\(space.name) \(member.id)"),
-            searchSpace: space.name, metric: space.searchTasks.metric, fitness: member.fitness,
-            fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
-            seed: run.configuration.seedValue, runName: run.name, programID: member.id,
-            source: loaded.location)
+        let metadata = ExportMetadata.member(
+            id: member.id, fitness: member.fitness, space: space, run: run, source: loaded.location,
+            typeName: name)
         return try ProgramExport(program: parsed, shape: space.memory, metadata: metadata)
     }
 }
@@ -143,28 +138,8 @@ struct FormatArgument: ExpressibleByArgument {
     static var allValueStrings: [String] { ExportFormat.allCases.map(\.rawValue) }
 }
 
-/// Checks shared by `export` and `simplify`.
+/// Checks of `export` and `simplify`'s inputs.
 enum ExportInputs {
-    /// Simplification and export assume the learning-algorithm protocol (features in `v0`,
-    /// label in `s0`); a loss program runs under another.
-    /// The exports implement AutoML-Zero's protocol (a prediction in `s1`); multi-class
-    /// programs (logits in `v1`, a softmax before `learn`) are refused rather than exported wrong.
-    static func requireScalarProtocol(_ space: SearchSpace, file: String) throws {
-        guard space.callProtocol == CallProtocol.scalar.feeding(space.memory) else {
-            throw GalapagosError.invalidArgument(
-                "\(file): multi-class programs (logits in v1) cannot be exported yet; the program"
-                    + " text is in `galapagos inspect RUN --program ID`, and `galapagos predict` runs it")
-        }
-    }
-
-    static func requireLearningAlgorithms(_ space: SearchSpace, file: String) throws {
-        guard space.objective == .program else {
-            throw GalapagosError.invalidArgument(
-                "\(file): objective: programs of this search space are losses, not learning"
-                    + " algorithms; simplify and export handle learning algorithms only")
-        }
-    }
-
     /// Fails early, before any work, when `path` cannot be written or would overwrite `input`.
     static func checkWritable(_ path: String, input: String) throws {
         let url = URL(fileURLWithPath: path)

@@ -151,17 +151,10 @@ public struct Dashboard: Sendable {
         do {
             let run = try reader.run()
             let space = try run.effectiveSearchSpace(location: reader.location)
-            guard space.objective == .program, space.callProtocol == CallProtocol.scalar.feeding(space.memory) else {
-                throw GalapagosError.invalidArgument(
-                    "programs of this search space (losses, or multi-class logits) cannot be exported yet")
-            }
+            try ExportEligibility.requireExportable(space, file: name)
             let program = try ProgramParser(limits: space.programLimits(strictOps: false))
                 .parse(member.program, file: "\(name) (program \(id))")
-            let metadata = ExportMetadata(
-                typeName: SwiftIdentifier.typeName(from: "\(space.name) \(id)"), searchSpace: space.name,
-                metric: space.searchTasks.metric, fitness: member.fitness,
-                fitnessNote: "search fitness, \(space.aggregation.rawValue) over the search tasks",
-                seed: run.configuration.seedValue, runName: run.name, programID: id, source: name)
+            let metadata = ExportMetadata.member(id: id, fitness: member.fitness, space: space, run: run, source: name)
             text = try ProgramExport(program: program, shape: space.memory, metadata: metadata).render(format)
         } catch {
             throw HTTPError(.unprocessableContent, message: "\(error)")
