@@ -123,6 +123,29 @@ import Testing
         }
     }
 
+    /// Programs that are losses, not learning algorithms, have pages but no exports: the
+    /// download is refused with the reason `galapagos export` gives.
+    @Test func lossProgramsAreShownButNotExported() async throws {
+        let directory = try temporaryDirectory()
+        let space = try repositoryPath("searchspaces/loss_discovery.yaml")
+        #expect(GalapagosCommand.run(arguments: [
+            "evolve", "--searchspace", space, "--seed", "1", "--max-evals", "600", "--workers", "1",
+            "--out", directory + "/loss.sqlite", "--quiet",
+        ]) == 0)
+        let reader = try RunReader(path: directory + "/loss.sqlite")
+        let member = try #require(try reader.hallOfFame(limit: 1).first)
+        let app = Dashboard(runs: try RunDirectory(path: directory)).application(host: "127.0.0.1", port: 0)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/runs/loss.sqlite/programs/\(member.id)", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/runs/loss.sqlite/programs/\(member.id)/program.swift", method: .get) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("losses, not learning algorithms"))
+            }
+        }
+    }
+
     /// A page's data follows the run: resuming it for more individuals shows them without a
     /// restart of the server (the run file is read afresh at every request).
     @Test func progressFollowsARunThatGrows() async throws {
