@@ -19,6 +19,13 @@ public struct ConstantFitter: Sendable {
     /// The most training examples a fit uses.
     public static let maximumExamples = 64
 
+    /// The training examples a fit uses: all of them up to ``maximumExamples``, else that many
+    /// spread evenly over the split (a few constants need few points; the fitness that judges
+    /// the fit is still computed on the whole scoring split).
+    static func fitExamples(count: Int) -> [Int] {
+        count <= maximumExamples ? Array(0..<count) : (0..<maximumExamples).map { $0 * count / maximumExamples }
+    }
+
     public init(shape: MemoryShape, iterations: Int = 10) {
         self.shape = shape
         self.iterations = iterations
@@ -148,8 +155,7 @@ private struct Pass {
         features = shape.features
         inputScalars = shape.inputScalarRegisters.count
         self.task = task
-        let count = task.trainCount, limit = ConstantFitter.maximumExamples
-        examples = count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
+        examples = ConstantFitter.fitExamples(count: task.trainCount)
         value = [Double](repeating: 0, count: shape.scalars)
         derivative = [Double](repeating: 0, count: shape.scalars * parameters.count)
         scratch = [Double](repeating: 0, count: parameters.count)

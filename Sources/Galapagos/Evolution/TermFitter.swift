@@ -45,7 +45,7 @@ public struct TermFitter: Sendable {
               !program.predict.contains(where: { $0.op.info.isRandom }),
               let compiled = try? CompiledProgram(program, shape: shape)
         else { return nil }
-        let examples = Self.examples(count: task.trainCount)
+        let examples = ConstantFitter.fitExamples(count: task.trainCount)
         // Registers whose final value depends on the examples run before carry state: the
         // rewrite would be rejected as a function of the order, so they are no candidates.
         let machine = Machine(shape: shape)
@@ -82,11 +82,12 @@ public struct TermFitter: Sendable {
         // Every subset is solved from one Gram matrix of the centred columns, and its size from
         // one backward slice per column: the search tries hundreds of subsets per child.
         let gram = Gram(columns: columns.map(\.values), labels: labels)
-        let slices = columns.map { slice(of: program, keeping: [$0.register]) }
+        let slices = columns.map { InstructionSet(slice(of: program, keeping: [$0.register])) }
+        var union = InstructionSet(count: program.predict.count)
         func fits(_ terms: [Int]) -> Bool {
-            var kept = [Bool](repeating: false, count: program.predict.count)
-            for term in terms { for (position, live) in slices[term].enumerated() where live { kept[position] = true } }
-            return kept.lazy.filter { $0 }.count + 1 + 3 * terms.count <= maximumSize
+            union.removeAll()
+            for term in terms { union.formUnion(slices[term]) }
+            return union.count + 1 + 3 * terms.count <= maximumSize
         }
         func evaluate(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
             guard fits(terms), let fit = gram.solve(terms) else { return nil }
@@ -135,17 +136,16 @@ public struct TermFitter: Sendable {
             }
             if !changed { break }
         }
-        guard var best, !chosen.isEmpty,
-              let exact = Self.leastSquares(chosen.map { columns[$0].values }, labels)
-        else { return nil }
-        // The chosen subset solved again from its columns, without the Gram matrix's rounding.
-        best = (exact.0, exact.1)
-        guard best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
+        guard var best, !chosen.isEmpty, fits(chosen) else { return nil }
+        // The error of the chosen subset from its residuals, without the Gram matrix's
+        // cancellation (yᵀy − βᵀXᵀy).
+        let chosenColumns = chosen.map { columns[$0].values }
+        best.error = Self.residualSum(chosenColumns, labels, best.coefficients)
+        guard best.error.isFinite, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
         let registers = chosen.map { columns[$0].register }
         best.coefficients = Self.snapped(
-            best.coefficients, columns: chosen.map { columns[$0].values }, labels: labels,
-            error: best.error, floor: floor)
-        guard let kept = size(of: program, keeping: registers)?.kept else { return nil }
+            best.coefficients, columns: chosenColumns, labels: labels, error: best.error, floor: floor)
+        let kept = slice(of: program, keeping: registers)
         let free = (0..<shape.scalars).reversed().filter {
             $0 != MemoryShape.labelScalar && !registers.contains($0) && !provided.contains($0)
         }
@@ -163,13 +163,6 @@ public struct TermFitter: Sendable {
         var rewritten = program
         rewritten.predict = predict
         return rewritten
-    }
-
-    /// The examples a fit uses: all of them up to ``ConstantFitter/maximumExamples``, else that
-    /// many spread evenly.
-    static func examples(count: Int) -> [Int] {
-        let limit = ConstantFitter.maximumExamples
-        return count <= limit ? Array(0..<count) : (0..<limit).map { $0 * count / limit }
     }
 
     /// Every scalar register after `predict` on each example, run in the given order with the
@@ -193,14 +186,6 @@ public struct TermFitter: Sendable {
         return values
     }
 
-    /// Which `predict` instructions the final values of `registers` depend on, when those and
-    /// the rewrite (1 + 3 per term) fit in ``maximumSize``.
-    private func size(of program: Program, keeping registers: [Int]) -> (kept: [Bool], count: Int)? {
-        let kept = slice(of: program, keeping: registers)
-        let count = kept.lazy.filter { $0 }.count
-        return count + 1 + 3 * registers.count <= maximumSize ? (kept, count) : nil
-    }
-
     /// Which `predict` instructions the final values of `registers` depend on.
     private func slice(of program: Program, keeping registers: [Int]) -> [Bool] {
         var live = RegisterMask()
@@ -220,38 +205,15 @@ public struct TermFitter: Sendable {
         return kept
     }
 
-    /// Ordinary least squares with an intercept: the residual sum of squares and the
-    /// coefficients (intercept first); `nil` when the columns are collinear.
-    static func leastSquares(_ columns: [[Double]], _ labels: [Double]) -> (Double, [Double])? {
-        let n = labels.count, k = columns.count
-        guard n > k else { return nil }
-        let means = columns.map { $0.reduce(0, +) / Double(n) }
-        let labelMean = labels.reduce(0, +) / Double(n)
-        var normal = [Double](repeating: 0, count: k * k)
-        var right = [Double](repeating: 0, count: k)
-        for row in 0..<n {
-            let y = labels[row] - labelMean
-            for i in 0..<k {
-                let xi = columns[i][row] - means[i]
-                right[i] += xi * y
-                for j in i..<k { normal[i * k + j] += xi * (columns[j][row] - means[j]) }
-            }
-        }
-        for i in 0..<k {
-            for j in 0..<i { normal[i * k + j] = normal[j * k + i] }
-            guard normal[i * k + i] > 1e-12 * Swift.max(1, abs(means[i])) else { return nil }
-        }
-        guard let slopes = ConstantFitter.solve(normal, right, size: k) else { return nil }
-        var intercept = labelMean
-        for i in 0..<k { intercept -= slopes[i] * means[i] }
+    /// Σ (y − ŷ)² of the linear model `coefficients` (intercept first) over `columns`.
+    static func residualSum(_ columns: [[Double]], _ labels: [Double], _ coefficients: [Double]) -> Double {
         var error = 0.0
-        for row in 0..<n {
-            var predicted = intercept
-            for i in 0..<k { predicted += slopes[i] * columns[i][row] }
+        for row in labels.indices {
+            var predicted = coefficients[0]
+            for (k, column) in columns.enumerated() { predicted += coefficients[k + 1] * column[row] }
             error += (labels[row] - predicted) * (labels[row] - predicted)
         }
-        guard error.isFinite, intercept.isFinite else { return nil }
-        return (error, [intercept] + slopes)
+        return error
     }
 
     /// The coefficients with each one that is rounding noise around a short fraction (within
@@ -272,12 +234,7 @@ public struct TermFitter: Sendable {
             return Double(numerator) / Double(denominator)
         }
         guard rounded != coefficients else { return coefficients }
-        var roundedError = 0.0
-        for row in labels.indices {
-            var predicted = rounded[0]
-            for (k, column) in columns.enumerated() { predicted += rounded[k + 1] * column[row] }
-            roundedError += (labels[row] - predicted) * (labels[row] - predicted)
-        }
+        let roundedError = residualSum(columns, labels, rounded)
         return roundedError <= Swift.max(error * (1 + 1e-6), floor) ? rounded : coefficients
     }
 
@@ -348,5 +305,32 @@ private struct Gram {
         let error = Swift.max(0, labelSquares - explained)
         guard error.isFinite, intercept.isFinite else { return nil }
         return (error, [intercept] + slopes)
+    }
+}
+
+/// A set of instruction positions as bit words: the union of the terms' slices is formed for
+/// every subset the search tries, without allocating.
+private struct InstructionSet {
+    private var words: [UInt64]
+
+    init(count: Int) {
+        words = Array(repeating: 0, count: (count + 63) / 64)
+    }
+
+    init(_ members: [Bool]) {
+        self.init(count: members.count)
+        for (position, member) in members.enumerated() where member {
+            words[position / 64] |= 1 << UInt64(position % 64)
+        }
+    }
+
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    mutating func removeAll() {
+        for index in words.indices { words[index] = 0 }
+    }
+
+    mutating func formUnion(_ other: InstructionSet) {
+        for index in words.indices { words[index] |= other.words[index] }
     }
 }
