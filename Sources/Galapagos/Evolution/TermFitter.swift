@@ -4,7 +4,8 @@
 /// x³ − x² + ½y², where constant fitting alone would need the whole structure first.
 ///
 /// The candidate terms are the scalar registers at the end of `predict` (intermediate results
-/// that later instructions overwrite are not candidates). Terms are chosen by forward stepwise
+/// that later instructions overwrite are not candidates) and the products of two of them, as in
+/// FFX's interaction bases: x³ from x² and x, with no instruction that computes it yet. Terms are chosen by forward stepwise
 /// least squares on the first search task's training examples (at most
 /// ``ConstantFitter/maximumExamples``, spread evenly), as long as the rewritten `predict` stays
 /// within the component's size limit. The rewritten `predict` keeps the instructions the chosen
@@ -12,7 +13,8 @@
 ///
 /// ```
 /// a = b0
-/// t = b1; t = t * r1; a = a + t      (one line per term but the last)
+/// t = b1; t = t * r1; a = a + t      (one line per term but the last;
+/// t = b2; t = t * r2; t = t * r3; …   a product of two registers takes one line more)
 /// t = bk; t = t * rk; s1 = a + t
 /// ```
 ///
@@ -28,12 +30,15 @@ public struct TermFitter: Sendable {
     public let canRewrite: Bool
     /// At most this many terms (besides the intercept).
     public let maximumTerms: Int
+    /// Whether products of two registers are candidate terms besides the registers themselves.
+    public let products: Bool
 
-    public init(shape: MemoryShape, predict: ComponentSpec, maximumTerms: Int = 6) {
+    public init(shape: MemoryShape, predict: ComponentSpec, maximumTerms: Int = 6, products: Bool = true) {
         self.shape = shape
         maximumSize = predict.maximumSize
         canRewrite = [.scalarConstSet, .scalarProduct, .scalarSum].allSatisfy(predict.ops.contains)
         self.maximumTerms = maximumTerms
+        self.products = products
     }
 
     /// The program with its prediction replaced by the best linear combination of its registers,
@@ -57,7 +62,13 @@ public struct TermFitter: Sendable {
         let prediction = MemoryShape.predictionScalar
         let provided = Set(shape.inputScalarRegisters.map(\.index))
 
-        var columns: [(register: Int, values: [Double])] = []
+        var columns: [Term] = []
+        func admit(_ registers: [Int], _ values: [Double]) {
+            guard let first = values.first, values.allSatisfy(\.isFinite),
+                  values.contains(where: { $0 != first }),
+                  !columns.contains(where: { $0.values == values }) else { return }
+            columns.append(Term(registers: registers, values: values))
+        }
         for register in 0..<shape.scalars {
             var values = [Double](repeating: 0, count: n)
             var usable = true
@@ -67,9 +78,16 @@ public struct TermFitter: Sendable {
                 guard value.isFinite, value == other else { usable = false; break }
                 values[row] = value
             }
-            guard usable, let first = values.first, values.contains(where: { $0 != first }),
-                  !columns.contains(where: { $0.values == values }) else { continue }
-            columns.append((register, values))
+            if usable { admit([register], values) }
+        }
+        if products {
+            let registers = columns
+            for i in registers.indices {
+                for j in i..<registers.count {
+                    admit(registers[i].registers + registers[j].registers,
+                          zip(registers[i].values, registers[j].values).map { $0 * $1 })
+                }
+            }
         }
         let ownPrediction = (0..<n).map { forward[$0 * shape.scalars + prediction] }
         let ownError = zip(ownPrediction, labels).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
@@ -82,12 +100,16 @@ public struct TermFitter: Sendable {
         // Every subset is solved from one Gram matrix of the centred columns, and its size from
         // one backward slice per column: the search tries hundreds of subsets per child.
         let gram = Gram(columns: columns.map(\.values), labels: labels)
-        let slices = columns.map { InstructionSet(slice(of: program, keeping: [$0.register])) }
+        let slices = columns.map { InstructionSet(slice(of: program, keeping: $0.registers)) }
         var union = InstructionSet(count: program.predict.count)
         func fits(_ terms: [Int]) -> Bool {
             union.removeAll()
-            for term in terms { union.formUnion(slices[term]) }
-            return union.count + 1 + 3 * terms.count <= maximumSize
+            var appended = 1
+            for term in terms {
+                union.formUnion(slices[term])
+                appended += 1 + columns[term].registers.count + 1
+            }
+            return union.count + appended <= maximumSize
         }
         func evaluate(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
             guard fits(terms), let fit = gram.solve(terms) else { return nil }
@@ -142,7 +164,8 @@ public struct TermFitter: Sendable {
         let chosenColumns = chosen.map { columns[$0].values }
         best.error = Self.residualSum(chosenColumns, labels, best.coefficients)
         guard best.error.isFinite, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
-        let registers = chosen.map { columns[$0].register }
+        let terms = chosen.map { columns[$0].registers }
+        let registers = Array(Set(terms.joined())).sorted()
         best.coefficients = Self.snapped(
             best.coefficients, columns: chosenColumns, labels: labels, error: best.error, floor: floor)
         let kept = slice(of: program, keeping: registers)
@@ -154,10 +177,12 @@ public struct TermFitter: Sendable {
 
         var predict = program.predict.indices.filter { kept[$0] }.map { program.predict[$0] }
         predict.append(Instruction(.scalarConstSet, output: accumulator, constant1: best.coefficients[0]))
-        for (index, register) in registers.enumerated() {
+        for (index, factors) in terms.enumerated() {
             predict.append(Instruction(.scalarConstSet, output: term, constant1: best.coefficients[index + 1]))
-            predict.append(Instruction(.scalarProduct, output: term, input1: term, input2: register))
-            let target = index == registers.count - 1 ? prediction : accumulator
+            for register in factors {
+                predict.append(Instruction(.scalarProduct, output: term, input1: term, input2: register))
+            }
+            let target = index == terms.count - 1 ? prediction : accumulator
             predict.append(Instruction(.scalarSum, output: target, input1: accumulator, input2: term))
         }
         var rewritten = program
@@ -243,6 +268,12 @@ public struct TermFitter: Sendable {
         let mean = labels.reduce(0, +) / Double(labels.count)
         return labels.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
     }
+}
+
+/// A candidate term: the product of the final values of one or two registers, on each example.
+private struct Term {
+    var registers: [Int]
+    var values: [Double]
 }
 
 /// The normal equations of every subset of some columns at once: Xᵀ X and Xᵀ y of the centred

@@ -52,6 +52,28 @@ private func fitness(_ program: Program, _ space: SearchSpace, _ task: TaskDatas
         #expect(!Liveness.predictCarriesState(fitted, shape: space.memory, protocol: space.callProtocol))
     }
 
+    /// Products of two registers are terms too: from x² and y² alone (and the inputs), the
+    /// fitter writes x⁴ − x³ + ½y² − y, with x⁴ = x²·x² and x³ = x²·x computed by the rewrite.
+    @Test func multipliesRegistersIntoTheTermsAFormulaNeeds() throws {
+        let space = try nguyen(12)
+        let program = try parse("""
+            def predict():
+              s4 = square(s2)
+              s7 = square(s3)
+              s1 = s4 + s7
+            """, space)
+        let task = space.tasks(.search, runSeed: 1)[0]
+        let fitted = try #require(fitter(space).fit(program, on: task))
+        #expect(fitted.predict.count <= space.components[Component.predict.rawValue].maximumSize)
+        let formula = try Formula(parsing: "x0^4 - x0^3 + x1^2/2 - x1")
+        #expect(try ExactEquivalence.matches(program: fitted, formula: formula, shape: space.memory))
+        let registersOnly = TermFitter(
+            shape: space.memory, predict: space.components[Component.predict.rawValue], products: false)
+        if let linear = registersOnly.fit(program, on: task) {
+            #expect(try !ExactEquivalence.matches(program: linear, formula: formula, shape: space.memory))
+        }
+    }
+
     /// Registers that accumulate across examples are not terms: the rewrite would be a function
     /// of the order of the examples, which predict-only spaces reject.
     @Test func neverChoosesAStateCarryingRegister() throws {
