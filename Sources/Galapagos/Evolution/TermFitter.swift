@@ -164,10 +164,17 @@ public struct TermFitter: Sendable {
         let chosenColumns = chosen.map { columns[$0].values }
         best.error = Self.residualSum(chosenColumns, labels, best.coefficients)
         guard best.error.isFinite, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
-        let terms = chosen.map { columns[$0].registers }
-        let registers = Array(Set(terms.joined())).sorted()
         best.coefficients = Self.snapped(
             best.coefficients, columns: chosenColumns, labels: labels, error: best.error, floor: floor)
+        // Terms whose coefficient snapped to zero are dropped (one stays, to write s1).
+        var terms: [[Int]] = [], slopes: [Double] = []
+        for (position, column) in chosen.enumerated() where best.coefficients[position + 1] != 0 {
+            terms.append(columns[column].registers)
+            slopes.append(best.coefficients[position + 1])
+        }
+        if terms.isEmpty { terms = [columns[chosen[0]].registers]; slopes = [0] }
+        best.coefficients = [best.coefficients[0]] + slopes
+        let registers = Array(Set(terms.joined())).sorted()
         let kept = slice(of: program, keeping: registers)
         let free = (0..<shape.scalars).reversed().filter {
             $0 != MemoryShape.labelScalar && !registers.contains($0) && !provided.contains($0)

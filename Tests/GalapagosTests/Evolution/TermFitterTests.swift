@@ -45,7 +45,7 @@ private func fitness(_ program: Program, _ space: SearchSpace, _ task: TaskDatas
         // Least-squares noise (0.49999999999999994) is rounded to the fractions it stands for,
         // so the program is the formula exactly, without snapping in the identity test.
         let constants = fitted.predict.filter { $0.op == .scalarConstSet }.map(\.constant1)
-        #expect(constants.sorted() == [-1, -1, 0, 0.5, 1])
+        #expect(constants.sorted() == [-1, -1, 0, 0.5, 1])  // the intercept is the 0
         let formula = try Formula(parsing: "x0^4 - x0^3 + x1^2/2 - x1")
         #expect(try ExactEquivalence.matches(program: fitted, formula: formula, shape: space.memory))
         // The rewrite does not read what an earlier prediction left behind.
