@@ -28,6 +28,8 @@ public struct TermFitter: Sendable {
     public let maximumSize: Int
     /// Whether `predict`'s ops include what the rewrite writes (constant set, product, sum).
     public let canRewrite: Bool
+    /// Whether `predict` may divide, so rational models can be written.
+    public let canDivide: Bool
     /// At most this many terms (besides the intercept).
     public let maximumTerms: Int
     /// Whether products of two registers are candidate terms besides the registers themselves.
@@ -37,13 +39,15 @@ public struct TermFitter: Sendable {
         self.shape = shape
         maximumSize = predict.maximumSize
         canRewrite = [.scalarConstSet, .scalarProduct, .scalarSum].allSatisfy(predict.ops.contains)
+        canDivide = predict.ops.contains(.scalarDivision)
         self.maximumTerms = maximumTerms
         self.products = products
     }
 
-    /// The program with its prediction replaced by the best linear combination of its registers,
-    /// or `nil` when the program is not predict-only, uses random ops, no combination fits the
-    /// training examples better than its own prediction, or none fits in the size limit.
+    /// The program with its prediction replaced by the best linear (or rational) combination of
+    /// its registers, or `nil` when the program is not predict-only, uses random ops, no
+    /// combination fits the training examples better than its own prediction, or none fits in
+    /// the size limit.
     public func fit(_ program: Program, on task: TaskDataset) -> Program? {
         guard canRewrite, program.setup.isEmpty, program.learn.isEmpty, task.trainCount > 0,
               task.features == shape.features, shape.scalars >= 4,
@@ -59,8 +63,6 @@ public struct TermFitter: Sendable {
         let backward = registerValues(compiled, machine: machine, task: task, examples: examples.reversed())
         let labels = examples.map { task.trainLabels[$0] }
         let n = examples.count
-        let prediction = MemoryShape.predictionScalar
-        let provided = Set(shape.inputScalarRegisters.map(\.index))
 
         var columns: [Term] = []
         func admit(_ registers: [Int], _ values: [Double]) {
@@ -89,108 +91,105 @@ public struct TermFitter: Sendable {
                 }
             }
         }
-        let ownPrediction = (0..<n).map { forward[$0 * shape.scalars + prediction] }
-        let ownError = zip(ownPrediction, labels).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let ownError = (0..<n).reduce(0.0) {
+            let residual = forward[$1 * shape.scalars + MemoryShape.predictionScalar] - labels[$1]
+            return $0 + residual * residual
+        }
 
-        // Forward stepwise selection, then swaps of one term for another (greedy choices made
-        // early, such as the program's own mixed prediction, can crowd out the terms that
-        // fit), then forward again, until nothing improves.
-        var chosen: [Int] = []  // indices into `columns`
-        var best: (error: Double, coefficients: [Double])?
-        // Every subset is solved from one Gram matrix of the centred columns, and its size from
-        // one backward slice per column: the search tries hundreds of subsets per child.
+        var search = TermSearch(
+            labels: labels, slices: columns.map { InstructionSet(slice(of: program, keeping: $0.registers)) },
+            instructions: program.predict.count, maximumSize: maximumSize, maximumTerms: maximumTerms)
         let gram = Gram(columns: columns.map(\.values), labels: labels)
-        let slices = columns.map { InstructionSet(slice(of: program, keeping: $0.registers)) }
-        var union = InstructionSet(count: program.predict.count)
-        func fits(_ terms: [Int]) -> Bool {
-            union.removeAll()
-            var appended = 1
-            for term in terms {
-                union.formUnion(slices[term])
-                appended += 1 + columns[term].registers.count + 1
-            }
-            return union.count + appended <= maximumSize
+        let linearTerms = columns.indices.map { Candidate(column: $0, cost: 2 + columns[$0].registers.count) }
+        var best = search.select(linearTerms, overhead: 1) { terms in
+            guard let fit = gram.solve(terms.map(\.column)) else { return nil }
+            return Model(terms: terms, coefficients: fit.coefficients, error: fit.error)
         }
-        func evaluate(_ terms: [Int]) -> (error: Double, coefficients: [Double])? {
-            guard fits(terms), let fit = gram.solve(terms) else { return nil }
-            return fit
+        if canDivide, best.map({ $0.error > search.floor }) ?? true,
+           let rational = rationalModel(columns: columns, labels: labels, search: &search),
+           search.criterion(rational) < best.map(search.criterion) ?? .infinity {
+            best = rational
         }
-        // Terms are judged by the Bayesian information criterion, n·ln(SSE/n) + k·ln(n): a term
-        // must earn its place (on 20 examples it must cut the error by about 14 %), so fits stay
-        // short and leave room in `predict` for the values later terms need. Errors below
-        // 1e-14 of the labels' spread count as exact, so rounding noise buys no term.
-        let total = Self.sumOfSquares(labels)
-        let floor = Swift.max(total * 1e-14, Double.leastNormalMagnitude)
-        let penalty = Math.log(Double(n))
-        func criterion(_ error: Double, terms: Int) -> Double {
-            Double(n) * Math.log(Swift.max(error, floor) / Double(n)) + Double(terms) * penalty
-        }
-        var bestCriterion = criterion(total, terms: 0)
-        func improves(_ error: Double, terms: Int) -> Bool {
-            criterion(error, terms: terms) < bestCriterion - 1e-9
-        }
-        for _ in 0..<4 {
-            var changed = false
-            while chosen.count < maximumTerms {
-                var bestStep: (column: Int, fit: (error: Double, coefficients: [Double]))?
-                for candidate in columns.indices where !chosen.contains(candidate) {
-                    if let fit = evaluate(chosen + [candidate]), fit.error < (bestStep?.fit.error ?? .infinity) {
-                        bestStep = (candidate, fit)
-                    }
-                }
-                guard let step = bestStep, improves(step.fit.error, terms: chosen.count + 1) else { break }
-                chosen.append(step.column)
-                best = step.fit
-                bestCriterion = criterion(step.fit.error, terms: chosen.count)
-                changed = true
-            }
-            for position in chosen.indices {
-                for candidate in columns.indices where !chosen.contains(candidate) {
-                    var terms = chosen
-                    terms[position] = candidate
-                    if let fit = evaluate(terms), improves(fit.error, terms: terms.count) {
-                        chosen = terms
-                        best = fit
-                        bestCriterion = criterion(fit.error, terms: terms.count)
-                        changed = true
-                    }
-                }
-            }
-            if !changed { break }
-        }
-        guard var best, !chosen.isEmpty, fits(chosen) else { return nil }
-        // The error of the chosen subset from its residuals, without the Gram matrix's
+        guard var best, !best.terms.isEmpty else { return nil }
+        // The error of the chosen model from its residuals, without the Gram matrix's
         // cancellation (yᵀy − βᵀXᵀy).
-        let chosenColumns = chosen.map { columns[$0].values }
-        best.error = Self.residualSum(chosenColumns, labels, best.coefficients)
+        best.error = best.residualSum(columns, labels)
         guard best.error.isFinite, best.error < ownError * (1 - 1e-9) || !ownError.isFinite else { return nil }
-        best.coefficients = Self.snapped(
-            best.coefficients, columns: chosenColumns, labels: labels, error: best.error, floor: floor)
-        // Terms whose coefficient snapped to zero are dropped (one stays, to write s1).
-        var terms: [[Int]] = [], slopes: [Double] = []
-        for (position, column) in chosen.enumerated() where best.coefficients[position + 1] != 0 {
-            terms.append(columns[column].registers)
-            slopes.append(best.coefficients[position + 1])
+        best.snap(columns: columns, labels: labels, floor: search.floor)
+        return rewrite(program, as: best, columns: columns)
+    }
+
+    /// The best model y = (b₀ + Σ bᵢ fᵢ) / (1 + Σ cⱼ gⱼ) with at least one term in the
+    /// denominator, as FFX fits rational functions: least squares on the linear form
+    /// y = b₀ + Σ bᵢ fᵢ − Σ cⱼ (y gⱼ), each subset judged by its true error. Denominator terms
+    /// are single registers and their squares.
+    private func rationalModel(columns: [Term], labels: [Double], search: inout TermSearch) -> Model? {
+        let denominators = columns.indices.filter {
+            let registers = columns[$0].registers
+            return registers.count == 1 || registers[0] == registers[1]
         }
-        if terms.isEmpty { terms = [columns[chosen[0]].registers]; slopes = [0] }
-        best.coefficients = [best.coefficients[0]] + slopes
-        let registers = Array(Set(terms.joined())).sorted()
-        let kept = slice(of: program, keeping: registers)
+        var gramColumns = columns.map(\.values)
+        for column in denominators { gramColumns.append(zip(columns[column].values, labels).map { $0 * $1 }) }
+        let gram = Gram(columns: gramColumns, labels: labels)
+        var candidates = columns.indices.map { Candidate(column: $0, cost: 2 + columns[$0].registers.count) }
+        for (position, column) in denominators.enumerated() {
+            candidates.append(Candidate(
+                column: column, cost: 2 + columns[column].registers.count,
+                denominator: true, gramColumn: columns.count + position))
+        }
+        let model = search.select(candidates, overhead: 3) { terms in
+            guard terms.contains(where: \.denominator),
+                  let fit = gram.solve(terms.map { $0.gramColumn ?? $0.column }) else { return nil }
+            var coefficients = fit.coefficients
+            for (index, term) in terms.enumerated() where term.denominator { coefficients[index + 1].negate() }
+            var model = Model(terms: terms, coefficients: coefficients, error: 0)
+            model.error = model.residualSum(columns, labels)
+            return model.error.isFinite ? model : nil
+        }
+        guard let model, model.terms.contains(where: \.denominator) else { return nil }
+        return model
+    }
+
+    /// `program` with `predict` keeping what the model's terms depend on and then computing the
+    /// model into `s1`; `nil` when there are not enough free registers.
+    private func rewrite(_ program: Program, as model: Model, columns: [Term]) -> Program? {
+        // Terms whose coefficient snapped to zero are dropped (one stays, to write s1).
+        var terms: [(factors: [Int], coefficient: Double, denominator: Bool)] = []
+        for (index, term) in model.terms.enumerated() where model.coefficients[index + 1] != 0 {
+            terms.append((columns[term.column].registers, model.coefficients[index + 1], term.denominator))
+        }
+        if terms.isEmpty { terms = [(columns[model.terms[0].column].registers, 0, false)] }
+        let registers = Array(Set(terms.flatMap(\.factors))).sorted()
+        let provided = Set(shape.inputScalarRegisters.map(\.index))
         let free = (0..<shape.scalars).reversed().filter {
             $0 != MemoryShape.labelScalar && !registers.contains($0) && !provided.contains($0)
         }
-        guard free.count >= 2 else { return nil }
+        let rational = terms.contains(where: \.denominator)
+        guard free.count >= (rational ? 3 : 2) else { return nil }
         let accumulator = free[0], term = free[1]
+        let prediction = MemoryShape.predictionScalar
+        let kept = slice(of: program, keeping: registers)
 
         var predict = program.predict.indices.filter { kept[$0] }.map { program.predict[$0] }
-        predict.append(Instruction(.scalarConstSet, output: accumulator, constant1: best.coefficients[0]))
-        for (index, factors) in terms.enumerated() {
-            predict.append(Instruction(.scalarConstSet, output: term, constant1: best.coefficients[index + 1]))
-            for register in factors {
-                predict.append(Instruction(.scalarProduct, output: term, input1: term, input2: register))
+        func append(_ part: [(factors: [Int], coefficient: Double, denominator: Bool)], into sum: Int, last: Int) {
+            for (index, entry) in part.enumerated() {
+                predict.append(Instruction(.scalarConstSet, output: term, constant1: entry.coefficient))
+                for register in entry.factors {
+                    predict.append(Instruction(.scalarProduct, output: term, input1: term, input2: register))
+                }
+                let target = index == part.count - 1 ? last : sum
+                predict.append(Instruction(.scalarSum, output: target, input1: sum, input2: term))
             }
-            let target = index == terms.count - 1 ? prediction : accumulator
-            predict.append(Instruction(.scalarSum, output: target, input1: accumulator, input2: term))
+        }
+        predict.append(Instruction(.scalarConstSet, output: accumulator, constant1: model.coefficients[0]))
+        if rational {
+            let denominator = free[2]
+            append(terms.filter { !$0.denominator }, into: accumulator, last: accumulator)
+            predict.append(Instruction(.scalarConstSet, output: denominator, constant1: 1))
+            append(terms.filter(\.denominator), into: denominator, last: denominator)
+            predict.append(Instruction(.scalarDivision, output: prediction, input1: accumulator, input2: denominator))
+        } else {
+            append(terms, into: accumulator, last: prediction)
         }
         var rewritten = program
         rewritten.predict = predict
@@ -237,39 +236,6 @@ public struct TermFitter: Sendable {
         return kept
     }
 
-    /// Σ (y − ŷ)² of the linear model `coefficients` (intercept first) over `columns`.
-    static func residualSum(_ columns: [[Double]], _ labels: [Double], _ coefficients: [Double]) -> Double {
-        var error = 0.0
-        for row in labels.indices {
-            var predicted = coefficients[0]
-            for (k, column) in columns.enumerated() { predicted += coefficients[k + 1] * column[row] }
-            error += (labels[row] - predicted) * (labels[row] - predicted)
-        }
-        return error
-    }
-
-    /// The coefficients with each one that is rounding noise around a short fraction (within
-    /// 1e-6, denominator up to 100: `0.9999999999999968` → 1, `-9.7e-16` → 0) replaced by that
-    /// fraction, when together they fit as well (the error grows by at most 1e-6 of itself, or
-    /// stays below `floor`); else the coefficients as they were. Readable programs, and exact
-    /// ones where the formula is exact.
-    static func snapped(
-        _ coefficients: [Double], columns: [[Double]], labels: [Double], error: Double, floor: Double
-    ) -> [Double] {
-        let rounded = coefficients.map { value -> Double in
-            if abs(value) < 1e-9 { return 0 }
-            guard let fraction = RationalApproximation.shortRational(
-                near: value, tolerance: 1e-6 * Swift.max(1, abs(value)), maximumDenominator: 100),
-                  let numerator = Int(fraction.numerator.description),
-                  let denominator = Int(fraction.denominator.description)
-            else { return value }
-            return Double(numerator) / Double(denominator)
-        }
-        guard rounded != coefficients else { return coefficients }
-        let roundedError = residualSum(columns, labels, rounded)
-        return roundedError <= Swift.max(error * (1 + 1e-6), floor) ? rounded : coefficients
-    }
-
     /// Σ (y − ȳ)²: the error of the intercept alone.
     static func sumOfSquares(_ labels: [Double]) -> Double {
         let mean = labels.reduce(0, +) / Double(labels.count)
@@ -281,6 +247,159 @@ public struct TermFitter: Sendable {
 private struct Term {
     var registers: [Int]
     var values: [Double]
+}
+
+/// A term as the selection sees it: which ``Term`` it multiplies, whether it sits in the
+/// denominator, the Gram matrix column it is solved from, and what it costs in instructions.
+private struct Candidate {
+    var column: Int
+    var cost: Int
+    var denominator = false
+    var gramColumn: Int?
+}
+
+/// ŷ = (b₀ + Σ bᵢ fᵢ) / (1 + Σ cⱼ gⱼ): `coefficients` holds b₀ and then one coefficient per
+/// term, in the order of `terms`; without denominator terms the model is linear.
+private struct Model {
+    var terms: [Candidate]
+    var coefficients: [Double]
+    var error: Double
+
+    /// Σ (y − ŷ)² over the examples; infinite where a denominator vanishes.
+    func residualSum(_ columns: [Term], _ labels: [Double]) -> Double {
+        Self.residualSum(terms, coefficients, columns, labels)
+    }
+
+    private static func residualSum(
+        _ terms: [Candidate], _ coefficients: [Double], _ columns: [Term], _ labels: [Double]
+    ) -> Double {
+        var error = 0.0
+        for row in labels.indices {
+            var numerator = coefficients[0], denominator = 1.0
+            for (index, term) in terms.enumerated() {
+                let value = coefficients[index + 1] * columns[term.column].values[row]
+                if term.denominator { denominator += value } else { numerator += value }
+            }
+            guard abs(denominator) > 1e-9 else { return .infinity }
+            let residual = labels[row] - numerator / denominator
+            error += residual * residual
+        }
+        return error
+    }
+
+    /// Rounds each coefficient that is rounding noise around a short fraction (within 1e-6,
+    /// denominator up to 100: `0.9999999999999968` → 1, `-9.7e-16` → 0) to that fraction, when
+    /// together they fit as well (the error grows by at most 1e-6 of itself, or stays below
+    /// `floor`). Readable programs, and exact ones where the formula is exact.
+    mutating func snap(columns: [Term], labels: [Double], floor: Double) {
+        let rounded = coefficients.map { value -> Double in
+            if abs(value) < 1e-9 { return 0 }
+            guard let fraction = RationalApproximation.shortRational(
+                near: value, tolerance: 1e-6 * Swift.max(1, abs(value)), maximumDenominator: 100),
+                  let numerator = Int(fraction.numerator.description),
+                  let denominator = Int(fraction.denominator.description)
+            else { return value }
+            return Double(numerator) / Double(denominator)
+        }
+        guard rounded != coefficients else { return }
+        let roundedError = Self.residualSum(terms, rounded, columns, labels)
+        if roundedError <= Swift.max(error * (1 + 1e-6), floor) {
+            coefficients = rounded
+            error = roundedError
+        }
+    }
+}
+
+/// Stepwise selection of terms: forward selection, then swaps of one term for another (greedy
+/// choices made early, such as the program's own mixed prediction, can crowd out the terms
+/// that fit), then forward again, until nothing improves. Models are judged by the Bayesian
+/// information criterion, n·ln(SSE/n) + k·ln(n): a term must earn its place (on 20 examples
+/// it must cut the error by about 14 %), so fits stay short and leave room in `predict` for the
+/// values later terms need. Errors below 1e-14 of the labels' spread count as exact, so
+/// rounding noise buys no term.
+private struct TermSearch {
+    let n: Int
+    let floor: Double
+    let penalty: Double
+    let total: Double
+    let slices: [InstructionSet]
+    let maximumSize: Int
+    let maximumTerms: Int
+    private var union: InstructionSet
+
+    init(labels: [Double], slices: [InstructionSet], instructions: Int, maximumSize: Int, maximumTerms: Int) {
+        n = labels.count
+        total = TermFitter.sumOfSquares(labels)
+        floor = Swift.max(total * 1e-14, Double.leastNormalMagnitude)
+        penalty = Math.log(Double(labels.count))
+        self.slices = slices
+        self.maximumSize = maximumSize
+        self.maximumTerms = maximumTerms
+        union = InstructionSet(count: instructions)
+    }
+
+    func criterion(_ error: Double, terms: Int) -> Double {
+        Double(n) * Math.log(Swift.max(error, floor) / Double(n)) + Double(terms) * penalty
+    }
+
+    func criterion(_ model: Model) -> Double { criterion(model.error, terms: model.terms.count) }
+
+    /// Whether `predict` can hold the instructions the terms depend on plus the rewrite.
+    mutating func fits(_ terms: [Candidate], overhead: Int) -> Bool {
+        union.removeAll()
+        var appended = overhead
+        for term in terms {
+            union.formUnion(slices[term.column])
+            appended += term.cost
+        }
+        return union.count + appended <= maximumSize
+    }
+
+    /// The best model over subsets of `candidates` that `score` can solve, or `nil` when no
+    /// subset beats the intercept alone.
+    mutating func select(
+        _ candidates: [Candidate], overhead: Int, score: ([Candidate]) -> Model?
+    ) -> Model? {
+        var chosen: [Int] = []  // indices into `candidates`
+        var best: Model?
+        var bestCriterion = criterion(total, terms: 0)
+        func evaluate(_ subset: [Int]) -> Model? {
+            let terms = subset.map { candidates[$0] }
+            guard fits(terms, overhead: overhead) else { return nil }
+            return score(terms)
+        }
+        func improves(_ model: Model) -> Bool { criterion(model) < bestCriterion - 1e-9 }
+        for _ in 0..<4 {
+            var changed = false
+            while chosen.count < maximumTerms {
+                var bestStep: (candidate: Int, model: Model)?
+                for candidate in candidates.indices where !chosen.contains(candidate) {
+                    if let model = evaluate(chosen + [candidate]), model.error < (bestStep?.model.error ?? .infinity) {
+                        bestStep = (candidate, model)
+                    }
+                }
+                guard let step = bestStep, improves(step.model) else { break }
+                chosen.append(step.candidate)
+                best = step.model
+                bestCriterion = criterion(step.model)
+                changed = true
+            }
+            for position in chosen.indices {
+                for candidate in candidates.indices where !chosen.contains(candidate) {
+                    var subset = chosen
+                    subset[position] = candidate
+                    if let model = evaluate(subset), improves(model) {
+                        chosen = subset
+                        best = model
+                        bestCriterion = criterion(model)
+                        changed = true
+                    }
+                }
+            }
+            if !changed { break }
+        }
+        return best
+    }
 }
 
 /// The normal equations of every subset of some columns at once: Xᵀ X and Xᵀ y of the centred

@@ -74,6 +74,36 @@ private func fitness(_ program: Program, _ space: SearchSpace, _ task: TaskDatas
         }
     }
 
+    /// Rational models are fitted too, as FFX does (least squares on y·(1 + Σ cⱼ gⱼ) = b₀ + Σ bᵢ fᵢ):
+    /// Keijzer-14, 8 / (2 + x² + y²), from a program that only reads its inputs, is written
+    /// exactly as 4 / (1 + ½x² + ½y²).
+    @Test func fitsRationalFunctionsAsFFXDoes() throws {
+        let space = try nguyen(12)
+        var random = RandomGenerator(seed: 14)
+        func split(_ count: Int) -> TaskDataset.Split {
+            let xs = (0..<(2 * count)).map { _ in random.uniform(-3, 3) }
+            let ys = (0..<count).map { row -> Double in
+                let x: Double = xs[2 * row], y: Double = xs[2 * row + 1]
+                return 8 / (2 + x * x + y * y)
+            }
+            return TaskDataset.Split(features: xs, labels: ys)
+        }
+        let task = TaskSpec.task(
+            spec: space.searchTasks, name: "keijzer-14", features: 2, train: split(20), valid: split(50),
+            test: split(0), dataSeed: 14)
+        let program = try parse("def predict():\n  s4 = s2 + s3\n  s1 = s4 * s2\n", space)
+        let fitted = try #require(fitter(space).fit(program, on: task))
+        #expect(fitted.predict.count <= space.components[Component.predict.rawValue].maximumSize)
+        #expect(fitted.predict.last?.op == .scalarDivision)
+        let formula = try Formula(parsing: "8 / (2 + x0^2 + x1^2)")
+        #expect(try ExactEquivalence.matches(program: fitted, formula: formula, shape: space.memory))
+        var linearOnly = space.components[Component.predict.rawValue]
+        linearOnly.ops = linearOnly.ops.filter { $0 != .scalarDivision }
+        if let linear = TermFitter(shape: space.memory, predict: linearOnly).fit(program, on: task) {
+            #expect(!linear.predict.contains { $0.op == .scalarDivision })
+        }
+    }
+
     /// Registers that accumulate across examples are not terms: the rewrite would be a function
     /// of the order of the examples, which predict-only spaces reject.
     @Test func neverChoosesAStateCarryingRegister() throws {
