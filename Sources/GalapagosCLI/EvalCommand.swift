@@ -10,7 +10,8 @@ struct EvalCommand: ParsableCommand {
             Prints each task's fitness and the combined fitness. With --json, the last line of \
             stdout is {"tasks": [fitness, …], "fitness": x, "searchspace": name, "role": \
             "search|select|final", "seed": n, "split": "validation|test", "seconds": t, \
-            "r2": [R² per task] (regression tasks only)}.
+            "r2": [R² per task] (regression tasks only), "returns": [mean return per task] \
+            (policy objectives only: the trained policy's greedy mean return)}.
 
             Examples:
               galapagos eval searchspaces/examples/sgd_linear_regression.gal \\
@@ -64,16 +65,22 @@ struct EvalCommand: ParsableCommand {
                 evaluator.coefficientOfDetermination(of: compiled, on: $0, scoring: test ? .test : .validation)
             }
         }
+        // A policy objective's fitness is the return over the task's reference return.
+        let returns: [Double]? = space.objective.policyTraining == nil ? nil
+            : zip(taskSet, evaluation.taskFitness).map { $1 * ($0.policy?.referenceReturn ?? 0) }
         if json {
             try Console.json(EvalReport(
                 tasks: evaluation.taskFitness, fitness: evaluation.fitness,
                 searchspace: space.name, role: tasks.role.rawValue, seed: seed,
-                split: test ? "test" : "validation", seconds: seconds, r2: r2))
+                split: test ? "test" : "validation", seconds: seconds, r2: r2, returns: returns))
         } else {
             let width = max(10, taskSet.map(\.name.count).max() ?? 0) + 2
-            print(Console.pad("task", width) + "fitness")
-            for (task, fitness) in zip(taskSet, evaluation.taskFitness) {
-                print(Console.pad(task.name, width) + format(fitness))
+            func row(_ name: String, _ fitness: String, _ policyReturn: String?) {
+                print(Console.pad(name, width) + (policyReturn.map { Console.pad(fitness, 22) + $0 } ?? fitness))
+            }
+            row("task", "fitness", returns == nil ? nil : "return")
+            for (index, (task, fitness)) in zip(taskSet, evaluation.taskFitness).enumerated() {
+                row(task.name, format(fitness), returns.map { format($0[index]) })
             }
             print(Console.pad(space.aggregation.rawValue, width) + format(evaluation.fitness))
             if let r2 {
@@ -100,6 +107,8 @@ struct EvalReport: Encodable {
     var seconds: Double
     /// R² per task on the scored split (regression tasks only; null where evaluation stopped).
     var r2: [Double?]?
+    /// The trained policy's greedy mean return per task (policy objectives only).
+    var returns: [Double]?
 }
 
 /// A task role as a command-line value.

@@ -263,7 +263,7 @@ enum Report {
         if let runFile { Swift.print("# run file: \(runFile)") }
         // The simplified program (dead code out, registers renumbered: the same predictions, bit
         // for bit) reads at a glance; the run file and --json keep the program as evolved.
-        let simplified = engine.space.objective == .program
+        let simplified = engine.space.objective.lossTraining == nil
             ? try? ProgramSimplifier(shape: engine.space.memory, protocol: engine.space.callProtocol).simplify(summary.best.program) : nil
         if let simplified, simplified.instructionsAfter < simplified.instructionsBefore {
             Swift.print("# simplified: \(simplified.instructionsAfter) of \(simplified.instructionsBefore)"

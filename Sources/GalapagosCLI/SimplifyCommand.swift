@@ -52,7 +52,7 @@ struct SimplifyCommand: ParsableCommand {
 
     func run() throws {
         let space = try Inputs.searchSpace(searchspace)
-        try ExportEligibility.requireLearningAlgorithms(space, file: searchspace)
+        try ExportEligibility.requireSimplifiable(space, file: searchspace)
         let parsed = try Inputs.program(program, in: space, strictOps: false)
         let result = try ProgramSimplifier(shape: space.memory, protocol: space.callProtocol).simplify(parsed)
         let text = ProgramPrinter.print(result.program, searchSpace: space.name)

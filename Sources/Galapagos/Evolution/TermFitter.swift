@@ -1,15 +1,16 @@
-/// Rewrites the prediction of a predict-only program as the least-squares linear combination of
-/// values its `predict` already computes, as multiple-regression genetic programming (MRGP) and
-/// FFX do: a program that computes x², x³ and y² anywhere, live or dead, is one step from
+/// Rewrites the prediction of a predict-only program as the least-squares combination of values
+/// its `predict` already computes, as multiple-regression genetic programming (MRGP) and FFX do:
+/// a program that computes x², x³ and y² anywhere, live or dead, is one step from
 /// x³ − x² + ½y², where constant fitting alone would need the whole structure first.
 ///
 /// The candidate terms are the scalar registers at the end of `predict` (intermediate results
 /// that later instructions overwrite are not candidates) and the products of two of them, as in
-/// FFX's interaction bases: x³ from x² and x, with no instruction that computes it yet. Terms are chosen by forward stepwise
-/// least squares on the first search task's training examples (at most
+/// FFX's interaction bases: x³ from x² and x, with no instruction that computes it yet. Terms
+/// are chosen by stepwise least squares on the first search task's training examples (at most
 /// ``ConstantFitter/maximumExamples``, spread evenly), as long as the rewritten `predict` stays
-/// within the component's size limit. The rewritten `predict` keeps the instructions the chosen
-/// terms depend on and appends
+/// within the component's size limit. When `predict` may divide, a rational model
+/// (b₀ + Σ bᵢ fᵢ)/(1 + Σ cⱼ gⱼ) is fitted too, as FFX fits them, and kept when it is better.
+/// The rewritten `predict` keeps the instructions the chosen terms depend on and appends
 ///
 /// ```
 /// a = b0
@@ -18,9 +19,10 @@
 /// t = bk; t = t * rk; s1 = a + t
 /// ```
 ///
-/// with `a`, `t` free registers. So the result is an ordinary program that every exporter and
-/// the interpreter run as they run any other; the engine scores it like any child (Lamarckian:
-/// the rewritten program is the one kept).
+/// or, for a rational model, sums into `a` (numerator) and `d = 1 + …` (denominator) and then
+/// `s1 = a / d`, with `a`, `t`, `d` free registers. So the result is an ordinary program that
+/// every exporter and the interpreter run as they run any other; the engine scores it like any
+/// child (Lamarckian: the rewritten program is the one kept).
 public struct TermFitter: Sendable {
     /// The memory shape programs use.
     public let shape: MemoryShape

@@ -8,9 +8,23 @@ public enum ExportEligibility {
     /// - Throws: ``GalapagosError/invalidArgument(_:)`` naming `file`.
     public static func requireLearningAlgorithms(_ space: SearchSpace, file: String) throws {
         guard space.objective == .program else {
+            let kind = space.objective.policyTraining == nil ? "losses" : "policy objectives"
             throw GalapagosError.invalidArgument(
-                "\(file): objective: programs of this search space are losses, not learning"
-                    + " algorithms; simplify and export handle learning algorithms only")
+                "\(file): objective: programs of this search space are \(kind), not learning"
+                    + " algorithms; export handles learning algorithms only")
+        }
+    }
+
+    /// The simplifier needs to know which registers a call reads and writes: learning
+    /// algorithms and policy objectives (r, A, t in `s2`–`s4`) have such a protocol; losses
+    /// are refused.
+    ///
+    /// - Throws: ``GalapagosError/invalidArgument(_:)`` naming `file`.
+    public static func requireSimplifiable(_ space: SearchSpace, file: String) throws {
+        guard space.objective.lossTraining == nil else {
+            throw GalapagosError.invalidArgument(
+                "\(file): objective: programs of this search space are losses; simplify handles"
+                    + " learning algorithms and policy objectives only")
         }
     }
 

@@ -41,6 +41,24 @@ public struct DualMachine {
         return (value[MemoryShape.predictionScalar], derivative[MemoryShape.predictionScalar])
     }
 
+    /// J(r, A, t) and ∂J/∂r for a policy objective: r in `s2` (the variable), A in `s3`, t in
+    /// `s4`, every other register starting at zero (see ``PolicyObjective``). Registers the
+    /// machine does not have are not written.
+    public mutating func evaluate(ratio r: Double, advantage a: Double, progress t: Double) -> (value: Double, derivative: Double) {
+        for k in value.indices {
+            value[k] = 0
+            derivative[k] = 0
+        }
+        value[PolicyObjective.ratioScalar] = r
+        derivative[PolicyObjective.ratioScalar] = 1
+        if value.count > PolicyObjective.progressScalar {
+            value[PolicyObjective.advantageScalar] = a
+            value[PolicyObjective.progressScalar] = t
+        }
+        for instruction in code { step(instruction) }
+        return (value[MemoryShape.predictionScalar], derivative[MemoryShape.predictionScalar])
+    }
+
     private mutating func step(_ i: Instruction) {
         let o = Int(i.output), a = Int(i.input1), b = Int(i.input2)
         let x = value[a], dx = derivative[a]

@@ -13,6 +13,10 @@ extension Evaluator {
             return LossEvaluator(training: training).fingerprint(
                 of: program.source, scalars: machine.shape.scalars)
         }
+        if let training = objective.policyTraining {
+            return PolicyEvaluator(training: training).fingerprint(
+                of: program.source, scalars: machine.shape.scalars)
+        }
         return program.code.withUnsafeBufferPointer { code in
             let base = code.baseAddress!  // non-nil: CompiledProgram keeps `code` non-empty
             let setup = Segment(base, program.ranges[Component.setup.rawValue])

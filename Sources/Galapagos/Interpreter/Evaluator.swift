@@ -35,7 +35,8 @@ public final class Evaluator {
 
     /// The machine programs run on.
     public let machine: Machine
-    /// What programs are for; loss programs are scored by ``LossEvaluator``.
+    /// What programs are for; losses are scored by ``LossEvaluator``, policy objectives by
+    /// ``PolicyEvaluator``.
     public let objective: Objective
     /// When set, each validation pass records its predictions here (the last pass wins).
     private var recorded: [Double]?
@@ -71,6 +72,10 @@ public final class Evaluator {
         if let training = objective.lossTraining {
             return LossEvaluator(training: training).fitness(
                 of: program.source, scalars: machine.shape.scalars, on: task, scoring: scoring)
+        }
+        if let training = objective.policyTraining {
+            return PolicyEvaluator(training: training).fitness(
+                of: program.source, scalars: machine.shape.scalars, on: task)
         }
         return program.code.withUnsafeBufferPointer { code in
             let base = code.baseAddress!  // non-nil: CompiledProgram keeps `code` non-empty

@@ -19,6 +19,28 @@ public struct HTMLReport {
         self.head = head
     }
 
+    /// A policy objective drawn as a drift D(r) = r·A − J (see ``PolicyObjective/drift(of:scalars:advantage:progress:ratios:)``)
+    /// for A = ±1 at the start and the end of training, beside PPO's.
+    private func driftFigure(_ program: Program, space: SearchSpace) -> String {
+        let ratios = stride(from: 0.5, through: 2.0, by: 0.025).map { $0 }
+        var series: [SVGChart.Series] = []
+        for (index, (a, t)) in [(1.0, 0.0), (1.0, 1.0), (-1.0, 0.0), (-1.0, 1.0)].enumerated() {
+            guard let curve = PolicyObjective.drift(
+                of: program, scalars: space.memory.scalars, advantage: a, progress: t, ratios: ratios) else { continue }
+            series.append(SVGChart.Series(
+                name: "A = \(a > 0 ? "+1" : "−1"), t = \(Int(t))", points: curve.map { ($0.ratio, $0.drift) },
+                color: SVGChart.palette[index], dashed: t > 0))
+        }
+        for a in [1.0, -1.0] {
+            let ppo = ClippedSurrogate()
+            let points = ratios.map { r in (x: r, y: r * a - ppo.evaluate(ratio: r, advantage: a, progress: 0).value) }
+            series.append(SVGChart.Series(name: "PPO, A = \(a > 0 ? "+1" : "−1")", points: points, color: "#7f7f7f", dashed: a < 0))
+        }
+        var chart = SVGChart(title: "Drift r·A − J of the reported objective (0 at r = 1)", xLabel: "ratio r = π / π_old", yLabel: "drift")
+        chart.xFromZero = false
+        return "<h3>The objective as a drift</h3><div class=\"figure\">" + chart.lines(series) + "</div>\n"
+    }
+
     /// A member id, linked to its page when the report is served.
     private func member(_ id: Int) -> String {
         guard let memberLink else { return "\(id)" }
@@ -159,11 +181,17 @@ public struct HTMLReport {
         }
         if let result {
             let test = result.testFitness.map(Self.number) ?? "n/a"
+            let space = reader.searchSpace()
+            let exportable = space?.objective == .program
             html += "<h2>Reported program</h2>\n<p>Member \(member(result.member.id)), chosen when the run stopped"
                 + " (\(escape(result.stopReason))) after \(result.individuals) individuals: search fitness"
                 + " \(Self.number(result.searchFitness)), select fitness \(Self.number(result.selectFitness)), test fitness \(test)."
-                + " <code>galapagos export RUN --best -o Best.swift</code> writes it as Swift.</p>\n"
-                + programBlock(result.member.program) + "\n"
+                + (exportable ? " <code>galapagos export RUN --best -o Best.swift</code> writes it as Swift." : "")
+                + "</p>\n" + programBlock(result.member.program) + "\n"
+            if let space, space.objective.policyTraining != nil,
+               let program = try? ProgramParser().parse(result.member.program) {
+                html += driftFigure(program, space: space)
+            }
         }
         html += "<h2>Hall of fame</h2>\n"
         for (rank, member) in hall.enumerated() {

@@ -141,11 +141,17 @@ struct SearchSpaceDecoder {
         try tasks.finish()
         let aggregation = try root.choice("aggregation", FitnessAggregation.self) ?? .mean
         let objective = try decodeObjective(&root, components: components)
-        if objective != .program, memory.scalars <= LossTraining.logitScalar {
+        if objective.lossTraining != nil, memory.scalars <= LossTraining.logitScalar {
             throw root.error(
                 "memory", root.mapping["memory"],
                 "a loss reads the logit z from s\(LossTraining.logitScalar): needs at least"
                     + " \(LossTraining.logitScalar + 1) scalars, found \(memory.scalars)")
+        }
+        if objective.policyTraining != nil, memory.scalars < PolicyObjective.minimumScalars {
+            throw root.error(
+                "memory", root.mapping["memory"],
+                "a policy objective reads r, A and t from s2, s3 and s4: needs at least"
+                    + " \(PolicyObjective.minimumScalars) scalars, found \(memory.scalars)")
         }
         var space = SearchSpace(
             name: name, summary: summary.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -153,11 +159,16 @@ struct SearchSpaceDecoder {
             evolution: evolution, fec: fec, searchTasks: search, selectTasks: select,
             finalTasks: final, aggregation: aggregation)
         space.objective = objective
-        if objective != .program {
-            for spec in [search, select, final].compactMap({ $0 }) {
-                guard case .dataset = spec.generator else {
-                    throw root.error("objective", root.mapping["objective"], "loss discovery needs projected_binary (classification) tasks")
-                }
+        for spec in [search, select, final].compactMap({ $0 }) {
+            switch (objective, spec.generator) {
+            case (.loss, .dataset), (.policy, .environment), (.program, _): break
+            case (.loss, _):
+                throw root.error("objective", root.mapping["objective"], "loss discovery needs projected_binary (classification) tasks")
+            case (.policy, _):
+                throw root.error("objective", root.mapping["objective"], "a policy objective needs environment tasks (generator: environment)")
+            }
+            if case .environment = spec.generator, objective.policyTraining == nil {
+                throw root.error("tasks", root.mapping["tasks"], "environment tasks score a policy objective: add objective: {kind: policy}")
             }
         }
         return space
@@ -166,8 +177,14 @@ struct SearchSpaceDecoder {
     private func decodeObjective(_ root: inout YAMLReader, components: [ComponentSpec]) throws -> Objective {
         guard var reader = try root.object("objective") else { return .program }
         let kind = try reader.string("kind") ?? "program"
-        guard kind == "loss" || kind == "program" else {
-            throw reader.error("kind", reader.mapping["kind"], "expected program or loss, found '\(kind)'")
+        guard ["loss", "program", "policy"].contains(kind) else {
+            throw reader.error("kind", reader.mapping["kind"], "expected program, loss or policy, found '\(kind)'")
+        }
+        if kind == "policy" {
+            let objective = Objective.policy(try decodePolicyTraining(&reader))
+            try reader.finish()
+            try requireScalarObjective(&root, components: components, what: "a policy objective")
+            return objective
         }
         guard kind == "loss" else {
             try reader.finish()
@@ -183,16 +200,49 @@ struct SearchSpaceDecoder {
         }
         let rate = try reader.double("learning_rate", in: 1e-9...100) ?? 0.05
         try reader.finish()
+        try requireScalarObjective(&root, components: components, what: "a loss")
+        return .loss(LossTraining(model: model, learningRate: rate))
+    }
+
+    /// Losses and policy objectives are one `predict` of deterministic scalar ops.
+    private func requireScalarObjective(_ root: inout YAMLReader, components: [ComponentSpec], what: String) throws {
         for component in [Component.setup, .learn] where components[component.rawValue].maximumSize > 0 {
-            throw root.error(component.name, root.mapping[component.name], "a loss program has only 'predict' (the loss): set \(component.name): 0")
+            throw root.error(component.name, root.mapping[component.name], "\(what) has only 'predict': set \(component.name): 0")
         }
         for op in components[Component.predict.rawValue].ops {
             let info = op.info
             guard info.output == .scalar, info.inputs.allSatisfy({ $0 == .scalar }), !info.isRandom else {
-                throw root.error("predict", root.mapping["predict"] ?? root.mapping["ops"], "a loss may use deterministic scalar ops only, found \(op.name)")
+                throw root.error("predict", root.mapping["predict"] ?? root.mapping["ops"], "\(what) may use deterministic scalar ops only, found \(op.name)")
             }
         }
-        return .loss(LossTraining(model: model, learningRate: rate))
+    }
+
+    /// The trainer settings of `objective: {kind: policy, …}`; every key is optional.
+    private func decodePolicyTraining(_ reader: inout YAMLReader) throws -> PolicyTraining {
+        var training = PolicyTraining()
+        func network(_ key: String, hiddenKey: String, default value: PolicyTraining.Network) throws -> PolicyTraining.Network {
+            let name = try reader.string(key)
+            let hidden = try reader.int(hiddenKey, in: 1...256)
+            switch name {
+            case nil: return hidden.map { .tanh(hidden: $0) } ?? value
+            case "linear": return .linear
+            case "tanh": return .tanh(hidden: hidden ?? 16)
+            case let other?:
+                throw reader.error(key, reader.mapping[key], "expected linear or tanh, found '\(other)'")
+            }
+        }
+        training.policy = try network("policy", hiddenKey: "policy_hidden", default: training.policy)
+        training.value = try network("value", hiddenKey: "value_hidden", default: training.value)
+        training.totalSteps = try reader.int("steps", in: 0...10_000_000) ?? training.totalSteps
+        training.rolloutSteps = try reader.int("rollout", in: 1...100_000) ?? training.rolloutSteps
+        training.epochs = try reader.int("epochs", in: 1...100) ?? training.epochs
+        training.minibatchSize = try reader.int("minibatch", in: 1...100_000) ?? training.minibatchSize
+        training.policyLearningRate = try reader.double("learning_rate", in: 1e-9...10) ?? training.policyLearningRate
+        training.valueLearningRate = try reader.double("value_learning_rate", in: 1e-9...10) ?? training.valueLearningRate
+        training.discount = try reader.double("discount", in: 0...1) ?? training.discount
+        training.lambda = try reader.double("lambda", in: 0...1) ?? training.lambda
+        training.evaluationEpisodes = try reader.int("evaluation_episodes", in: 1...10_000) ?? training.evaluationEpisodes
+        return training
     }
 
     private func decodeMemory(_ root: inout YAMLReader) throws -> MemoryShape {
@@ -540,6 +590,8 @@ struct SearchSpaceDecoder {
         case "projected_binary":
             generator = .dataset(try decodeDataset(&reader, memory: memory, shared: context.shared?.spec))
             metric = try reader.choice("metric", FitnessMetric.self) ?? .accuracy
+        case "environment":
+            generator = .environment(try decodeEnvironments(&reader))
         case "csv":
             let table = try decodeTable(&reader, context: context)
             generator = .table(table)
@@ -553,7 +605,8 @@ struct SearchSpaceDecoder {
         case let .table(table): table.data.kind == .classification
         default: false
         }
-        if metric.isClassification != classifies {
+        let scoresExamples = if case .environment = generator { false } else { true }
+        if scoresExamples, metric.isClassification != classifies {
             let allowed: [FitnessMetric] = classifies ? [.accuracy, .logLoss] : [.rms, .r2, .mae]
             throw reader.error(
                 "metric", reader.mapping["metric"],
@@ -568,6 +621,27 @@ struct SearchSpaceDecoder {
             generator: generator, count: count, trainExamples: train, validExamples: valid,
             testExamples: test, epochs: epochs, metric: metric, dataSeed: dataSeed,
             paramSeed: paramSeed)
+    }
+
+    /// A `generator: environment` section: `environment: cartpole` (or a list such as
+    /// `[cartpole, chain]`, cycled through by task), `steps:` of training per task, and the
+    /// environments' `horizon:` (episode length) and `length:` (chain states).
+    private func decodeEnvironments(_ reader: inout YAMLReader) throws -> EnvironmentTaskSpec {
+        guard let names = try reader.strings("environment", maximumCount: 100), !names.isEmpty else {
+            throw reader.error("environment", nil, "expected an environment (cartpole, chain) or a list of them")
+        }
+        let steps = try reader.int("steps", in: 0...10_000_000)
+        let horizon = try reader.int("horizon", in: 1...100_000)
+        let length = try reader.int("length", in: 2...1_000)
+        let environments = try names.map { name, mark -> PolicyEnvironment in
+            switch name {
+            case "cartpole": return .cartPole(horizon: horizon ?? 500)
+            case "chain": return .chain(length: length ?? 5, horizon: horizon ?? 100)
+            default:
+                throw reader.error("environment", reader.mapping["environment"], "unknown environment '\(name)' (expected cartpole or chain)")
+            }
+        }
+        return EnvironmentTaskSpec(environments: environments, trainingSteps: steps)
     }
 
     private func decodeDataset(

@@ -56,6 +56,14 @@ public struct SearchSpace: Sendable {
     /// has more than two classes, AutoML-Zero's scalar one otherwise; with the input scalars
     /// of ``memory`` among the inputs.
     public var callProtocol: CallProtocol {
+        if objective.policyTraining != nil {
+            // r, A and t are written before every call (which starts from zeroed registers).
+            let inputs: Set<Register> = [
+                .label, Register(.scalar, PolicyObjective.ratioScalar),
+                Register(.scalar, PolicyObjective.advantageScalar), Register(.scalar, PolicyObjective.progressScalar),
+            ]
+            return CallProtocol(outputs: [.prediction], predictInputs: inputs, learnInputs: inputs)
+        }
         let multiclass = TaskRole.allCases.contains { role in
             guard case let .table(table)? = taskSpec(role)?.generator else { return false }
             return table.data.kind == .classification && table.classCount > 2
@@ -64,7 +72,8 @@ public struct SearchSpace: Sendable {
     }
 
     /// The protocol under which only live instructions need to run: ``callProtocol`` for
-    /// learning algorithms; `nil` for losses, which a fixed trainer runs under its own rules.
+    /// learning algorithms; `nil` for losses and policy objectives, which a fixed trainer runs
+    /// under its own rules.
     public var pruningProtocol: CallProtocol? {
         objective == .program ? callProtocol : nil
     }
@@ -91,7 +100,7 @@ public struct SearchSpace: Sendable {
     /// in memory: with nothing learned, that can only depend on the order of the examples,
     /// which search would otherwise exploit.
     public var isPredictOnly: Bool {
-        objective.lossTraining == nil
+        objective == .program
             && components[Component.setup.rawValue].maximumSize == 0
             && components[Component.learn.rawValue].maximumSize == 0
     }

@@ -8,10 +8,23 @@ public enum Objective: Sendable, Equatable {
     /// the exact derivative dL/dz (forward-mode dual numbers); the fitness is the model's
     /// validation accuracy. See ``LossTraining``.
     case loss(LossTraining)
+    /// The program is the surrogate objective J(r, A, t) of a policy-gradient trainer: its
+    /// `predict` reads the probability ratio r = π/π_old in `s2`, the advantage A in `s3` and
+    /// the fraction of training done t ∈ [0, 1] in `s4`, and leaves J in `s1`. A fixed trainer
+    /// (``PolicyTrainer``) ascends J with the exact ∂J/∂r (dual numbers) on the task's
+    /// environment; the fitness is the trained policy's mean return over the task's reference
+    /// return. See ``PolicyObjective``.
+    case policy(PolicyTraining)
 
     /// The loss training settings, for loss discovery.
     public var lossTraining: LossTraining? {
         if case let .loss(training) = self { return training }
+        return nil
+    }
+
+    /// The trainer settings, for policy-objective discovery.
+    public var policyTraining: PolicyTraining? {
+        if case let .policy(training) = self { return training }
         return nil
     }
 }

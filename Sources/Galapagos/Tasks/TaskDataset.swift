@@ -23,6 +23,9 @@ public final class TaskDataset: @unchecked Sendable {
     /// binary tasks (labels 0 or 1).
     public let classes: Int
 
+    /// The environment a policy trains on, for policy-objective tasks (which have no examples).
+    public let policy: PolicyTask?
+
     /// Whether predictions are logits in `v1` (more than two classes).
     public var isMulticlass: Bool { classes > 2 }
 
@@ -57,7 +60,7 @@ public final class TaskDataset: @unchecked Sendable {
     public init(
         name: String, metric: FitnessMetric, features: Int, train: Split, valid: Split,
         test: Split = Split(features: [], labels: []), epochs: Int, shuffleSeed: UInt64,
-        programSeed: UInt64, classes: Int = 0
+        programSeed: UInt64, classes: Int = 0, policy: PolicyTask? = nil
     ) {
         precondition(train.features.count == train.count * features, "train features")
         precondition(valid.features.count == valid.count * features, "valid features")
@@ -71,6 +74,7 @@ public final class TaskDataset: @unchecked Sendable {
         self.epochs = max(1, epochs)
         self.programSeed = programSeed
         self.classes = classes
+        self.policy = policy
         trainFeatures = Self.copy(train.features)
         trainLabels = Self.copy(train.labels)
         validFeatures = Self.copy(valid.features)

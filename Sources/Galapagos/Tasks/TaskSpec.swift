@@ -31,6 +31,8 @@ public enum TaskGenerator: Sendable, Equatable {
     case formula(FormulaTask)
     /// Regression or classification on a CSV table (see ``TableTaskSpec``).
     case table(TableTaskSpec)
+    /// Reinforcement-learning environments a policy is trained on (see ``EnvironmentTaskSpec``).
+    case environment(EnvironmentTaskSpec)
 
     /// The name used in search-space files.
     public var name: String {
@@ -40,11 +42,12 @@ public enum TaskGenerator: Sendable, Equatable {
         case .dataset: "projected_binary"
         case .formula: "formula"
         case .table: "csv"
+        case .environment: "environment"
         }
     }
 
     /// Every generator name, for error messages.
-    public static let names = ["scalar_linear_regression", "nonlinear_teacher", "projected_binary", "formula", "csv"]
+    public static let names = ["scalar_linear_regression", "nonlinear_teacher", "projected_binary", "formula", "csv", "environment"]
 }
 
 /// How to build one set of tasks (search, select or final).
@@ -121,6 +124,8 @@ public struct TaskSpec: Sendable, Equatable {
                 return table.makeTask(
                     spec: self, name: name, features: features, dataSeed: seeds.data,
                     paramSeed: seeds.param)
+            case let .environment(environments):
+                return environments.makeTask(spec: self, features: features, index: index, dataSeed: seeds.data)
             }
         }
     }

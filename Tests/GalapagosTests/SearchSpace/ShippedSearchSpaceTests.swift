@@ -22,7 +22,7 @@ private let shippedFiles: [String] = {
             "linear_demo.yaml", "nonlinear_teacher.yaml", "digits_binary.yaml",
             "symbolic_regression.yaml", "loss_discovery.yaml", "concrete_regression.yaml",
             "auto_mpg_regression.yaml", "penguins_classification.yaml", "iris_classification.yaml",
-            "digits_multiclass.yaml", "symbolic_csv.yaml",
+            "digits_multiclass.yaml", "symbolic_csv.yaml", "policy_objective.yaml",
         ] {
             #expect(shippedFiles.contains(name))
         }
@@ -38,11 +38,18 @@ private let shippedFiles: [String] = {
         let space = try SearchSpace.load(path: searchSpacesDirectory + "/" + file)
         var overrides = SearchSpaceOverrides()
         overrides.population = 100
-        let small = overrides.apply(to: space)
-        let engine = Engine(space: small, settings: EngineSettings(seed: 1, workers: 2, maxIndividuals: 2_000))
+        var small = overrides.apply(to: space)
+        // A policy objective trains a policy per task: a short trainer and run keep it fast.
+        var individuals = 2_000
+        if var training = small.objective.policyTraining {
+            training.totalSteps = 2_000
+            small.objective = .policy(training)
+            individuals = 200
+        }
+        let engine = Engine(space: small, settings: EngineSettings(seed: 1, workers: 2, maxIndividuals: individuals))
         let reason = engine.run()
         #expect(reason == .maxIndividuals)
-        #expect(engine.individuals == 2_000)
+        #expect(engine.individuals == individuals)
         let summary = try #require(engine.finish())
         #expect(summary.searchFitness >= 0 && summary.searchFitness <= 1)
         #expect(summary.testFitness != nil)
