@@ -5,41 +5,52 @@ at the shipped training budget and at held-out budgets, and optionally searches 
 objectives, whose best program is scored the same way. Prints one table and appends raw
 lines to a JSONL file.
 
-Usage: Benchmarks/policy.py [--steps 60000,30000,120000] [--seeds 1...1 --max-time 10m]
+Usage: Benchmarks/policy.py [--steps 15000,30000,60000] [--seeds 1...1 --max-time 10m]
                             [--workers 2] [--bin PATH] [--out FILE] [--no-search]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--space", default="searchspaces/policy_objective.yaml")
-parser.add_argument("--steps", default="60000,30000,120000",
-                    help="training budgets of the final tasks; the first is the shipped one")
+parser.add_argument("--steps", default="15000,30000,60000",
+                    help="training budgets of the final tasks; the first is the shipped one,"
+                         " 60,000 the trainer's default")
 parser.add_argument("--seeds", default="1...1", help="search seeds")
 parser.add_argument("--max-time", default="10m")
 parser.add_argument("--workers", default="2")
 parser.add_argument("--no-search", action="store_true")
+parser.add_argument("--held-out-length", type=int, default=5,
+                    help="a chain length never searched on, scored at the shipped budget")
 parser.add_argument("--bin", default=os.environ.get("GALAPAGOS_BIN", ".build/release/galapagos"))
 parser.add_argument("--out", default="Benchmarks/results/policy.jsonl")
 args = parser.parse_args()
 os.makedirs(os.path.dirname(args.out), exist_ok=True)
 text = open(args.space).read()
 marker = "final: {generator: environment,"
-if marker not in text:
-    sys.exit(f"{args.space}: expected a line starting '{marker}'")
+if not any(line.lstrip().startswith(marker) and "steps:" in line for line in text.splitlines()):
+    sys.exit(f"{args.space}: expected a line starting '{marker}' with 'steps:'")
 work = tempfile.mkdtemp(prefix="galapagos-policy-")
 
 
-def space_with_steps(steps):
-    """The search space with its final tasks trained for `steps` environment steps."""
-    path = os.path.join(work, f"policy-{steps}.yaml")
+final_line = next(line for line in text.splitlines() if line.lstrip().startswith(marker))
+
+
+def space_with(steps, length=None):
+    """The search space with its final tasks trained for `steps` environment steps (and, when
+    given, on a chain of `length` states)."""
+    path = os.path.join(work, f"policy-{steps}-{length}.yaml")
+    changed = re.sub(r"steps: \d+", f"steps: {steps}", final_line)
+    rest = text.replace(final_line, changed)
+    if length is not None:
+        rest = re.sub(r"(final: \{[^}]*length: )\d+", lambda m: m.group(1) + str(length), rest, flags=re.S)
     with open(path, "w") as handle:
-        handle.write(text.replace(marker, f"{marker} steps: {steps},"))
+        handle.write(rest)
     return path
 
 
-def score(program_path, steps):
+def score(program_path, steps, length=None):
     """Mean greedy return per environment over the final tasks, and seconds per task."""
-    run = subprocess.run([args.bin, "eval", program_path, "--searchspace", space_with_steps(steps),
+    run = subprocess.run([args.bin, "eval", program_path, "--searchspace", space_with(steps, length),
                           "--tasks", "final", "--json"], capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"eval {program_path} failed: {run.stderr.strip()[-400:]}")
@@ -86,8 +97,8 @@ if not args.no_search:
 
 budgets = [int(s) for s in args.steps.split(",")]
 print("| objective | " + " | ".join(f"CartPole, {b:,} steps | chain, {b:,} steps" for b in budgets)
-      + " | seconds per task |")
-print("| --- |" + " --- | --- |" * len(budgets) + " --- |")
+      + f" | chain of {args.held_out_length} states, {budgets[0]:,} steps | seconds per task |")
+print("| --- |" + " --- | --- |" * len(budgets) + " --- | --- |")
 for name, path in programs:
     cells, per_task = [], None
     for steps in budgets:
@@ -99,4 +110,8 @@ for name, path in programs:
         cells.append(f"{statistics.mean(chain):.1f}")
         record({"kind": "score", "objective": name, "program": path, "steps": steps,
                 "cartpole": cartpole, "chain": chain, "seconds_per_task": seconds})
+    returns, _ = score(path, budgets[0], args.held_out_length)
+    cells.append(f"{statistics.mean(returns['chain']):.1f}")
+    record({"kind": "score", "objective": name, "program": path, "steps": budgets[0],
+            "chain_length": args.held_out_length, "chain": returns["chain"]})
     print(f"| {name} | " + " | ".join(cells) + f" | {per_task:.3f} |", flush=True)

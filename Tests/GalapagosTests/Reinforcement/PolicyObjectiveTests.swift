@@ -57,8 +57,10 @@ private func variant(_ replace: String, with replacement: String) throws -> Sear
         #expect(final.map(\.programSeed) == space.tasks(.final, runSeed: 2).map(\.programSeed))
         #expect(space.tasks(.search, runSeed: 1).map(\.programSeed) != space.tasks(.search, runSeed: 2).map(\.programSeed))
         #expect(final[0].policy?.referenceReturn == 500)
-        // Always forward on the 5-state chain, 100 steps, slip 0.2, by dynamic programming.
-        #expect(abs((final[1].policy?.referenceReturn ?? 0) - 354.5728) < 1e-3)
+        // Always forward on the 6-state chain, 100 steps, slip 0.2, by dynamic programming.
+        #expect(abs((final[1].policy?.referenceReturn ?? 0) - 289.0368) < 1e-3)
+        #expect(abs(PolicyEnvironment.chain(length: 5, horizon: 100).referenceReturn - 354.5728) < 1e-3)
+        #expect(final.allSatisfy { $0.policy?.trainingSteps == 15_000 })
     }
 
     /// Objectives with the same ∂J/∂r everywhere share a fingerprint (the trainer would train
@@ -78,7 +80,7 @@ private func variant(_ replace: String, with replacement: String) throws -> Sear
     /// objective that ignores r leaves, the untrained policy's), and a non-finite objective
     /// scores 0 instead of trapping.
     @Test func fitnessIsTheTrainedPolicysReturn() throws {
-        let space = try variant("kind: policy ", with: "kind: policy\n  steps: 10000\n ")
+        let space = try variant("count: 20, steps: 15000", with: "count: 20, steps: 10000")
         let task = space.tasks(.final, runSeed: 1)[0]
         let evaluator = space.makeEvaluator()
         func fitness(_ program: Program) throws -> Double {
