@@ -257,6 +257,11 @@ extension HubRun {
     /// transaction, and renews its lease. Returns `false` (writing nothing but the hall of fame)
     /// when the worker no longer holds the island: its lease expired and another worker
     /// adopted it.
+    ///
+    /// The same transaction keeps the tables bounded (see ``HubRetention``): it deletes the
+    /// island's arrived migrants that its committed cursors have passed (each migrant has one
+    /// receiver, and no reader goes behind a committed cursor, an adopter included), and every
+    /// ``HubRetention/statisticsEvery`` checkpoints it thins the island's older statistics.
     public func checkpoint(
         _ checkpoint: IslandCheckpoint, worker: String, leaseSeconds: Double
     ) async throws -> Bool {
@@ -282,9 +287,10 @@ extension HubRun {
                     migration_cursors = \(cursors),
                     next_migration_at = \(checkpoint.nextMigrationAt),
                     checkpoints = checkpoints + 1, checkpointed_at = now(),
+                    migrants_sent = migrants_sent + \(checkpoint.emigrants.count),
                     lease_expires = now() + make_interval(secs => \(leaseSeconds))
                 WHERE run = \(name) AND island = \(checkpoint.island) AND lease_token = \(checkpoint.leaseToken)
-                RETURNING island
+                RETURNING checkpoints
                 """, logger: logger).collect()
             guard !kept.isEmpty else {
                 try await connection.query("""
@@ -303,13 +309,28 @@ extension HubRun {
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
+            let senders = checkpoint.migrationCursors.keys.sorted()
+            if !senders.isEmpty {
+                let positions = senders.map { checkpoint.migrationCursors[$0] ?? -1 }
+                try await connection.query("""
+                    DELETE FROM galapagos_migrant m
+                    USING unnest(\(senders)::BIGINT[], \(positions)::BIGINT[]) AS c(sender, position)
+                    WHERE m.run = \(name) AND m.to_island = \(checkpoint.island)
+                        AND m.from_island = c.sender AND m.individuals <= c.position
+                    """, logger: logger)
+            }
+            if let count = try kept.first?.decode(Int.self), count % HubRetention.statisticsEvery == 0 {
+                try await connection.query(
+                    HubRetention.thinStatistics(run: name, island: checkpoint.island), logger: logger)
+            }
             if let statistic = checkpoint.statistic {
                 try await connection.query("""
                     INSERT INTO galapagos_statistic (run, island, individuals, seconds, size, best, mean,
-                        median, diversity, individuals_per_second, fec_hits)
+                        median, diversity, individuals_per_second, fec_hits, run_individuals)
                     VALUES (\(name), \(checkpoint.island), \(statistic.individuals), \(statistic.seconds),
                             \(statistic.size), \(statistic.best), \(statistic.mean), \(statistic.median),
-                            \(statistic.diversity), \(statistic.individualsPerSecond), \(statistic.fecHits))
+                            \(statistic.diversity), \(statistic.individualsPerSecond), \(statistic.fecHits),
+                            (SELECT SUM(individuals) FROM galapagos_island WHERE run = \(name))::BIGINT)
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }

@@ -15,8 +15,10 @@ import PostgresNIO
 /// | `galapagos_migrant`       | `migration` (with the programs: the islands pull from it) |
 /// | `galapagos_worker`, `galapagos_event` | (coordination only)  |
 enum HubSchema {
-    /// The newest schema version this build writes.
-    static let version = 1
+    /// The newest schema version this build writes. Version 2 adds the counters that survive
+    /// retention (`galapagos_island.migrants_sent`) and run-wide individual counts on
+    /// statistics rows (`galapagos_statistic.run_individuals`, as run files count).
+    static let version = 2
 
     static let statements: [PostgresQuery] = [
         """
@@ -154,6 +156,8 @@ enum HubSchema {
             detail TEXT NOT NULL DEFAULT ''
         )
         """,
+        "ALTER TABLE galapagos_island ADD COLUMN IF NOT EXISTS migrants_sent BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE galapagos_statistic ADD COLUMN IF NOT EXISTS run_individuals BIGINT",
     ]
 
     /// Creates the tables if missing (under a lock: several processes may start at once) and
@@ -174,7 +178,7 @@ enum HubSchema {
                 ).decode(Int.self) {
                     newest = version
                 }
-                if newest == 0 {
+                if newest < version {
                     try await connection.query(
                         "INSERT INTO galapagos_schema (version) VALUES (\(version))", logger: logger)
                     newest = version

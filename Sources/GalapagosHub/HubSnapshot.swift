@@ -50,7 +50,7 @@ public struct HubSnapshot: RunRecords, Sendable {
             }
             var statistics: [RunReader.Statistic] = []
             for try await row in try await connection.query("""
-                SELECT individuals, EXTRACT(EPOCH FROM (at - (SELECT created_at FROM galapagos_run WHERE name = \(name))))::DOUBLE PRECISION,
+                SELECT COALESCE(run_individuals, individuals), EXTRACT(EPOCH FROM (at - (SELECT created_at FROM galapagos_run WHERE name = \(name))))::DOUBLE PRECISION,
                        island, size, best, mean, median, diversity, individuals_per_second, fec_hits
                 FROM galapagos_statistic WHERE run = \(name) ORDER BY at, island
                 """, logger: logger).decode((Int, Double, Int, Int, Double?, Double?, Double?, Int, Double, Int).self) {
@@ -71,7 +71,7 @@ public struct HubSnapshot: RunRecords, Sendable {
             var count = 0
             var checkpointed = ""
             for try await row in try await connection.query("""
-                SELECT (SELECT COUNT(*) FROM galapagos_migrant WHERE run = \(name))::BIGINT,
+                SELECT (SELECT COALESCE(SUM(migrants_sent), 0) FROM galapagos_island WHERE run = \(name))::BIGINT,
                        COALESCE((SELECT to_char(MAX(checkpointed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                                  FROM galapagos_island WHERE run = \(name)), '')
                 """, logger: logger).decode((Int, String).self) {

@@ -98,6 +98,49 @@ struct HubIntegrationTests {
         let received = b.summary.migrantsReceived
         try await b.sync()
         #expect(b.summary.migrantsReceived == received)
+        // Retention: once the receiver's checkpoint has committed its cursor, its arrived
+        // migrants are deleted; the run still counts them.
+        let name = run.name
+        let waiting = try await run.hub.perform("counting") { connection, logger in
+            try await connection.query(
+                "SELECT COUNT(*)::BIGINT FROM galapagos_migrant WHERE run = \(name) AND to_island = 1",
+                logger: logger).collect().first?.decode(Int.self)
+        }
+        #expect(waiting == 0)
+        #expect(try await HubSnapshot.read(run).progress()?.migrations ?? 0 >= 2)
+        await run.hub.close()
+    }
+
+    /// Statistics older than an hour are thinned to one row per minute, older than a day to
+    /// one per hour; the last hour keeps every row.
+    @Test func oldStatisticsAreThinnedByAge() async throws {
+        let (run, _) = try await create("thin", islands: 1)
+        let name = run.name
+        // Rows 10 s apart: the last 10 minutes, 2 h ago (for 3 minutes) and 3 days ago (for 2 hours).
+        let ages: [Int] = Array(stride(from: 0, to: 600, by: 10)) + Array(stride(from: 7_200, to: 7_380, by: 10))
+            + Array(stride(from: 259_200, to: 266_400, by: 10))
+        try await run.hub.transaction("old statistics") { connection, logger in
+            for (index, age) in ages.sorted(by: >).enumerated() {
+                try await connection.query("""
+                    INSERT INTO galapagos_statistic (run, island, individuals, seconds, size, diversity,
+                        individuals_per_second, fec_hits, at)
+                    VALUES (\(name), 0, \(index), 1, 1, 1, 1, 0, now() - make_interval(secs => \(Double(age))))
+                    """, logger: logger)
+            }
+            try await connection.query(HubRetention.thinStatistics(run: name, island: 0), logger: logger)
+        }
+        let kept = try await run.hub.perform("reading") { connection, logger in
+            var ages: [Double] = []
+            for try await age in try await connection.query(
+                "SELECT EXTRACT(EPOCH FROM now() - at)::DOUBLE PRECISION FROM galapagos_statistic WHERE run = \(name)",
+                logger: logger).decode(Double.self) { ages.append(age) }
+            return ages
+        }
+        #expect(kept.filter { $0 < 3_600 }.count == 60)  // every recent row
+        let hoursAgo = kept.filter { $0 > 3_600 && $0 < 86_400 }.count
+        #expect((3...4).contains(hoursAgo), "\(hoursAgo) rows 2 h old")  // one per minute
+        let daysAgo = kept.filter { $0 > 86_400 }.count
+        #expect((2...3).contains(daysAgo), "\(daysAgo) rows 3 days old")  // one per hour
         await run.hub.close()
     }
 
