@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# hub_soak.sh: does a long hub run keep the database bounded? Runs linear_demo (10 islands of
+# 100; migration every 1,000 island individuals, so migrants flow all the time) as a hub run
+# with 3 worker processes syncing every second for MINUTES (default 30), and prints, at the
+# start and then every minute, the rows of each of the run's tables and the database's size.
+# With retention (HubRetention: arrived migrants deleted by their receiver, statistics thinned
+# by age) the migrant rows stay flat; statistics rows grow by about 12 per island per minute
+# for the first hour (every row of the last hour is kept, at most one per island per 5 s) and
+# are thinned after it; the checkpoint is one row per island.
+#
+# Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
+# Environment: MINUTES (30), GALAPAGOS_BIN (a build with the hub trait; default .build/release).
+set -euo pipefail
+case ${GALAPAGOS_BIN:-/} in /*) ;; *) GALAPAGOS_BIN=$PWD/$GALAPAGOS_BIN ;; esac
+cd "$(dirname "$0")/.."
+url=${1:-$(scripts/postgres-up.sh | tail -n 1)}
+bin=${GALAPAGOS_BIN:-.build/release/galapagos}
+[ -x "$bin" ] || swift build -c release --product galapagos >/dev/null
+minutes=${MINUTES:-30}
+work=$(mktemp -d)
+run="soak-$(date +%s)"
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+sql() { psql "$url" -tAc "$1"; }
+sed 's/every: [0-9]*, count/every: 1000, count/' searchspaces/linear_demo.yaml >"$work/space.yaml"
+cp -r searchspaces/data "$work/" 2>/dev/null || true
+
+report() {
+    sql "SELECT '$1',
+        (SELECT COUNT(*) FROM galapagos_migrant WHERE run = '$run'),
+        (SELECT COUNT(*) FROM galapagos_statistic WHERE run = '$run'),
+        (SELECT COUNT(*) FROM galapagos_hall_of_fame WHERE run = '$run'),
+        (SELECT COUNT(*) FROM galapagos_event WHERE run = '$run'),
+        (SELECT COALESCE(SUM(individuals), 0) FROM galapagos_island WHERE run = '$run'),
+        (SELECT COALESCE(SUM(migrants_sent), 0) FROM galapagos_island WHERE run = '$run'),
+        pg_size_pretty(pg_database_size(current_database())),
+        pg_size_pretty(pg_total_relation_size('galapagos_migrant')),
+        pg_size_pretty(pg_total_relation_size('galapagos_statistic'))" | tr '|' '\t'
+}
+
+echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every 1"
+"$bin" evolve --searchspace "$work/space.yaml" --seed 1 --target-fitness 2 --max-time "${minutes}m" \
+    --hub "$url" --run "$run" --sync-every 1 --quiet --json >"$work/hub.json" 2>"$work/hub.err" &
+hub=$!
+until [ "$(sql "SELECT COUNT(*) FROM galapagos_run WHERE name = '$run'")" = "1" ]; do sleep 0.1; done
+for w in 1 2 3; do
+    "$bin" worker --hub "$url" --run "$run" --name "soak$w" --workers 1 --quiet >"$work/w$w.out" 2>&1 &
+done
+printf 'minute\tmigrants\tstatistics\thall_of_fame\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\n'
+report 0
+for minute in $(seq 1 "$minutes"); do
+    sleep 60
+    report "$minute"
+done
+wait "$hub" || true
+report end
+tail -n 1 "$work/hub.json"
+sql "DELETE FROM galapagos_run WHERE name = '$run'" >/dev/null
