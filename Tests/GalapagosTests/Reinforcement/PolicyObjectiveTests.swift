@@ -104,7 +104,7 @@ private func variant(_ replace: String, with replacement: String) throws -> Sear
                 return "\(error)"
             }
         }
-        #expect(message("environment: [cartpole, chain], count: 2}", "environment: pendulum, count: 2}")
+        #expect(message("environment: [cartpole, chain], count: 4,", "environment: pendulum, count: 4,")
             .contains("unknown environment 'pendulum' (expected cartpole or chain)"))
         #expect(message("kind: policy ", "kind: loss ").contains("loss discovery needs projected_binary"))
         #expect(message("  scalars: 12", "  scalars: 4").contains("needs at least 5 scalars"))
