@@ -6,10 +6,15 @@ import PostgresNIO
 /// Where a hub lives: a `postgres://user:password@host:port/database?sslmode=…` URL.
 ///
 /// The password may also come from `PGPASSWORD`, so that it stays out of process lists.
-/// `sslmode` is `disable` (the default), `prefer` or `require`.
+/// `sslmode` follows libpq: `disable` (the default); `prefer` and `require` encrypt without
+/// checking the server's certificate; `verify-ca` checks that a trusted authority signed it;
+/// `verify-full` also checks that it names the host. `sslrootcert=PATH` names the authorities
+/// (PEM) to trust instead of the system's.
 public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable, CaseIterable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
     }
 
     public var host: String
@@ -18,6 +23,8 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The certificate authorities to trust (`sslrootcert`), a PEM file; `nil`: the system's.
+    public var rootCertificate: String?
 
     /// Whether a command-line argument names a hub rather than a file.
     public static func isHubURL(_ text: String) -> Bool {
@@ -40,6 +47,7 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
         guard !database.isEmpty, !database.contains("/") else { throw invalid("no database name after the host") }
         if let port = components.port, !(1...65535).contains(port) { throw invalid("port \(port) is out of range") }
         var tls = TLSMode.disable
+        var rootCertificate: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -47,10 +55,17 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
                     throw invalid("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard let value = item.value, !value.isEmpty else { throw invalid("sslrootcert needs a file") }
+                rootCertificate = value
             default:
-                throw invalid("unknown parameter \(item.name) (only sslmode is understood)")
+                throw invalid("unknown parameter \(item.name) (only sslmode and sslrootcert are understood)")
             }
         }
+        if rootCertificate != nil, tls != .verifyCA, tls != .verifyFull {
+            throw invalid("sslrootcert is used by sslmode=verify-ca or verify-full only")
+        }
+        self.rootCertificate = rootCertificate
         self.host = host
         port = components.port ?? 5432
         // URLComponents has already decoded percent escapes in these.
@@ -62,7 +77,8 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL without its password: safe to print and to store.
     public var description: String {
-        let query = tls == .disable ? "" : "?sslmode=\(tls.rawValue)"
+        var query = tls == .disable ? "" : "?sslmode=\(tls.rawValue)"
+        if let rootCertificate { query += "&sslrootcert=\(rootCertificate)" }
         return "postgres://\(username)@\(host):\(port)/\(database)\(query)"
     }
 
@@ -86,10 +102,22 @@ public struct HubAddress: Sendable, Equatable, CustomStringConvertible {
         switch tls {
         case .disable:
             tlsSetting = .disable
-        case .prefer, .require:
+        case .prefer, .require, .verifyCA, .verifyFull:
+            var settings = TLSConfiguration.makeClientConfiguration()
+            switch tls {
+            case .verifyFull: settings.certificateVerification = .fullVerification
+            case .verifyCA: settings.certificateVerification = .noHostnameVerification
+            default: settings.certificateVerification = .none  // libpq's prefer and require
+            }
+            if let rootCertificate {
+                guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
+                    throw GalapagosError.hub(description, "sslrootcert \(rootCertificate): no such readable file")
+                }
+                settings.trustRoots = .file(rootCertificate)
+            }
             let context: NIOSSLContext
             do {
-                context = try NIOSSLContext(configuration: .makeClientConfiguration())
+                context = try NIOSSLContext(configuration: settings)
             } catch {
                 throw GalapagosError.hub(description, "cannot set up TLS (\(error))")
             }

@@ -1,4 +1,5 @@
 import Galapagos
+import NIOSSL
 import PostgresNIO
 
 /// What went wrong talking to a hub, in words a user can act on, and whether waiting helps.
@@ -65,6 +66,12 @@ struct HubFailure {
             }
         case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
             let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            if let underlying = error.underlying, underlying is NIOSSLError || underlying is NIOSSLExtraError {
+                // A certificate that does not verify will not verify on the next try either.
+                return (false, "the TLS handshake failed (\(cause)): with sslmode=\(address.tls.rawValue) the"
+                    + " server's certificate must be signed by a trusted authority (sslrootcert=PATH)"
+                    + (address.tls == .verifyFull ? " and name the host \(address.host)" : ""))
+            }
             return (true, "connection failed (\(cause))")
         case .sslUnsupported:
             return (false, "the server does not support TLS; use sslmode=disable or prefer")
