@@ -82,6 +82,12 @@ public actor HubConnection {
         }
     }
 
+    /// A second connection to the same hub with the same retry rules, for operations that run
+    /// beside this one's (a worker's checkpoints, written while it evolves).
+    public nonisolated func sibling() -> HubConnection {
+        HubConnection(address: address, retryFor: retryFor, onRetry: onRetry)
+    }
+
     /// Runs `body` inside a transaction, retried as a whole (see ``perform(_:_:)``).
     public func transaction<T: Sendable>(
         _ what: String, _ body: @Sendable (PostgresConnection, Logger) async throws -> T

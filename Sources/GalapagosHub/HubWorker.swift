@@ -134,13 +134,25 @@ public final class HubWorker {
         let start = clock.now
         let interval = Duration.milliseconds(Int64(max(0.05, definition.syncSeconds) * 1000))
         var status = try await run.status()
+        // Syncs overlap evolution: the checkpoints taken after one period are written (and the
+        // islands' migrants read) on a second connection while the next period evolves; what
+        // they bring is applied before the islands are touched again.
+        let writer = HubRun(hub: run.hub.sibling(), name: run.name)
+        defer { Task { await writer.hub.close() } }
+        var inFlight: Task<[SyncOutcome], any Error>?
         while status.status == .running, !shouldStop() {
+            if let pending = inFlight {
+                inFlight = nil
+                try await apply(try await pending.value)
+            }
             try await rebalance(status)
             if islands.isEmpty {
                 try await Task.sleep(for: interval)
             } else {
+                let checkpoints = try prepareSync()
+                let worker = options.workerID, lease = definition.leaseSeconds
+                inFlight = Task { try await writer.sync(checkpoints, worker: worker, leaseSeconds: lease) }
                 evolve(for: interval, shouldStop: shouldStop)
-                try await sync()
             }
             try await run.heartbeat(
                 worker: options.workerID, individuals: summary.individuals, syncs: summary.syncs,
@@ -152,6 +164,7 @@ public final class HubWorker {
                 status = try await run.status()
             }
         }
+        if let pending = inFlight { try await apply(try await pending.value) }
         // The last checkpoint, so that what was found since the previous sync is kept.
         if !islands.isEmpty { try await sync() }
         try await run.leave(
@@ -231,12 +244,19 @@ public final class HubWorker {
 
     // MARK: Sync
 
-    /// Per island: send migrants if due, take in arrivals, checkpoint (renewing the lease),
-    /// offer new hall-of-fame members. Islands whose lease was lost are dropped.
+    /// Per island: send migrants if due, checkpoint (renewing the lease) and offer new
+    /// hall-of-fame members, then take in the migrants that arrived. Islands whose lease was
+    /// lost are dropped. (``work(shouldStop:)`` runs the same steps with the writing overlapped
+    /// with evolution.)
     func sync() async throws {
-        var lost: [Int] = []
-        for island in islands {
-            let began = clock.now
+        try await apply(try await run.sync(
+            try prepareSync(), worker: options.workerID, leaseSeconds: definition.leaseSeconds))
+    }
+
+    /// The checkpoints of the held islands, with the migrants that are due (on the worker's
+    /// thread: it reads the engines).
+    func prepareSync() throws -> [IslandCheckpoint] {
+        try islands.map { island in
             let engine = island.engine
             var emigrants: [Emigrant] = []
             if island.nextMigrationAt != .max, engine.individuals >= island.nextMigrationAt {
@@ -252,11 +272,35 @@ public final class HubWorker {
                     island.nextMigrationAt += factory.migrationInterval
                 }
             }
-            let arrivals = try await run.arrivals(island: island.index, after: island.migrationCursors)
-            if !arrivals.isEmpty {
+            return try makeCheckpoint(island, emigrants: emigrants)
+        }
+    }
+
+    /// Takes in what the syncs brought: migrants into their islands (advancing the cursors),
+    /// hall-of-fame members as offered, lost leases dropped, a reached target ends the run.
+    func apply(_ outcomes: [SyncOutcome]) async throws {
+        var lost: [Int] = []
+        for outcome in outcomes {
+            let checkpoint = outcome.checkpoint
+            guard let island = islands.first(where: { $0.index == checkpoint.island }) else { continue }
+            for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
+            summary.syncs += 1
+            syncSeconds += outcome.seconds
+            if !checkpoint.emigrants.isEmpty {
+                summary.migrationSyncs += 1
+                migrationSyncSeconds += outcome.seconds
+            }
+            guard outcome.kept else {
+                lost.append(island.index)
+                summary.leasesLost += 1
+                log("lost the lease on island \(island.index) (another worker adopted it)")
+                continue
+            }
+            summary.migrantsSent += checkpoint.emigrants.count
+            if !outcome.arrivals.isEmpty {
                 let parser = ProgramParser(limits: factory.islandSpace.programLimits(strictOps: false))
                 var bySource: [Int: [Member]] = [:]
-                for arrival in arrivals {
+                for arrival in outcome.arrivals {
                     island.migrationCursors[arrival.from] = max(
                         island.migrationCursors[arrival.from] ?? -1, arrival.individuals)
                     guard arrival.fitness.isFinite,
@@ -270,28 +314,10 @@ public final class HubWorker {
                         fingerprint: arrival.fingerprint, parentID: nil, origin: .migration, birth: 0))
                 }
                 for from in bySource.keys.sorted() {
-                    summary.migrantsReceived += engine.immigrate(bySource[from] ?? [], to: 0, from: from)
+                    summary.migrantsReceived += island.engine.immigrate(bySource[from] ?? [], to: 0, from: from)
                 }
             }
-            let checkpoint = try makeCheckpoint(island, emigrants: emigrants)
-            let kept = try await run.checkpoint(
-                checkpoint, worker: options.workerID, leaseSeconds: definition.leaseSeconds)
-            for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
-            if kept {
-                summary.migrantsSent += emigrants.count
-            } else {
-                lost.append(island.index)
-                summary.leasesLost += 1
-                log("lost the lease on island \(island.index) (another worker adopted it)")
-            }
-            summary.syncs += 1
-            let spent = (clock.now - began).seconds
-            syncSeconds += spent
-            if !emigrants.isEmpty {
-                summary.migrationSyncs += 1
-                migrationSyncSeconds += spent
-            }
-            if kept, engine.reachedTarget {
+            if island.engine.reachedTarget {
                 try await run.end(status: .finished, reason: StopReason.target.rawValue, worker: options.workerID)
             }
         }
@@ -340,5 +366,33 @@ public final class HubWorker {
             migrationCursors: island.migrationCursors,
             nextMigrationAt: island.nextMigrationAt == .max ? 0 : island.nextMigrationAt,
             emigrants: emigrants, hallOfFame: fame, statistic: statistic)
+    }
+}
+
+/// What one island's sync wrote and read: whether its checkpoint was kept (the lease still
+/// held) and the migrants waiting for it behind the cursors the checkpoint recorded.
+struct SyncOutcome: Sendable {
+    var checkpoint: IslandCheckpoint
+    var kept: Bool
+    var arrivals: [Arrival]
+    var seconds: Double
+}
+
+extension HubRun {
+    /// Writes each checkpoint and reads the island's arrivals behind the cursors it recorded
+    /// (touches no engine: runs beside evolution).
+    func sync(
+        _ checkpoints: [IslandCheckpoint], worker: String, leaseSeconds: Double
+    ) async throws -> [SyncOutcome] {
+        let clock = ContinuousClock()
+        var outcomes: [SyncOutcome] = []
+        for island in checkpoints {
+            let began = clock.now
+            let kept = try await checkpoint(island, worker: worker, leaseSeconds: leaseSeconds)
+            let waiting = kept ? try await arrivals(island: island.island, after: island.migrationCursors) : []
+            outcomes.append(SyncOutcome(
+                checkpoint: island, kept: kept, arrivals: waiting, seconds: (clock.now - began).seconds))
+        }
+        return outcomes
     }
 }

@@ -47,8 +47,10 @@ struct HubIntegrationTests {
         try await first.rebalance(run.status())
         #expect(first.islands.map(\.index) == [0, 1])
         first.evolve(for: .milliseconds(300), shouldStop: { false })
-        try await first.sync()
+        // A sync checkpoints the islands as they are, then takes in the migrants that arrived
+        // (they go into the next checkpoint; an adopter reads them again from the hub).
         let checkpointed = first.islands.map { ($0.engine.individuals, $0.engine.islands[0].members) }
+        try await first.sync()
         let fameBefore = try await HubSnapshot.read(run).hallOfFame(limit: 1_000).map(\.program)
         #expect(!fameBefore.isEmpty)
 
