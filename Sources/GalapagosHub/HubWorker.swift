@@ -48,7 +48,9 @@ public final class HubWorker {
         public var islandsAdopted = 0
         public var leasesLost = 0
         public var syncs = 0
-        /// Mean seconds of one sync of one island (checkpoint, migrants, hall of fame).
+        /// Mean seconds of one sync of one island (checkpoint, migrants, hall of fame): the
+        /// database's time, spent beside evolution (the worker waits only when a sync takes
+        /// longer than a sync period).
         public var meanSyncSeconds = 0.0
         /// Syncs that sent migrants, and their mean seconds: the coordination cost of a migration.
         public var migrationSyncs = 0
