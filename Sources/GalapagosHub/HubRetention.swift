@@ -5,15 +5,40 @@ import PostgresNIO
 ///   them (see ``HubRun/checkpoint(_:worker:leaseSeconds:)``);
 /// - statistics: every row of the last hour, then the first row of each minute up to a day
 ///   old, then the first row of each hour, per island;
-/// - the hall of fame, events and checkpoints: kept (the hall of fame is append-only and
-///   bounded by distinct programs found; an island's checkpoint is one row, replaced).
+/// - the hall of fame: append-only, and an offered program is kept only when it enters the
+///   run's top ``hallOfFameTop`` by fitness or no kept program is both as fit and as small (the
+///   fitness–size Pareto front), so it grows with improvements, not with time;
+/// - events and checkpoints: kept (an island's checkpoint is one row, replaced).
 public enum HubRetention {
+    /// An offered program enters the hall of fame when fewer than this many kept programs are
+    /// at least as fit (or when it extends the fitness–size front).
+    public static let hallOfFameTop = 100
     /// Every this many checkpoints of an island, its statistics are thinned.
     public static let statisticsEvery = 30
     /// Rows younger than this are all kept.
     public static let keepEveryRow = "1 hour"
     /// Rows older than this are kept one per hour; younger ones one per minute.
     public static let keepHourly = "1 day"
+
+    /// Inserts an offered program unless it is already kept, or the run's top
+    /// ``hallOfFameTop`` are all at least as fit and some kept program is as fit and no larger.
+    /// Rows are never deleted, so whatever a reader saw stays.
+    static func offer(_ entry: HallOfFameEntry, run: String, worker: String) -> PostgresQuery {
+        """
+        INSERT INTO galapagos_hall_of_fame
+            (run, program, fitness, fingerprint, island, member_id, individuals, size, worker)
+        SELECT \(run), \(entry.program), \(entry.fitness), \(Int64(bitPattern: entry.fingerprint)),
+               \(entry.island), \(entry.memberID), \(entry.individuals), \(entry.size), \(worker)
+        WHERE (SELECT count(*) FROM (
+                   SELECT 1 FROM galapagos_hall_of_fame
+                   WHERE run = \(run) AND fitness >= \(entry.fitness) LIMIT \(hallOfFameTop)) AS fitter)
+                < \(hallOfFameTop)
+            OR NOT EXISTS (
+                   SELECT 1 FROM galapagos_hall_of_fame
+                   WHERE run = \(run) AND fitness >= \(entry.fitness) AND size <= \(entry.size))
+        ON CONFLICT (run, program) DO NOTHING
+        """
+    }
 
     /// Deletes an island's statistics rows that share their minute (older than an hour) or
     /// their hour (older than a day) with an earlier row of the island.
