@@ -39,7 +39,7 @@ for seed in range(low, high + 1):
             "extra": extra, "select": report.get("select_fitness"), "test": report.get("test_fitness"),
             "individuals": report.get("evaluations"), "fec_hits": report.get("fec_hits"),
             "seconds": round(time.time() - started, 1), "load": round(load, 2),
-            "program": report.get("simplified_program")}
+            "program": report.get("simplified_program") or report.get("program")}
     with open(args.out, "a") as handle:
         handle.write(json.dumps(line) + "\n")
     tests.append(line["test"] or 0)

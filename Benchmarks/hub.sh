@@ -14,7 +14,8 @@
 # are); per worker: syncs, mean sync of one island
 # (checkpoint + migrant pull + hall-of-fame inserts, one transaction), mean sync when the island
 # sent migrants (the coordination cost of a migration); and the database's side from
-# pg_stat_database: transactions and rows written per 1,000 individuals.
+# pg_stat_database: transactions and rows written per 1,000 individuals; and the bytes of one
+# island's stored checkpoint at the end.
 #
 # Usage: Benchmarks/hub.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
 # Environment: SECONDS_PER_RUN (30), SYNC (2: --sync-every), GALAPAGOS_BIN. Writes JSON lines to
@@ -65,9 +66,16 @@ for workers in 1 2 3; do
     done
     wait "$hub" "${pids[@]}"
     after=$(stats)
-    python3 - "$work" "$workers" "$before" "$after" "$out" "$sync" <<'PY'
+    # Bytes of one island's stored checkpoint (compressed from schema 3 on, JSON text before).
+    if [ "$(sql "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'galapagos_island' AND column_name = 'state_compressed'")" = "1" ]; then
+        bytes=$(sql "SELECT ROUND(AVG(COALESCE(octet_length(state_compressed), octet_length(state)))) FROM galapagos_island WHERE run = '$run'")
+    else
+        bytes=$(sql "SELECT ROUND(AVG(octet_length(state))) FROM galapagos_island WHERE run = '$run'")
+    fi
+    python3 - "$work" "$workers" "$before" "$after" "$out" "$sync" "$bytes" <<'PY'
 import json, sys
 work, n, before, after, out, sync = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+checkpoint_bytes = int(float(sys.argv[7] or 0))
 hub = json.loads(open(f"{work}/hub.json").read().strip().splitlines()[-1])
 workers = [json.loads(open(f"{work}/w{i}.json").read().strip().splitlines()[-1]) for i in range(1, n + 1)]
 (t0, r0), (t1, r1) = [map(int, s.split("|")) for s in (before, after)]
@@ -85,13 +93,15 @@ line = {
     "transactions_per_1000_individuals": round(1000 * (t1 - t0) / individuals, 3),
     "rows_written_per_1000_individuals": round(1000 * (r1 - r0) / individuals, 3),
     "migrations": hub["migrations"],
+    "checkpoint_bytes_per_island": checkpoint_bytes,
 }
 print(f"{line['configuration']:28s} {line['individuals_per_second']:>9,d} individuals/s, FEC hits {100 * line['fec_hit_rate']:.1f} %,"
       f" {line['scored_per_second']:,d} scored/s; syncs {line['syncs']},"
       f" mean {line['mean_sync_ms']} ms (with migrants {line['mean_migration_sync_ms']} ms),"
       f" {100 * line['sync_share_of_worker_time']:.2f} % of worker time;"
       f" {line['transactions_per_1000_individuals']} transactions and"
-      f" {line['rows_written_per_1000_individuals']} rows per 1,000 individuals")
+      f" {line['rows_written_per_1000_individuals']} rows per 1,000 individuals;"
+      f" checkpoint {checkpoint_bytes:,d} bytes per island")
 open(out, "a").write(json.dumps(line) + "\n")
 PY
     sql "DELETE FROM galapagos_run WHERE name = '$run'" >/dev/null

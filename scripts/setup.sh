@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries Galapagos needs (Debian/Ubuntu), only when they are missing.
 set -euo pipefail
-packages=(libgmp-dev libsqlite3-dev pkg-config)
+packages=(libgmp-dev libsqlite3-dev zlib1g-dev pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -10,7 +10,7 @@ public struct ClaimedIsland: Sendable {
     /// the old one.
     public var leaseToken: String
     /// The island's last checkpoint (an ``EngineStateDocument``), or `nil` before its first.
-    public var state: String?
+    public var state: StoredCheckpoint?
     /// Per sending island, the sender's individual count of the last migrants taken in;
     /// `nil` when the stored cursors are damaged (the island is then set aside).
     public var migrationCursors: [Int: Int]?
@@ -59,7 +59,8 @@ public struct HallOfFameEntry: Sendable {
 public struct IslandCheckpoint: Sendable {
     public var island: Int
     public var leaseToken: String
-    public var state: String
+    /// The island's ``EngineStateDocument``, compressed.
+    public var state: StoredCheckpoint
     public var individuals: Int
     public var fecHits: Int
     public var best: Double?
@@ -161,15 +162,15 @@ extension HubRun {
                     lease_expires = now() + make_interval(secs => \(leaseSeconds))
                 FROM free
                 WHERE i.run = \(name) AND i.island = free.island
-                RETURNING i.island, i.lease_token, i.state, i.migration_cursors, i.next_migration_at,
-                          free.previous, i.individuals
-                """, logger: logger).decode((Int, String, String?, String, Int, String?, Int).self) {
-                let cursors = (try? JSONText.decode([String: Int].self, row.3)).map { stored in
+                RETURNING i.island, i.lease_token, i.state, i.state_compressed, i.migration_cursors,
+                          i.next_migration_at, free.previous, i.individuals
+                """, logger: logger).decode((Int, String, String?, ByteBuffer?, String, Int, String?, Int).self) {
+                let cursors = (try? JSONText.decode([String: Int].self, row.4)).map { stored in
                     Dictionary(stored.compactMap { key, value in Int(key).map { ($0, value) } }, uniquingKeysWith: max)
                 }
                 claimed.append(ClaimedIsland(
-                    index: row.0, leaseToken: row.1, state: row.2, migrationCursors: cursors,
-                    nextMigrationAt: row.4, previousOwner: row.5, individuals: row.6))
+                    index: row.0, leaseToken: row.1, state: StoredCheckpoint(text: row.2, compressed: row.3),
+                    migrationCursors: cursors, nextMigrationAt: row.5, previousOwner: row.6, individuals: row.7))
             }
             for island in claimed {
                 let kind = island.previousOwner == nil ? "claimed"
@@ -266,22 +267,18 @@ extension HubRun {
         _ checkpoint: IslandCheckpoint, worker: String, leaseSeconds: Double
     ) async throws -> Bool {
         let name = self.name
+        let (stateText, stateCompressed) = checkpoint.state.columns
         let cursors = try JSONText.encode(Dictionary(
             uniqueKeysWithValues: checkpoint.migrationCursors.map { (String($0.key), $0.value) }))
         return try await hub.transaction("checkpointing island \(checkpoint.island)") { connection, logger in
             // Programs found are kept even when the lease was lost: nothing found is lost.
             for entry in checkpoint.hallOfFame {
-                try await connection.query("""
-                    INSERT INTO galapagos_hall_of_fame
-                        (run, program, fitness, fingerprint, island, member_id, individuals, size, worker)
-                    VALUES (\(name), \(entry.program), \(entry.fitness), \(Int64(bitPattern: entry.fingerprint)),
-                            \(entry.island), \(entry.memberID), \(entry.individuals), \(entry.size), \(worker))
-                    ON CONFLICT (run, program) DO NOTHING
-                    """, logger: logger)
+                try await connection.query(HubRetention.offer(entry, run: name, worker: worker), logger: logger)
             }
             let kept = try await connection.query("""
                 UPDATE galapagos_island SET
-                    state = \(checkpoint.state), individuals = \(checkpoint.individuals),
+                    state = \(stateText), state_compressed = \(stateCompressed),
+                    individuals = \(checkpoint.individuals),
                     fec_hits = \(checkpoint.fecHits), best = \(checkpoint.best),
                     select_fitness = \(checkpoint.selectFitness),
                     migration_cursors = \(cursors),

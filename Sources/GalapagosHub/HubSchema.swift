@@ -9,16 +9,18 @@ import PostgresNIO
 /// |---------------------------|----------------------------------|
 /// | `galapagos_run`           | `run`                            |
 /// | `galapagos_dataset`       | (files next to the search space) |
-/// | `galapagos_island`        | `checkpoint`, `island`, `member` (one JSON state per island, plus its lease) |
-/// | `galapagos_hall_of_fame`  | `kept` (every program ever offered; never deleted) |
+/// | `galapagos_island`        | `checkpoint`, `island`, `member` (one compressed JSON state per island, plus its lease) |
+/// | `galapagos_hall_of_fame`  | `kept` (never deleted; `HubRetention` says what enters) |
 /// | `galapagos_statistic`     | `statistic`                      |
 /// | `galapagos_migrant`       | `migration` (with the programs: the islands pull from it) |
 /// | `galapagos_worker`, `galapagos_event` | (coordination only)  |
 enum HubSchema {
     /// The newest schema version this build writes. Version 2 adds the counters that survive
     /// retention (`galapagos_island.migrants_sent`) and run-wide individual counts on
-    /// statistics rows (`galapagos_statistic.run_individuals`, as run files count).
-    static let version = 2
+    /// statistics rows (`galapagos_statistic.run_individuals`, as run files count); version 3
+    /// compressed checkpoints (`galapagos_island.state_compressed`), an index that ranks the
+    /// hall of fame, and prompt vacuuming of checkpoint rows.
+    static let version = 3
 
     static let statements: [PostgresQuery] = [
         """
@@ -158,6 +160,19 @@ enum HubSchema {
         """,
         "ALTER TABLE galapagos_island ADD COLUMN IF NOT EXISTS migrants_sent BIGINT NOT NULL DEFAULT 0",
         "ALTER TABLE galapagos_statistic ADD COLUMN IF NOT EXISTS run_individuals BIGINT",
+        // Version 3: checkpoints compressed (`StoredCheckpoint`); offers to the hall of fame
+        // ranked against the run's fittest programs.
+        "ALTER TABLE galapagos_island ADD COLUMN IF NOT EXISTS state_compressed BYTEA",
+        """
+        CREATE INDEX IF NOT EXISTS galapagos_hall_of_fame_rank ON galapagos_hall_of_fame (run, fitness DESC, size)
+        """,
+        // Checkpoints rewrite each island's row at every sync: vacuum the row versions (and TOAST
+        // chunks) they leave after a fixed number, not after a fifth of the table.
+        """
+        ALTER TABLE galapagos_island SET (
+            autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 200,
+            toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 200)
+        """,
     ]
 
     /// Creates the tables if missing (under a lock: several processes may start at once) and

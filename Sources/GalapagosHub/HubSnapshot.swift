@@ -32,12 +32,12 @@ public struct HubSnapshot: RunRecords, Sendable {
         let location = "hub \(run.hub.address) run \(name)"
         let islands = definition.islands
         let rows = try await run.hub.transaction("reading run \(name)") { connection, logger in
-            var islandRows: [(Int, String?, String?)] = []
+            var islandRows: [(Int, String?, StoredCheckpoint?)] = []
             for try await row in try await connection.query("""
-                SELECT island, CASE WHEN lease_expires > now() THEN owner END, state
+                SELECT island, CASE WHEN lease_expires > now() THEN owner END, state, state_compressed
                 FROM galapagos_island WHERE run = \(name) ORDER BY island
-                """, logger: logger).decode((Int, String?, String?).self) {
-                islandRows.append(row)
+                """, logger: logger).decode((Int, String?, String?, ByteBuffer?).self) {
+                islandRows.append((row.0, row.1, StoredCheckpoint(text: row.2, compressed: row.3)))
             }
             var fame: [RunReader.StoredMember] = []
             for try await row in try await connection.query("""
@@ -82,13 +82,14 @@ public struct HubSnapshot: RunRecords, Sendable {
         var populations: [[RunReader.StoredMember]] = []
         var selected: [(RunReader.StoredMember, Double)] = []
         var owners: [String?] = []
-        for (index, owner, text) in rows.0 {
+        for (index, owner, checkpoint) in rows.0 {
             owners.append(owner)
-            guard let text else {
+            guard let checkpoint else {
                 populations.append([])
                 continue
             }
-            guard let document = try? EngineStateDocument.decode(text, source: "\(location), island \(index)") else {
+            let source = "\(location), island \(index)"
+            guard let document = try? EngineStateDocument.decode(checkpoint.text(source: source), source: source) else {
                 populations.append([])  // a damaged checkpoint: workers set the island aside
                 continue
             }

@@ -330,9 +330,9 @@ public final class HubWorker {
         let engine = island.engine
         let name = factory.space.name
         let state = EngineStateDocument(engine.state, searchSpace: name)
-        let text: String
+        let stored: StoredCheckpoint
         do {
-            text = try state.jsonText()
+            stored = try StoredCheckpoint(compressing: state.jsonText())
         } catch {
             throw GalapagosError.run("\(source), island \(island.index): cannot encode the checkpoint (\(error))")
         }
@@ -362,7 +362,7 @@ public final class HubWorker {
             island.statisticsAt = (engine.individuals, now)
         }
         return IslandCheckpoint(
-            island: island.index, leaseToken: island.leaseToken, state: text, individuals: engine.individuals, fecHits: engine.fecHits,
+            island: island.index, leaseToken: island.leaseToken, state: stored, individuals: engine.individuals, fecHits: engine.fecHits,
             best: engine.islands[0].best?.fitness,
             selectFitness: engine.bestSelected.flatMap { engine.selectFitness[$0.id] },
             migrationCursors: island.migrationCursors,

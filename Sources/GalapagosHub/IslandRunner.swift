@@ -85,9 +85,9 @@ struct IslandFactory {
         }
         let settings = settings(island: claimed.index)
         let engine: Engine
-        if let text = claimed.state {
+        if let stored = claimed.state {
             let where_ = "\(source), island \(claimed.index)"
-            let document = try EngineStateDocument.decode(text, source: where_)
+            let document = try EngineStateDocument.decode(stored.text(source: where_), source: where_)
             let state = try document.state(limits: islandSpace.programLimits(strictOps: false), source: where_)
             do {
                 engine = try Engine(space: islandSpace, settings: settings, state: state)

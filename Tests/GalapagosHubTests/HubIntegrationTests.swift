@@ -146,6 +146,45 @@ struct HubIntegrationTests {
         await run.hub.close()
     }
 
+    /// The hall of fame keeps a program that enters the run's top ``HubRetention/hallOfFameTop``
+    /// or extends the fitness–size front, and nothing else; what it kept stays.
+    @Test func theHallOfFameKeepsTheTopAndTheFrontOnly() async throws {
+        let (run, _) = try await create("fame", islands: 1)
+        let name = run.name
+        let top = HubRetention.hallOfFameTop
+        func entry(_ index: Int, fitness: Double, size: Int) -> HallOfFameEntry {
+            HallOfFameEntry(
+                program: "program \(index)", fitness: fitness, fingerprint: UInt64(index), island: 0,
+                memberID: index, individuals: index, size: size)
+        }
+        // The top: fitness 0.5 + i/1000, size 10; then five more.
+        let offers = (0..<top).map { entry($0, fitness: 0.5 + Double($0) / 1_000, size: 10) } + [
+            entry(1_000, fitness: 0.4, size: 12),   // below the top, larger: refused
+            entry(1_001, fitness: 0.5, size: 10),   // ties the weakest of the top: refused
+            entry(1_002, fitness: 0.4, size: 3),    // smaller than every kept program: kept
+            entry(1_003, fitness: 0.3, size: 3),    // as small as 1_002 and less fit: refused
+            entry(1_004, fitness: 0.9, size: 20),   // enters the top: kept
+        ]
+        try await run.hub.transaction("offers") { connection, logger in
+            for offer in offers {
+                try await connection.query(HubRetention.offer(offer, run: name, worker: "w"), logger: logger)
+            }
+        }
+        let kept = try await run.hub.perform("reading") { connection, logger in
+            var programs: Set<String> = []
+            for try await program in try await connection.query(
+                "SELECT program FROM galapagos_hall_of_fame WHERE run = \(name)", logger: logger
+            ).decode(String.self) { programs.insert(program) }
+            return programs
+        }
+        #expect(kept.count == top + 2)
+        #expect(kept.contains("program 1002") && kept.contains("program 1004"))
+        #expect(!kept.contains("program 1000") && !kept.contains("program 1001") && !kept.contains("program 1003"))
+        // The weakest of the old top stays: rows are never deleted.
+        #expect(kept.contains("program 0"))
+        await run.hub.close()
+    }
+
     @Test func workersShareIslandsFairlyAndFinishTogether() async throws {
         let (run, _) = try await create("share", islands: 3)
         let a = try await worker(run, "a", maxIslands: nil)
@@ -252,20 +291,25 @@ struct HubIntegrationTests {
     }
 
     @Test func aDamagedCheckpointIsSetAsideNotFatal() async throws {
-        let (run, _) = try await create("damaged", islands: 2)
+        let (run, _) = try await create("damaged", islands: 3)
         let name = run.name
-        try await run.hub.transaction("damage island 0") { connection, logger in
+        try await run.hub.transaction("damage islands 0 and 1") { connection, logger in
+            // Island 0 as written before schema 3 (text), island 1 compressed.
             try await connection.query(
                 "UPDATE galapagos_island SET state = '{\"format\": 1' WHERE run = \(name) AND island = 0",
+                logger: logger)
+            try await connection.query(
+                "UPDATE galapagos_island SET state_compressed = '\\x789cffffffff'::BYTEA WHERE run = \(name) AND island = 1",
                 logger: logger)
         }
         let a = try await worker(run, "a", maxIslands: nil)
         try await a.rebalance(run.status())
-        #expect(a.islands.map(\.index) == [1])
+        #expect(a.islands.map(\.index) == [2])
         let events = try await run.events()
         #expect(events.contains { $0.kind == "damaged" && $0.island == 0 && $0.detail.contains("damaged") })
+        #expect(events.contains { $0.kind == "damaged" && $0.island == 1 && $0.detail.contains("cannot be inflated") })
         let snapshot = try await HubSnapshot.read(run)
-        #expect(try snapshot.islands().count == 2)
+        #expect(try snapshot.islands().count == 3)
         await run.hub.close()
     }
 
