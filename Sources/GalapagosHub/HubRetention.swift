@@ -20,22 +20,29 @@ public enum HubRetention {
     /// Rows older than this are kept one per hour; younger ones one per minute.
     public static let keepHourly = "1 day"
 
+    /// Fitness within this share of a kept program's (relative, at least absolute) counts as
+    /// a tie: equivalent programs that differ in rounding (1e-11 apart on linear_demo's
+    /// plateau) would otherwise enter the top one after another.
+    public static let fitnessTolerance = 1e-7
+
     /// Inserts an offered program unless it is already kept, or the run's top
-    /// ``hallOfFameTop`` are all at least as fit and some kept program is as fit and no larger.
-    /// Rows are never deleted, so whatever a reader saw stays.
+    /// ``hallOfFameTop`` are all at least as fit and some kept program is as fit and no larger
+    /// (as fit: within ``fitnessTolerance``). Rows are never deleted, so whatever a reader saw
+    /// stays.
     static func offer(_ entry: HallOfFameEntry, run: String, worker: String) -> PostgresQuery {
-        """
+        let asFit = entry.fitness - fitnessTolerance * max(1, abs(entry.fitness))
+        return """
         INSERT INTO galapagos_hall_of_fame
             (run, program, fitness, fingerprint, island, member_id, individuals, size, worker)
         SELECT \(run), \(entry.program), \(entry.fitness), \(Int64(bitPattern: entry.fingerprint)),
                \(entry.island), \(entry.memberID), \(entry.individuals), \(entry.size), \(worker)
         WHERE (SELECT count(*) FROM (
                    SELECT 1 FROM galapagos_hall_of_fame
-                   WHERE run = \(run) AND fitness >= \(entry.fitness) LIMIT \(hallOfFameTop)) AS fitter)
+                   WHERE run = \(run) AND fitness >= \(asFit) LIMIT \(hallOfFameTop)) AS fitter)
                 < \(hallOfFameTop)
             OR NOT EXISTS (
                    SELECT 1 FROM galapagos_hall_of_fame
-                   WHERE run = \(run) AND fitness >= \(entry.fitness) AND size <= \(entry.size))
+                   WHERE run = \(run) AND fitness >= \(asFit) AND size <= \(entry.size))
         ON CONFLICT (run, program) DO NOTHING
         """
     }

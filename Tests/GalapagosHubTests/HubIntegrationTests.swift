@@ -164,6 +164,8 @@ struct HubIntegrationTests {
             entry(1_002, fitness: 0.4, size: 3),    // smaller than every kept program: kept
             entry(1_003, fitness: 0.3, size: 3),    // as small as 1_002 and less fit: refused
             entry(1_004, fitness: 0.9, size: 20),   // enters the top: kept
+            // Better than the second weakest of the top by rounding only: a tie, refused.
+            entry(1_005, fitness: 0.5 + 1.0 / 1_000 + 1e-11, size: 10),
         ]
         try await run.hub.transaction("offers") { connection, logger in
             for offer in offers {
@@ -180,6 +182,7 @@ struct HubIntegrationTests {
         #expect(kept.count == top + 2)
         #expect(kept.contains("program 1002") && kept.contains("program 1004"))
         #expect(!kept.contains("program 1000") && !kept.contains("program 1001") && !kept.contains("program 1003"))
+        #expect(!kept.contains("program 1005"))
         // The weakest of the old top stays: rows are never deleted.
         #expect(kept.contains("program 0"))
         await run.hub.close()
