@@ -88,8 +88,7 @@ public struct HubSnapshot: RunRecords, Sendable {
                 populations.append([])
                 continue
             }
-            let source = "\(location), island \(index)"
-            guard let document = try? EngineStateDocument.decode(checkpoint.text(source: source), source: source) else {
+            guard let document = try? checkpoint.document(source: "\(location), island \(index)") else {
                 populations.append([])  // a damaged checkpoint: workers set the island aside
                 continue
             }

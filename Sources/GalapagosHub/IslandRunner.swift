@@ -87,7 +87,7 @@ struct IslandFactory {
         let engine: Engine
         if let stored = claimed.state {
             let where_ = "\(source), island \(claimed.index)"
-            let document = try EngineStateDocument.decode(stored.text(source: where_), source: where_)
+            let document = try stored.document(source: where_)
             let state = try document.state(limits: islandSpace.programLimits(strictOps: false), source: where_)
             do {
                 engine = try Engine(space: islandSpace, settings: settings, state: state)

@@ -56,6 +56,11 @@ public enum StoredCheckpoint: Sendable {
         }
     }
 
+    /// The engine-state document it holds; throws naming `source` when it is damaged.
+    public func document(source: String) throws -> EngineStateDocument {
+        try EngineStateDocument.decode(text(source: source), source: source)
+    }
+
     /// The column values to write: the compressed bytes, or the text.
     var columns: (text: String?, compressed: ByteBuffer?) {
         switch self {
