@@ -15,6 +15,10 @@ public struct Ancestry: Sendable {
 
     private(set) var nodes: [Int: Node] = [:]
     private var unpersisted: [Int] = []
+    /// Whether newborns are listed for ``takeUnpersisted(holdingBack:)``. A store that writes
+    /// lineages on request instead (``lineage(of:until:)``) turns it off, so that the list does
+    /// not grow with every child between two requests.
+    public var listsUnpersisted = true
     /// Persisted nodes that left the tree since the last ``takeForgotten()``: their records
     /// can be deleted from the store.
     private var forgotten: [Int] = []
@@ -31,7 +35,7 @@ public struct Ancestry: Sendable {
     public mutating func born(_ member: Member) {
         nodes[member.id] = Node(
             parent: member.parentID ?? -1, references: 1, birth: member.birth, record: member)
-        unpersisted.append(member.id)
+        if listsUnpersisted { unpersisted.append(member.id) }
         if let parent = member.parentID { retain(parent) }
     }
 
@@ -73,6 +77,21 @@ public struct Ancestry: Sendable {
             }
         }
         unpersisted = held
+        return records
+    }
+
+    /// The records of `id` and of its ancestors, child first, up to (not including) the first
+    /// one that `isWritten` accepts, that was persisted already, or that left the tree (an
+    /// ancestor before the lineage window, or one a restored tree never knew).
+    public func lineage(of id: Int, until isWritten: (Int) -> Bool) -> [Member] {
+        var records: [Member] = []
+        var current = id
+        while !isWritten(current), let node = nodes[current], let record = node.record {
+            records.append(record)
+            // A cycle cannot arise from births, but a damaged restored tree must not hang here.
+            guard records.count <= nodes.count else { break }
+            current = node.parent
+        }
         return records
     }
 
@@ -122,6 +141,18 @@ public struct Ancestry: Sendable {
             self.parent = parent
             self.references = references
             self.birth = birth
+        }
+    }
+
+    /// A tree for members restored without one (a hub checkpoint keeps no family tree): each
+    /// member is a root holding its record and `references[id]` references (one per place it
+    /// is held: alive, kept, pinned as a pending child's parent). Their ancestors are unknown,
+    /// so lineages walked in this tree end at them.
+    public init(roots: [Member], references: [Int: Int32]) {
+        for member in roots where nodes[member.id] == nil {
+            nodes[member.id] = Node(
+                parent: -1, references: max(1, references[member.id] ?? 1), birth: member.birth,
+                record: member)
         }
     }
 

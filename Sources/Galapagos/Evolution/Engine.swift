@@ -110,7 +110,11 @@ public final class Engine {
         lastSelectedID = Array(repeating: -1, count: evolution.islands)
         islandRecords = Array(repeating: IslandRecord(), count: evolution.islands)
         nextMigrationAt = evolution.migrationInterval > 0 ? evolution.migrationInterval : .max
-        ancestry = settings.tracksAncestry ? Ancestry() : nil
+        if settings.tracksAncestry {
+            var tree = Ancestry()
+            tree.listsUnpersisted = !settings.lineageOnRequest
+            ancestry = tree
+        }
     }
 
     // MARK: Stopping

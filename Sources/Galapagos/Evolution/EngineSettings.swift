@@ -23,12 +23,16 @@ public struct EngineSettings: Sendable, Equatable {
     /// How far back lineages reach, in individuals (0: all the way, at the cost of a run file
     /// that grows with the run).
     public var lineageWindow: Int
+    /// Whether lineage records are read on request (``Engine/lineage(of:until:)``) instead of
+    /// taken at every checkpoint (``Engine/takeAncestryRecords()``): how a hub run writes the
+    /// lineage of the programs it keeps without writing every ancestor of every island.
+    public var lineageOnRequest: Bool
 
     public init(
         seed: UInt64 = 1, workers: Int = 1, maxIndividuals: Int? = nil,
         targetFitness: Double? = nil, selectEvery: Int = 20_000, hallOfFameSize: Int = 20,
         seedPrograms: [Program] = [], tracksAncestry: Bool = false, lineageWindow: Int = 2_000_000,
-        taskSeed: UInt64? = nil
+        taskSeed: UInt64? = nil, lineageOnRequest: Bool = false
     ) {
         self.seed = seed
         self.taskSeed = taskSeed
@@ -40,5 +44,6 @@ public struct EngineSettings: Sendable, Equatable {
         self.seedPrograms = seedPrograms
         self.tracksAncestry = tracksAncestry
         self.lineageWindow = lineageWindow
+        self.lineageOnRequest = lineageOnRequest
     }
 }

@@ -133,6 +133,22 @@ extension Engine {
         return records
     }
 
+    /// The lineage records of a member, child first, for a store that writes lineages on
+    /// request (``EngineSettings/lineageOnRequest``): up to the first ancestor `isWritten`
+    /// accepts, or as far as the family tree reaches. Empty when the engine tracks no ancestry
+    /// or no longer holds the member.
+    public func lineage(of id: Int, until isWritten: (Int) -> Bool) -> [Member] {
+        ancestry?.lineage(of: id, until: isWritten) ?? []
+    }
+
+    /// Forgets ancestors older than the lineage window, for a store that writes lineages on
+    /// request (the window is otherwise applied by ``takeAncestryRecords()``).
+    public func pruneLineage() {
+        guard ancestry != nil, settings.lineageWindow > 0, individuals > settings.lineageWindow else { return }
+        ancestry?.prune(bornBefore: individuals - settings.lineageWindow, keeping: livingMemberIDs)
+        _ = ancestry?.takeForgotten()
+    }
+
     /// Ids of lineage records a store may delete: they left the family tree.
     public func takeForgottenRecords() -> [Int] {
         ancestry?.takeForgotten() ?? []
@@ -198,14 +214,41 @@ extension Engine {
         pending = state.pending
         pendingInCurrentBatch = scalars.pendingInCurrentBatch ?? pending.count
         if settings.tracksAncestry {
-            var tree = Ancestry(links: state.ancestry ?? [])
-            tree.restoreRecords(state.islands.flatMap(\.members))
+            var tree: Ancestry
+            if let links = state.ancestry {
+                tree = Ancestry(links: links)
+                tree.restoreRecords(state.islands.flatMap(\.members))
+            } else {
+                tree = Self.rootedTree(of: state)
+            }
+            tree.listsUnpersisted = !settings.lineageOnRequest
             ancestry = tree
         }
     }
 }
 
 extension Engine {
+    /// A family tree for a state stored without one: what the state holds becomes the roots,
+    /// each with the references the engine would hold on it (alive, kept in the hall of fame
+    /// or its size front, selected, pinned as a pending child's parent).
+    static func rootedTree(of state: EngineState) -> Ancestry {
+        var references: [Int: Int32] = [:]
+        var roots: [Member] = []
+        func hold(_ member: Member) {
+            if references[member.id] == nil { roots.append(member) }
+            references[member.id, default: 0] += 1
+        }
+        for island in state.islands { island.members.forEach(hold) }
+        let kept = state.hallOfFame + state.paretoMembers
+        var seen = Set<Int>()
+        for member in kept where seen.insert(member.id).inserted { hold(member) }
+        if let selected = state.bestSelected { hold(selected) }
+        for child in state.pending {
+            if let parent = child.parentID, references[parent] != nil { references[parent, default: 0] += 1 }
+        }
+        return Ancestry(roots: roots, references: references)
+    }
+
     /// What makes a restored state unusable, or `nil`. A damaged or hostile run file must be
     /// refused here, not run into an index out of range or an arithmetic overflow: counters far
     /// from overflow, bandits shaped as this search space's, pending children on real islands.

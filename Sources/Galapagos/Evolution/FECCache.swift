@@ -76,6 +76,19 @@ public struct FECCache: Sendable {
         return result
     }
 
+    /// The `limit` most recently used entries, least recently used first (re-inserting them in
+    /// this order keeps their recency order).
+    public func mostRecentEntries(_ limit: Int) -> [(key: UInt64, value: Double)] {
+        var result: [(key: UInt64, value: Double)] = []
+        result.reserveCapacity(min(max(0, limit), keys.count))
+        var slot = tail
+        while slot >= 0, result.count < limit {
+            result.append((keys[Int(slot)], values[Int(slot)]))
+            slot = previous[Int(slot)]
+        }
+        return result.reversed()
+    }
+
     private mutating func unlink(_ slot: Int32) {
         let p = previous[Int(slot)], n = next[Int(slot)]
         if p >= 0 { next[Int(p)] = n } else { head = n }

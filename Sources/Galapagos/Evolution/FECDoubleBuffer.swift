@@ -69,6 +69,26 @@ public struct FECDoubleBuffer: Sendable {
         return spare
     }
 
+    /// The `limit` most recently used entries, least recently used first.
+    public mutating func mostRecentEntries(_ limit: Int) -> [(key: UInt64, value: Double)] {
+        unfrozen.mostRecentEntries(limit)
+    }
+
+    /// Adds entries learned elsewhere (another process's cache, on the same tasks), in order;
+    /// keys already cached keep their values.
+    ///
+    /// - Returns: the number of entries added.
+    @discardableResult
+    public mutating func merge(_ entries: [(key: UInt64, value: Double)]) -> Int {
+        var added = 0
+        for entry in entries where !entry.value.isNaN {
+            guard unfrozen.peek(entry.key) == nil else { continue }
+            insert(entry.key, entry.value)
+            added += 1
+        }
+        return added
+    }
+
     /// The cached fitness, marking the entry as most recently used.
     mutating func lookup(_ key: UInt64) -> Double? {
         catchUp()

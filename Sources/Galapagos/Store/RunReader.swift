@@ -285,6 +285,14 @@ public final class RunReader {
         public var arm: String
         public var pulls: Int
         public var mean: Double
+
+        public init(individuals: Int, bandit: String, arm: String, pulls: Int, mean: Double) {
+            self.individuals = individuals
+            self.bandit = bandit
+            self.arm = arm
+            self.pulls = pulls
+            self.mean = mean
+        }
     }
 
     /// Bandit arms per checkpoint, in the order they were written: bandits as the engine lists
