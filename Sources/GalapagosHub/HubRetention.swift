@@ -28,7 +28,7 @@ public enum HubRetention {
     /// Inserts an offered program unless it is already kept, or the run's top
     /// ``hallOfFameTop`` are all at least as fit and some kept program is as fit and no larger
     /// (as fit: within ``fitnessTolerance``). Rows are never deleted, so whatever a reader saw
-    /// stays.
+    /// stays. Returns a row when the program was inserted.
     static func offer(_ entry: HallOfFameEntry, run: String, worker: String) -> PostgresQuery {
         let asFit = entry.fitness - fitnessTolerance * max(1, abs(entry.fitness))
         return """
@@ -44,6 +44,7 @@ public enum HubRetention {
                    SELECT 1 FROM galapagos_hall_of_fame
                    WHERE run = \(run) AND fitness >= \(asFit) AND size <= \(entry.size))
         ON CONFLICT (run, program) DO NOTHING
+        RETURNING member_id
         """
     }
 

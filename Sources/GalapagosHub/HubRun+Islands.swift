@@ -1,5 +1,6 @@
 import Foundation
 import Galapagos
+import Logging
 import PostgresNIO
 
 /// An island a worker has just leased.
@@ -53,6 +54,38 @@ public struct HallOfFameEntry: Sendable {
     public var memberID: Int
     public var individuals: Int
     public var size: Int
+    /// The program's lineage records, itself first, back to the first ancestor the hub has
+    /// already (or as far as the island's family tree reaches); written only when the program
+    /// enters the hall of fame.
+    public var lineage: [LineageRecord] = []
+
+    public init(
+        program: String, fitness: Double, fingerprint: UInt64, island: Int, memberID: Int,
+        individuals: Int, size: Int, lineage: [LineageRecord] = []
+    ) {
+        self.program = program
+        self.fitness = fitness
+        self.fingerprint = fingerprint
+        self.island = island
+        self.memberID = memberID
+        self.individuals = individuals
+        self.size = size
+        self.lineage = lineage
+    }
+}
+
+/// One step of a lineage as the hub stores it (a run file's `individual` row): ids are run-wide,
+/// `birth` counts the island's individuals.
+public struct LineageRecord: Sendable, Equatable {
+    public var id: Int
+    public var island: Int
+    public var program: String
+    public var fitness: Double
+    public var fingerprint: UInt64
+    /// The parent's run-wide id; for a migrant, the member it copies on the island it came from.
+    public var parentID: Int?
+    public var origin: String
+    public var birth: Int
 }
 
 /// What a worker writes for one island at a sync.
@@ -204,6 +237,36 @@ extension HubRun {
         }
     }
 
+    /// Stores a worker's FEC cache (``StoredFECCache``), replacing the one it stored before.
+    func saveWorkerCache(worker: String, entries: Int, cache: ByteBuffer) async throws {
+        let name = self.name
+        try await hub.perform("saving worker \(worker)'s FEC cache") { connection, logger in
+            try await connection.query("""
+                INSERT INTO galapagos_worker_cache (run, worker, entries, cache)
+                VALUES (\(name), \(worker), \(entries), \(cache))
+                ON CONFLICT (run, worker) DO UPDATE SET
+                    entries = EXCLUDED.entries, cache = EXCLUDED.cache, saved_at = now()
+                """, logger: logger)
+        }
+    }
+
+    /// A worker's stored FEC cache, or (`worker` nil) the most recently saved one of the run;
+    /// `nil` when there is none.
+    func workerCache(of worker: String?) async throws -> (worker: String, cache: ByteBuffer)? {
+        let name = self.name
+        return try await hub.perform("reading a stored FEC cache") { connection, logger in
+            var found: (String, ByteBuffer)?
+            for try await row in try await connection.query("""
+                SELECT worker, cache FROM galapagos_worker_cache
+                WHERE run = \(name) AND (\(worker)::TEXT IS NULL OR worker = \(worker))
+                ORDER BY saved_at DESC LIMIT 1
+                """, logger: logger).decode((String, ByteBuffer).self) {
+                found = row
+            }
+            return found
+        }
+    }
+
     /// Sets an island aside whose checkpoint cannot be restored, so that no worker tries again.
     public func markDamaged(island: Int, leaseToken: String, worker: String, reason: String) async throws {
         let name = self.name
@@ -265,15 +328,20 @@ extension HubRun {
     /// ``HubRetention/statisticsEvery`` checkpoints it thins the island's older statistics.
     public func checkpoint(
         _ checkpoint: IslandCheckpoint, worker: String, leaseSeconds: Double
-    ) async throws -> Bool {
+    ) async throws -> CheckpointOutcome {
         let name = self.name
         let (stateText, stateCompressed) = checkpoint.state.columns
         let cursors = try JSONText.encode(Dictionary(
             uniqueKeysWithValues: checkpoint.migrationCursors.map { (String($0.key), $0.value) }))
         return try await hub.transaction("checkpointing island \(checkpoint.island)") { connection, logger in
             // Programs found are kept even when the lease was lost: nothing found is lost.
+            var entered: [Int] = []
             for entry in checkpoint.hallOfFame {
-                try await connection.query(HubRetention.offer(entry, run: name, worker: worker), logger: logger)
+                let inserted = try await connection.query(
+                    HubRetention.offer(entry, run: name, worker: worker), logger: logger).collect()
+                guard !inserted.isEmpty else { continue }
+                entered.append(entry.memberID)
+                try await Self.insertLineage(entry.lineage, run: name, connection: connection, logger: logger)
             }
             let kept = try await connection.query("""
                 UPDATE galapagos_island SET
@@ -294,7 +362,7 @@ extension HubRun {
                     INSERT INTO galapagos_event (run, worker, kind, island)
                     VALUES (\(name), \(worker), 'lease-lost', \(checkpoint.island))
                     """, logger: logger)
-                return false
+                return CheckpointOutcome(kept: false, enteredHallOfFame: entered)
             }
             for emigrant in checkpoint.emigrants {
                 try await connection.query("""
@@ -331,7 +399,36 @@ extension HubRun {
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
-            return true
+            return CheckpointOutcome(kept: true, enteredHallOfFame: entered)
         }
     }
+
+    /// Writes lineage records in one statement; records the hub has already are left alone.
+    static func insertLineage(
+        _ records: [LineageRecord], run: String, connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !records.isEmpty else { return }
+        try await connection.query("""
+            INSERT INTO galapagos_lineage (run, id, island, program, fitness, fingerprint, parent_id, origin, birth)
+            SELECT \(run), r.id, r.island, r.program, r.fitness, r.fingerprint, NULLIF(r.parent_id, -1),
+                   r.origin, r.birth
+            FROM unnest(
+                \(records.map(\.id))::BIGINT[], \(records.map(\.island))::INTEGER[],
+                \(records.map(\.program))::TEXT[], \(records.map(\.fitness))::DOUBLE PRECISION[],
+                \(records.map { Int64(bitPattern: $0.fingerprint) })::BIGINT[],
+                \(records.map { $0.parentID ?? -1 })::BIGINT[], \(records.map(\.origin))::TEXT[],
+                \(records.map(\.birth))::BIGINT[])
+                AS r(id, island, program, fitness, fingerprint, parent_id, origin, birth)
+            ON CONFLICT (run, id) DO NOTHING
+            """, logger: logger)
+    }
+}
+
+/// What one island's checkpoint transaction did.
+public struct CheckpointOutcome: Sendable {
+    /// Whether the worker still held the island (else only the hall of fame was written).
+    public var kept: Bool
+    /// Run-wide ids of the offered programs that entered the hall of fame (their lineages
+    /// were written with them).
+    public var enteredHallOfFame: [Int]
 }

@@ -12,6 +12,7 @@ import PostgresNIO
 /// | `galapagos_island`        | `checkpoint`, `island`, `member` (one compressed JSON state per island, plus its lease) |
 /// | `galapagos_hall_of_fame`  | `kept` (never deleted; `HubRetention` says what enters) |
 /// | `galapagos_statistic`     | `statistic`                      |
+/// | `galapagos_lineage`       | `individual` (the lineages of the hall of fame's programs) |
 /// | `galapagos_migrant`       | `migration` (with the programs: the islands pull from it) |
 /// | `galapagos_worker`, `galapagos_event` | (coordination only)  |
 enum HubSchema {
@@ -19,8 +20,9 @@ enum HubSchema {
     /// retention (`galapagos_island.migrants_sent`) and run-wide individual counts on
     /// statistics rows (`galapagos_statistic.run_individuals`, as run files count); version 3
     /// compressed checkpoints (`galapagos_island.state_compressed`), an index that ranks the
-    /// hall of fame, and prompt vacuuming of checkpoint rows.
-    static let version = 3
+    /// hall of fame, and prompt vacuuming of checkpoint rows; version 4 lineage records
+    /// (`galapagos_lineage`) and workers' FEC caches (`galapagos_worker_cache`).
+    static let version = 4
 
     static let statements: [PostgresQuery] = [
         """
@@ -172,6 +174,32 @@ enum HubSchema {
         ALTER TABLE galapagos_island SET (
             autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 200,
             toast.autovacuum_vacuum_scale_factor = 0, toast.autovacuum_vacuum_threshold = 200)
+        """,
+        // Version 4: the lineages of the programs that enter the hall of fame (append-only, as
+        // the hall of fame), and each worker's FEC cache for whoever adopts its islands.
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_lineage (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            id BIGINT NOT NULL,
+            island INTEGER NOT NULL,
+            program TEXT NOT NULL,
+            fitness DOUBLE PRECISION NOT NULL,
+            fingerprint BIGINT NOT NULL,
+            parent_id BIGINT,
+            origin TEXT NOT NULL,
+            birth BIGINT NOT NULL,
+            PRIMARY KEY (run, id)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS galapagos_worker_cache (
+            run TEXT NOT NULL REFERENCES galapagos_run (name) ON DELETE CASCADE,
+            worker TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            cache BYTEA NOT NULL,
+            saved_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            PRIMARY KEY (run, worker)
+        )
         """,
     ]
 

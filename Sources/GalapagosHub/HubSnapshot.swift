@@ -6,9 +6,11 @@ import PostgresNIO
 /// ``RunRecords`` interface as a run file.
 ///
 /// Member ids are run-wide: island engines number their own members, and member `m` of island
-/// `i` in a run of `n` islands is `m × n + i`. Distributed runs keep no lineage: a lineage is
-/// the member alone. Statistics rows count each island's own individuals (a run file's count
-/// the run's), and their seconds run from the run's creation.
+/// `i` in a run of `n` islands is `m × n + i`. Lineages are recorded for the programs that
+/// entered the hall of fame (`galapagos_lineage`), back through the island that found them and
+/// the migrants it took in as far as those were recorded; a lineage of a population member ends
+/// at its first ancestor the hub does not have. Statistics rows carry the run's individuals
+/// (as a run file's do), and their seconds run from the run's creation.
 public struct HubSnapshot: RunRecords, Sendable {
     public var location: String
     var stored: StoredRun
@@ -19,10 +21,17 @@ public struct HubSnapshot: RunRecords, Sendable {
     var populations: [[RunReader.StoredMember]]
     var selectedMembers: [(member: RunReader.StoredMember, selectFitness: Double)]
     var fame: [RunReader.StoredMember]
+    /// Lineage records by run-wide id (the newest ``lineageLimit``).
+    var lineageRecords: [Int: RunReader.StoredMember]
     var statisticRows: [RunReader.Statistic]
+    /// Each island's bandits as of its last checkpoint.
+    var banditArms: [RunReader.BanditArm]
     var migrationRows: [MigrationEvent]
     /// Per island: the worker holding it (`nil`: free or lease expired).
     public var owners: [String?]
+
+    /// The most lineage records a snapshot reads (the newest first).
+    public static let lineageLimit = 200_000
 
     /// Reads a run from its hub.
     public static func read(_ run: HubRun) async throws -> HubSnapshot {
@@ -47,6 +56,15 @@ public struct HubSnapshot: RunRecords, Sendable {
                 fame.append(RunReader.StoredMember(
                     id: row.0, fitness: row.1, parentID: nil, origin: "island \(row.2)", birth: row.3,
                     program: row.4, island: nil))
+            }
+            var lineage: [Int: RunReader.StoredMember] = [:]
+            for try await row in try await connection.query("""
+                SELECT id, fitness, parent_id, origin, birth, program, island FROM galapagos_lineage
+                WHERE run = \(name) ORDER BY id DESC LIMIT \(lineageLimit)
+                """, logger: logger).decode((Int, Double, Int?, String, Int, String, Int).self) {
+                lineage[row.0] = RunReader.StoredMember(
+                    id: row.0, fitness: row.1, parentID: row.2, origin: "\(row.3) on island \(row.6)",
+                    birth: row.4, program: row.5, island: nil)
             }
             var statistics: [RunReader.Statistic] = []
             for try await row in try await connection.query("""
@@ -77,10 +95,18 @@ public struct HubSnapshot: RunRecords, Sendable {
                 """, logger: logger).decode((Int, String).self) {
                 (count, checkpointed) = row
             }
-            return (islandRows, fame, statistics, migrations, count, checkpointed)
+            return (islandRows, fame, statistics, migrations, count, checkpointed, lineage)
         }
         var populations: [[RunReader.StoredMember]] = []
         var selected: [(RunReader.StoredMember, Double)] = []
+        var bandits: [RunReader.BanditArm] = []
+        let stored = StoredRun(
+            name: name, searchSpaceText: definition.searchSpaceText,
+            configuration: definition.configuration, productVersion: definition.productVersion,
+            datasetHashes: definition.datasetHashes, status: status.status, stopReason: status.stopReason,
+            dataFiles: definition.dataFiles)
+        let operatorNames = (try? stored.effectiveSearchSpace(location: location))?
+            .mutation.operators.map(\.rawValue) ?? []
         var owners: [String?] = []
         for (index, owner, checkpoint) in rows.0 {
             owners.append(owner)
@@ -99,19 +125,15 @@ public struct HubSnapshot: RunRecords, Sendable {
                     birth: record.birth, program: record.program, island: island)
             }
             populations.append((document.islands.first?.members ?? []).map { stored($0, island: index) })
+            bandits += Self.arms(of: document.scalars, island: index, operatorNames: operatorNames)
             if let best = document.bestSelected, let fitness = document.scalars.selectFitness[best.id] {
                 selected.append((stored(best, island: nil), fitness))
             }
         }
-        let stored = StoredRun(
-            name: name, searchSpaceText: definition.searchSpaceText,
-            configuration: definition.configuration, productVersion: definition.productVersion,
-            datasetHashes: definition.datasetHashes, status: status.status, stopReason: status.stopReason,
-            dataFiles: definition.dataFiles)
         return HubSnapshot(
             location: location, stored: stored, status: status, checkpointedAt: rows.5,
             migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
-            statisticRows: rows.2, migrationRows: rows.3, owners: owners)
+            lineageRecords: rows.6, statisticRows: rows.2, banditArms: bandits, migrationRows: rows.3, owners: owners)
     }
 
     /// The best select fitness any island reached, with its member.
@@ -169,16 +191,52 @@ public struct HubSnapshot: RunRecords, Sendable {
             if let found = population.first(where: { $0.id == id }) { return found }
         }
         if let found = selectedMembers.first(where: { $0.member.id == id }) { return found.member }
+        if let found = lineageRecords[id] { return found }
         return fame.first { $0.id == id }
     }
 
+    /// The member and its recorded ancestors, child first: each step's parent from the
+    /// lineage records, else from the islands' populations.
     public func lineage(of id: Int) throws -> [RunReader.StoredMember] {
-        try member(id: id).map { [$0] } ?? []
+        var steps: [RunReader.StoredMember] = []
+        var seen = Set<Int>()
+        var next: Int? = id
+        while let current = next, seen.insert(current).inserted {
+            guard let step = try lineageRecords[current] ?? member(id: current) else { break }
+            steps.append(step)
+            next = step.parentID
+        }
+        return steps
     }
 
     public func statistics() throws -> [RunReader.Statistic] { statisticRows }
 
-    public func bandits() throws -> [RunReader.BanditArm] { [] }
+    /// Each island's operator and parent-strata bandits as of its last checkpoint (every island
+    /// of a hub run is an engine of its own, with bandits of its own).
+    public func bandits() throws -> [RunReader.BanditArm] { banditArms }
+
+    private static let strata = ["top 1%", "1-10%", "10-50%", "50-100%"]
+
+    static func arms(
+        of scalars: EngineState.Scalars, island: Int, operatorNames: [String]
+    ) -> [RunReader.BanditArm] {
+        var arms: [RunReader.BanditArm] = []
+        func record(_ name: String, _ bandit: Bandit?, _ armName: (Int) -> String) {
+            guard let bandit else { return }
+            for arm in 0..<bandit.arms where bandit.totalPulls.indices.contains(arm) && bandit.means.indices.contains(arm) {
+                arms.append(RunReader.BanditArm(
+                    individuals: scalars.individuals, bandit: name, arm: armName(arm),
+                    pulls: bandit.totalPulls[arm], mean: bandit.means[arm]))
+            }
+        }
+        record("operators island \(island)", scalars.operatorBandit) {
+            operatorNames.indices.contains($0) ? operatorNames[$0] : "operator \($0)"
+        }
+        for strataBandit in scalars.selection.strataBandits.prefix(1) {
+            record("strata island \(island)", strataBandit) { strata.indices.contains($0) ? strata[$0] : "\($0)" }
+        }
+        return arms
+    }
 
     public func migrations(limit: Int) throws -> [MigrationEvent] {
         Array(migrationRows.prefix(max(0, limit)))

@@ -1,5 +1,6 @@
 import Foundation
 import Galapagos
+import NIOCore
 
 /// A process taking part in a hub run: it leases islands, evolves them, and at every sync
 /// checkpoints them, exchanges migrants and offers its best programs to the shared hall of
@@ -57,6 +58,9 @@ public final class HubWorker {
         public var meanMigrationSyncSeconds = 0.0
         public var migrantsSent = 0
         public var migrantsReceived = 0
+        /// FEC cache entries taken from the stored caches of the workers whose islands this
+        /// one adopted (or of its own earlier life).
+        public var fecEntriesAdopted = 0
         public var seconds = 0.0
     }
 
@@ -70,6 +74,10 @@ public final class HubWorker {
     /// One FEC cache for every island held: they score on the same tasks, and a cache shared
     /// by ten islands hits as often as a one-process run's (a cache per island hits less).
     private var sharedFEC: FECDoubleBuffer?
+    /// When the shared cache was last stored for adopters.
+    private var fecSavedAt: ContinuousClock.Instant
+    /// Workers whose stored caches were merged into the shared one.
+    private var fecLoadedFrom = Set<String>()
     private var syncSeconds = 0.0
     private var migrationSyncSeconds = 0.0
     private let clock = ContinuousClock()
@@ -126,6 +134,7 @@ public final class HubWorker {
         sharedFEC = factory.islandSpace.fec.enabled
             ? FECDoubleBuffer(FECCache(capacity: factory.islandSpace.fec.capacity)) : nil
         summary = Summary(worker: options.workerID, run: run.name)
+        fecSavedAt = clock.now
     }
 
     var source: String { "hub \(run.hub.address) run \(run.name)" }
@@ -152,8 +161,15 @@ public final class HubWorker {
                 try await Task.sleep(for: interval)
             } else {
                 let checkpoints = try prepareSync()
+                let cache = storedCacheIfDue()
                 let worker = options.workerID, lease = definition.leaseSeconds
-                inFlight = Task { try await writer.sync(checkpoints, worker: worker, leaseSeconds: lease) }
+                inFlight = Task {
+                    let outcomes = try await writer.sync(checkpoints, worker: worker, leaseSeconds: lease)
+                    if let cache {
+                        try await writer.saveWorkerCache(worker: worker, entries: cache.entries, cache: cache.bytes)
+                    }
+                    return outcomes
+                }
                 evolve(for: interval, shouldStop: shouldStop)
             }
             try await run.heartbeat(
@@ -168,7 +184,10 @@ public final class HubWorker {
         }
         if let pending = inFlight { try await apply(try await pending.value) }
         // The last checkpoint, so that what was found since the previous sync is kept.
-        if !islands.isEmpty { try await sync() }
+        if !islands.isEmpty {
+            try await sync()
+            try await saveCache()
+        }
         try await run.leave(
             worker: options.workerID, leaseTokens: islands.map(\.leaseToken),
             individuals: summary.individuals, syncs: summary.syncs, syncSeconds: syncSeconds)
@@ -224,6 +243,58 @@ public final class HubWorker {
                 }
             }
             islands.sort { $0.index < $1.index }
+            try await adoptCaches(for: claimed)
+        }
+    }
+
+    // MARK: FEC cache
+
+    /// Stores the shared cache's most recent entries now, for whoever adopts this worker's
+    /// islands.
+    func saveCache() async throws {
+        if let cache = storedCacheIfDue(force: true) {
+            try await run.saveWorkerCache(worker: options.workerID, entries: cache.entries, cache: cache.bytes)
+        }
+    }
+
+    /// The shared cache's most recent entries, encoded, when a save is due (or `force`d).
+    private func storedCacheIfDue(force: Bool = false) -> (entries: Int, bytes: ByteBuffer)? {
+        guard sharedFEC != nil, force || (clock.now - fecSavedAt).seconds >= StoredFECCache.saveEvery
+        else { return nil }
+        fecSavedAt = clock.now
+        guard let entries = sharedFEC?.mostRecentEntries(StoredFECCache.entries), !entries.isEmpty,
+              let bytes = try? StoredFECCache.encode(entries) else { return nil }
+        return (entries.count, bytes)
+    }
+
+    /// Merges into the shared cache the stored caches of the workers that held the claimed
+    /// islands (this worker's own, when it held them before a restart), or, for islands that
+    /// were handed back, the run's most recently stored cache once: an island continues with
+    /// the cache it was evolving with, not an empty one.
+    private func adoptCaches(for claimed: [ClaimedIsland]) async throws {
+        guard sharedFEC != nil else { return }
+        let restored = claimed.filter { $0.state != nil }
+        var owners: [String?] = []
+        for island in restored {
+            guard let owner = island.previousOwner else { continue }
+            if !fecLoadedFrom.contains(owner), !owners.contains(owner) { owners.append(owner) }
+        }
+        if owners.isEmpty, !restored.isEmpty, fecLoadedFrom.isEmpty { owners.append(nil) }
+        for owner in owners {
+            guard let (worker, stored) = try await run.workerCache(of: owner) else {
+                if let owner { fecLoadedFrom.insert(owner) }
+                continue
+            }
+            fecLoadedFrom.insert(worker)
+            if let owner { fecLoadedFrom.insert(owner) }
+            do {
+                let entries = try StoredFECCache.decode(stored, source: "\(source), worker \(worker)'s FEC cache")
+                let added = sharedFEC?.merge(entries) ?? 0
+                summary.fecEntriesAdopted += added
+                log("took \(added) cached fitness values from \(worker)'s stored FEC cache")
+            } catch {
+                log("ignored \(worker)'s stored FEC cache: \(error)")
+            }
         }
     }
 
@@ -286,6 +357,10 @@ public final class HubWorker {
             let checkpoint = outcome.checkpoint
             guard let island = islands.first(where: { $0.index == checkpoint.island }) else { continue }
             for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
+            let entered = Set(outcome.enteredHallOfFame)
+            for entry in checkpoint.hallOfFame where entered.contains(entry.memberID) {
+                island.lineageWritten.formUnion(entry.lineage.map(\.id))
+            }
             summary.syncs += 1
             syncSeconds += outcome.seconds
             if !checkpoint.emigrants.isEmpty {
@@ -326,6 +401,23 @@ public final class HubWorker {
         islands.removeAll { lost.contains($0.index) }
     }
 
+    /// A member's lineage records with run-wide ids, back to the first one the hub has.
+    private func lineage(of localID: Int, on island: IslandRunner) -> [LineageRecord] {
+        let index = island.index
+        let records = island.engine.lineage(of: localID) {
+            island.lineageWritten.contains(factory.globalID($0, island: index))
+        }
+        return records.map { member in
+            LineageRecord(
+                id: factory.globalID(member.id, island: index), island: index,
+                program: ProgramPrinter.print(member.program, searchSpace: factory.space.name),
+                fitness: member.fitness, fingerprint: member.fingerprint,
+                parentID: member.parentID.map { factory.globalID($0, island: index) }
+                    ?? island.migrantOrigins[member.id],
+                origin: member.origin.rawValue, birth: member.birth)
+        }
+    }
+
     private func makeCheckpoint(_ island: IslandRunner, emigrants: [Emigrant]) throws -> IslandCheckpoint {
         let engine = island.engine
         let name = factory.space.name
@@ -340,13 +432,16 @@ public final class HubWorker {
         let newFame = engine.hallOfFame.members.filter {
             !island.offered.contains(factory.globalID($0.id, island: island.index))
         }
+        island.noteMigrations(engine.takeMigrationEvents())
         let fame = newFame.map { member in
             HallOfFameEntry(
                 program: ProgramPrinter.print(member.program, searchSpace: name), fitness: member.fitness,
                 fingerprint: member.fingerprint, island: island.index,
                 memberID: factory.globalID(member.id, island: island.index), individuals: member.birth,
-                size: member.program.instructionCount)
+                size: member.program.instructionCount,
+                lineage: lineage(of: member.id, on: island))
         }
+        engine.pruneLineage()
         var statistic: RunReader.Statistic?
         let now = clock.now
         let elapsed = (now - island.statisticsAt.time).seconds
@@ -376,6 +471,8 @@ public final class HubWorker {
 struct SyncOutcome: Sendable {
     var checkpoint: IslandCheckpoint
     var kept: Bool
+    /// Run-wide ids of the offered programs that entered the hall of fame.
+    var enteredHallOfFame: [Int]
     var arrivals: [Arrival]
     var seconds: Double
 }
@@ -390,10 +487,12 @@ extension HubRun {
         var outcomes: [SyncOutcome] = []
         for island in checkpoints {
             let began = clock.now
-            let kept = try await checkpoint(island, worker: worker, leaseSeconds: leaseSeconds)
-            let waiting = kept ? try await arrivals(island: island.island, after: island.migrationCursors) : []
+            let written = try await checkpoint(island, worker: worker, leaseSeconds: leaseSeconds)
+            let waiting = written.kept
+                ? try await arrivals(island: island.island, after: island.migrationCursors) : []
             outcomes.append(SyncOutcome(
-                checkpoint: island, kept: kept, arrivals: waiting, seconds: (clock.now - began).seconds))
+                checkpoint: island, kept: written.kept, enteredHallOfFame: written.enteredHallOfFame,
+                arrivals: waiting, seconds: (clock.now - began).seconds))
         }
         return outcomes
     }

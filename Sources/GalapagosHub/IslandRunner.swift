@@ -22,6 +22,10 @@ final class IslandRunner {
     var statisticsAt: (individuals: Int, time: ContinuousClock.Instant)
     /// Migrants sent since the last checkpoint.
     var outbox: [Emigrant] = []
+    /// Run-wide ids of the lineage records the hub has from this island (this lease's).
+    var lineageWritten = Set<Int>()
+    /// Per migrant taken in (local id), the run-wide id of the member it copies.
+    var migrantOrigins: [Int: Int] = [:]
 
     init(index: Int, engine: Engine, leaseToken: String, migrationCursors: [Int: Int], nextMigrationAt: Int) {
         self.index = index
@@ -30,6 +34,15 @@ final class IslandRunner {
         self.migrationCursors = migrationCursors
         self.nextMigrationAt = nextMigrationAt
         statisticsAt = (engine.individuals, ContinuousClock().now)
+    }
+
+    /// Remembers where migrants came from (for their lineage records), forgetting migrants
+    /// that left the island's family tree.
+    func noteMigrations(_ events: [MigrationEvent]) {
+        for event in events { migrantOrigins[event.memberID] = event.originalID }
+        if migrantOrigins.count > 4 * max(1, engine.islands[0].members.count) {
+            migrantOrigins = migrantOrigins.filter { engine.ancestry?.contains($0.key) ?? false }
+        }
     }
 }
 
@@ -75,7 +88,9 @@ struct IslandFactory {
             // process does.
             selectEvery: configuration.selectEvery,
             hallOfFameSize: configuration.hallOfFameSize, seedPrograms: seedPrograms,
-            tracksAncestry: false, taskSeed: runSeed)
+            // Lineages are written for the programs that enter the hall of fame, not for every
+            // ancestor of every island (see HubRun.checkpoint).
+            tracksAncestry: true, taskSeed: runSeed, lineageOnRequest: true)
     }
 
     /// An island as claimed: fresh, or restored from its last checkpoint.

@@ -8,11 +8,18 @@ import Testing
 /// Against a real PostgreSQL: set GALAPAGOS_TEST_POSTGRES_URL (`.ci/run` starts one and does).
 @Suite(.enabled(if: HubFixtures.databaseURL != nil, "needs GALAPAGOS_TEST_POSTGRES_URL"), .serialized)
 struct HubIntegrationTests {
-    private func create(_ prefix: String, islands: Int = 3, lease: Double = 30) async throws -> (HubRun, HubRunDefinition) {
+    private func create(
+        _ prefix: String, islands: Int = 3, lease: Double = 30, bandits: Bool = false
+    ) async throws -> (HubRun, HubRunDefinition) {
         let hub = try HubFixtures.hub()
         let folder = try HubFixtures.folder()
         let path = folder + "/space.yaml"
-        try HubFixtures.write(HubFixtures.spaceText(islands: islands, migrationEvery: 60), to: path)
+        var text = HubFixtures.spaceText(islands: islands, migrationEvery: 60)
+        if bandits {
+            text = text.replacingOccurrences(of: "probability: 0.9", with: "probability: 0.9\n  adaptive: true")
+                .replacingOccurrences(of: "tournament: 5", with: "tournament: 5\n  selector: thompson")
+        }
+        try HubFixtures.write(text, to: path)
         let definition = try HubRunDefinition(
             name: HubFixtures.runName(prefix), space: SearchSpace.load(path: path), searchSpacePath: path,
             configuration: HubFixtures.configuration(seed: 5, path: path), leaseSeconds: lease, syncSeconds: 0.1)
@@ -51,6 +58,7 @@ struct HubIntegrationTests {
         // (they go into the next checkpoint; an adopter reads them again from the hub).
         let checkpointed = first.islands.map { ($0.engine.individuals, $0.engine.islands[0].members) }
         try await first.sync()
+        try await first.saveCache()
         let fameBefore = try await HubSnapshot.read(run).hallOfFame(limit: 1_000).map(\.program)
         #expect(!fameBefore.isEmpty)
 
@@ -61,6 +69,8 @@ struct HubIntegrationTests {
         try await second.rebalance(run.status())
         #expect(second.islands.map(\.index) == [0, 1])
         #expect(second.summary.islandsAdopted == 2)
+        // The adopter continues with the dead worker's cache, not an empty one.
+        #expect(second.summary.fecEntriesAdopted > 0)
         for (island, (individuals, members)) in zip(second.islands, checkpointed) {
             #expect(island.engine.individuals == individuals)
             #expect(island.engine.islands[0].members.map(\.program) == members.map(\.program))
@@ -76,6 +86,52 @@ struct HubIntegrationTests {
         let kinds = try await run.events().map(\.kind)
         #expect(kinds.filter { $0 == "adopted" }.count == 2)
         #expect(kinds.filter { $0 == "lease-lost" }.count == 2)
+        await run.hub.close()
+    }
+
+    @Test func programsInTheHallOfFameHaveTheirLineage() async throws {
+        let (run, _) = try await create("lineage", islands: 2)
+        let first = try await worker(run, "first", maxIslands: 2)
+        try await first.rebalance(run.status())
+        for _ in 0..<3 {
+            first.evolve(for: .milliseconds(300), shouldStop: { false })
+            try await first.sync()
+        }
+        let snapshot = try await HubSnapshot.read(run)
+        let fame = try snapshot.hallOfFame(limit: 1_000)
+        #expect(!fame.isEmpty)
+        var longest = 0
+        for entry in fame {
+            let lineage = try snapshot.lineage(of: entry.id)
+            #expect(lineage.first?.program == entry.program, "the lineage of \(entry.id) starts with it")
+            // Each step names the next as its parent, and ancestors are born before their children.
+            for (child, parent) in zip(lineage, lineage.dropFirst()) {
+                #expect(child.parentID == parent.id)
+                #expect(child.birth > parent.birth || child.origin.hasPrefix("migration"))
+            }
+            longest = max(longest, lineage.count)
+        }
+        // Programs climbed from random ones through recorded ancestors.
+        #expect(longest >= 3)
+        // A later sync writes only new steps: re-offering nothing leaves the records as they are.
+        let recorded = snapshot.lineageRecords.count
+        try await first.sync()
+        #expect(try await HubSnapshot.read(run).lineageRecords.count == recorded)
+        await run.hub.close()
+    }
+
+    @Test func eachIslandShowsItsBandits() async throws {
+        let (run, _) = try await create("bandits", islands: 2, bandits: true)
+        let first = try await worker(run, "first", maxIslands: 2)
+        try await first.rebalance(run.status())
+        first.evolve(for: .milliseconds(300), shouldStop: { false })
+        try await first.sync()
+        let arms = try await HubSnapshot.read(run).bandits()
+        let operators = arms.filter { $0.bandit == "operators island 1" }
+        #expect(Set(operators.map(\.arm)) == ["alter_argument", "randomize_instruction", "insert_instruction", "remove_instruction"])
+        #expect(operators.map(\.pulls).reduce(0, +) > 0)
+        #expect(operators.allSatisfy { $0.individuals == first.islands[1].engine.individuals })
+        #expect(Set(arms.map(\.bandit)).isSuperset(of: ["operators island 0", "strata island 0", "strata island 1"]))
         await run.hub.close()
     }
 
