@@ -22,6 +22,8 @@ timeout 300 scripts/kill-resume.sh 20
 if [ -n "${GALAPAGOS_TEST_POSTGRES_URL:-}" ]; then
   echo "== hub run: a hub and 3 workers on loopback PostgreSQL, one killed with SIGKILL mid-run"
   timeout 900 scripts/hub-integration.sh "$GALAPAGOS_TEST_POSTGRES_URL"
+  echo "== hub run: PostgreSQL restarted under a hub and 2 workers"
+  timeout 180 scripts/hub-db-restart.sh "$GALAPAGOS_TEST_POSTGRES_URL"
 fi
 
 echo "== report rendering (skipped when Chromium is not installed)"
