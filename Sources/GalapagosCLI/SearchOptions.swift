@@ -79,6 +79,11 @@ struct SearchOptions: ParsableArguments {
         valueName: "P|off"))
     var fitTerms: String?
 
+    @Option(help: ArgumentHelp(
+        "Override size pressure: tournaments compare fitness minus this much per instruction (0: fitness alone).",
+        valueName: "C"))
+    var parsimony: Double?
+
     @Option(name: .customLong("mutation-retries"),
             help: "Override: draw a mutation again, up to N times, when its child behaves like a program already seen.")
     var mutationRetries: Int?
@@ -121,6 +126,9 @@ struct SearchOptions: ParsableArguments {
         if let fitTerms, fitTerms != "off", !(Double(fitTerms).map { (0...1).contains($0) } ?? false) {
             throw ValidationError("--fit-terms must be a probability from 0 to 1, or off; found '\(fitTerms)'")
         }
+        if let parsimony, !(0...1).contains(parsimony) {
+            throw ValidationError("--parsimony must be from 0 to 1; found \(parsimony)")
+        }
         if let fecTasks, fecTasks != "first", fecTasks != "all" {
             throw ValidationError("--fec-tasks must be first or all; found '\(fecTasks)'")
         }
@@ -152,6 +160,7 @@ struct SearchOptions: ParsableArguments {
         overrides.hurdle = hurdle.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         overrides.fitConstants = fitConstants.map { $0 == "off" ? -1 : Double($0) ?? -1 }
         overrides.fitTerms = fitTerms.map { $0 == "off" ? -1 : Double($0) ?? -1 }
+        overrides.parsimony = parsimony
         return overrides
     }
 

@@ -12,14 +12,21 @@ public struct HubCoordinator: Sendable {
 
     /// Waits until the run ends: a worker reached the target, or a budget is spent, or
     /// `shouldStop` returns true (then the run is marked `stopped`, to be resumed). Afterwards it
-    /// waits (up to a lease time) for the workers' last checkpoints.
+    /// waits (up to a lease time) for the workers' last checkpoints. Meanwhile it vacuums the
+    /// checkpoint table every ``HubRetention/vacuumEvery``.
     public func watch(
         every poll: Duration = .seconds(1), shouldStop: @Sendable () -> Bool,
         onStatus: (HubRun.Status) -> Void
     ) async throws -> HubRun.Status {
         var status = try await run.status()
+        let clock = ContinuousClock()
+        var vacuumedAt = clock.now
         while status.status == .running {
             onStatus(status)
+            if clock.now - vacuumedAt >= HubRetention.vacuumEvery {
+                vacuumedAt = clock.now
+                try await run.vacuumCheckpoints()
+            }
             if shouldStop() {
                 try await run.end(status: .stopped, reason: StopReason.interrupted.rawValue)
             } else if let spent = status.spentBudget {
@@ -29,7 +36,6 @@ public struct HubCoordinator: Sendable {
             }
             status = try await run.status()
         }
-        let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int64(min(status.leaseSeconds, 604_800) * 1000))
         while status.leasedIslands > 0, clock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))

@@ -8,8 +8,14 @@ import PostgresNIO
 /// - the hall of fame: append-only, and an offered program is kept only when it enters the
 ///   run's top ``hallOfFameTop`` by fitness or no kept program is both as fit and as small (the
 ///   fitness–size Pareto front), so it grows with improvements, not with time;
-/// - events and checkpoints: kept (an island's checkpoint is one row, replaced).
+/// - events and checkpoints: kept (an island's checkpoint is one row, replaced). A replaced
+///   checkpoint leaves its old compressed value in the table's TOAST until a vacuum: the
+///   coordinator vacuums the checkpoints every ``vacuumEvery`` (autovacuum wakes once a minute,
+///   and the table would grow to hold a minute of checkpoints and more).
 public enum HubRetention {
+    /// How often the coordinator vacuums the checkpoint table.
+    public static let vacuumEvery = Duration.seconds(10)
+
     /// An offered program enters the hall of fame when fewer than this many kept programs are
     /// at least as fit (or when it extends the fitness–size front).
     public static let hallOfFameTop = 100
@@ -47,6 +53,10 @@ public enum HubRetention {
         RETURNING member_id
         """
     }
+
+    /// Reclaims the space of replaced checkpoints (a warning, not an error, when the role may not
+    /// vacuum the table; autovacuum then does it, later).
+    static let vacuumCheckpoints: PostgresQuery = "VACUUM galapagos_island"
 
     /// Deletes an island's statistics rows that share their minute (older than an hour) or
     /// their hour (older than a day) with an earlier row of the island.

@@ -237,6 +237,13 @@ extension HubRun {
         }
     }
 
+    /// Vacuums the checkpoint table (see ``HubRetention/vacuumCheckpoints``).
+    public func vacuumCheckpoints() async throws {
+        try await hub.perform("vacuuming the checkpoints") { connection, logger in
+            try await connection.query(HubRetention.vacuumCheckpoints, logger: logger)
+        }
+    }
+
     /// Stores a worker's FEC cache (``StoredFECCache``), replacing the one it stored before.
     func saveWorkerCache(worker: String, entries: Int, cache: ByteBuffer) async throws {
         let name = self.name

@@ -135,6 +135,24 @@ struct HubIntegrationTests {
         await run.hub.close()
     }
 
+    @Test func theCoordinatorsVacuumReachesTheCheckpointTable() async throws {
+        let (run, _) = try await create("vacuum", islands: 1)
+        try await run.vacuumCheckpoints()
+        let vacuumed = try await run.hub.perform("reading vacuum statistics") { connection, logger in
+            var found = false
+            for try await (at) in try await connection.query(
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_all_tables WHERE relname = 'galapagos_island'",
+                logger: logger
+            ).decode(Bool.self) {
+                found = at
+            }
+            return found
+        }
+        // VACUUM cannot run inside a transaction block: this fails if the query were wrapped in one.
+        #expect(vacuumed)
+        await run.hub.close()
+    }
+
     @Test func migrantsTravelThroughTheHub() async throws {
         let (run, _) = try await create("migrate", islands: 2)
         let a = try await worker(run, "a", maxIslands: 1)

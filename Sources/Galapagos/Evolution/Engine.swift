@@ -315,7 +315,7 @@ public final class Engine {
             }
             let (parentIndex, arm) = selection.chooseParent(
                 in: island, index: index, ranking: ranking, cumulativeWeights: weights,
-                using: &random)
+                parsimony: space.evolution.parsimony, using: &random)
             var kind = MutationKind.identity
             var operatorArm = -1
             if random.nextBool(probability: space.mutation.probability) {
@@ -336,7 +336,7 @@ public final class Engine {
             if kind == .crossover {
                 let (donorIndex, _) = selection.chooseParent(
                     in: island, index: index, ranking: ranking, cumulativeWeights: weights,
-                    using: &random)
+                    parsimony: space.evolution.parsimony, using: &random)
                 donor = island.members[donorIndex].program
             }
             // Pin the parent in the family tree: it may die before its child is applied.

@@ -70,13 +70,26 @@ public struct ParentSelection: Sendable, Equatable, Codable {
     ///     per step by the caller (power-law selection only).
     public func chooseParent(
         in island: Island, index: Int, ranking: [Int], cumulativeWeights: [Double]? = nil,
-        using random: inout RandomGenerator
+        parsimony: Double = 0, using random: inout RandomGenerator
     ) -> (member: Int, arm: Int) {
         let members = island.members
         let n = members.count
         switch kind {
         case .tournament:
             var best = random.nextInt(below: n)
+            if parsimony > 0 {
+                // Size pressure: fitness minus `parsimony` per instruction decides.
+                func score(_ member: Member) -> Double {
+                    member.fitness - parsimony * Double(member.program.instructionCount)
+                }
+                var bestScore = score(members[best])
+                for _ in 1..<max(1, tournamentSize) {
+                    let candidate = random.nextInt(below: n)
+                    let candidateScore = score(members[candidate])
+                    if candidateScore > bestScore { (best, bestScore) = (candidate, candidateScore) }
+                }
+                return (best, -1)
+            }
             for _ in 1..<max(1, tournamentSize) {
                 let candidate = random.nextInt(below: n)
                 if members[candidate].fitness > members[best].fitness { best = candidate }

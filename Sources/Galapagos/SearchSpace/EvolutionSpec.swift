@@ -96,6 +96,11 @@ public struct EvolutionSpec: Sendable, Equatable {
     /// combination of values its `predict` computes (``TermFitter``; predict-only programs),
     /// before constant fitting. `nil` never rewrites.
     public var fitTerms: Double?
+    /// Size pressure: tournaments compare members by fitness minus this much per instruction
+    /// (gplearn's `parsimony_coefficient`), so that of two nearly equally fit programs the
+    /// shorter one breeds. Fitness itself, the hall of fame and selection are unchanged; 0 (the
+    /// default) compares fitness alone. Tournament selection only.
+    public var parsimony: Double = 0
 
     public init(
         populationSize: Int = 1_000, tournamentSize: Int = 10, islands: Int = 1,

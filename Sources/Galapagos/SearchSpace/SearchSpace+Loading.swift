@@ -396,6 +396,7 @@ struct SearchSpaceDecoder {
         spec.initialPrograms = try reader.choice("initial", InitialPrograms.self) ?? spec.initialPrograms
         spec.fitConstants = try reader.double("fit_constants", in: 0...1)
         spec.fitTerms = try reader.double("fit_terms", in: 0...1)
+        spec.parsimony = try reader.double("parsimony", in: 0...1) ?? 0
         if var migration = try reader.object("migration") {
             spec.migrationInterval = try migration.int("every", in: 0...Int.max) ?? spec.migrationInterval
             spec.migrants = try migration.int("count", in: 0...100_000) ?? spec.migrants

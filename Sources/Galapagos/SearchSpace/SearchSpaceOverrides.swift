@@ -22,6 +22,8 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
     public var fitConstants: Double?
     /// A term-fitting probability; a negative value turns it off.
     public var fitTerms: Double?
+    /// ``EvolutionSpec/parsimony``.
+    public var parsimony: Double?
     public var mutationRetries: Int?
     public var initialPrograms: InitialPrograms?
 
@@ -50,6 +52,7 @@ public struct SearchSpaceOverrides: Sendable, Codable, Equatable {
         if let hurdle { space.evolution.hurdle = hurdle < 0 ? nil : hurdle }
         if let fitConstants { space.evolution.fitConstants = fitConstants < 0 ? nil : fitConstants }
         if let fitTerms { space.evolution.fitTerms = fitTerms < 0 ? nil : fitTerms }
+        if let parsimony { space.evolution.parsimony = parsimony }
         return space
     }
 }

@@ -335,6 +335,29 @@ private func runEngine(
         }
     }
 
+    @Test func parsimonyTournamentsPreferTheShorterOfEquallyFitPrograms() {
+        let noOp = Instruction.nop
+        var island = Island(capacity: 2)
+        _ = island.add(Member(
+            id: 0, program: Program(predict: Array(repeating: noOp, count: 30)), fitness: 0.9,
+            fingerprint: 0, parentID: nil, origin: .random, birth: 0))
+        _ = island.add(Member(
+            id: 1, program: Program(predict: [noOp]), fitness: 0.9 - 1e-6,
+            fingerprint: 1, parentID: nil, origin: .random, birth: 1))
+        let selection = ParentSelection(kind: .tournament, islands: 1, tournamentSize: 8)
+        var random = RandomGenerator(seed: 4)
+        var chosen = [0, 0], chosenWithPressure = [0, 0]
+        for _ in 0..<200 {
+            chosen[selection.chooseParent(in: island, index: 0, ranking: [], using: &random).member] += 1
+            chosenWithPressure[selection.chooseParent(
+                in: island, index: 0, ranking: [], parsimony: 1e-4, using: &random).member] += 1
+        }
+        // Without pressure the fitter wins every tournament it enters (all but 1 in 256);
+        // with 1e-4 per instruction, 29 more instructions outweigh 1e-6 of fitness.
+        #expect(chosen[0] > 190)
+        #expect(chosenWithPressure[1] > 190)
+    }
+
     @Test func powerLawPrefersTopRanks() {
         var random = RandomGenerator(seed: 3)
         var counts = [Int](repeating: 0, count: 10)
