@@ -100,6 +100,7 @@ struct HubIntegrationTests {
         let snapshot = try await HubSnapshot.read(run)
         let fame = try snapshot.hallOfFame(limit: 1_000)
         #expect(!fame.isEmpty)
+        let fameIDs = Set(fame.map(\.id))
         var longest = 0
         for entry in fame {
             let lineage = try snapshot.lineage(of: entry.id)
@@ -108,6 +109,12 @@ struct HubIntegrationTests {
             for (child, parent) in zip(lineage, lineage.dropFirst()) {
                 #expect(child.parentID == parent.id)
                 #expect(child.birth > parent.birth || child.origin.hasPrefix("migration"))
+            }
+            // Recorded steps are where fitness changed, or programs of the hall of fame: neutral
+            // copies are folded away.
+            for (child, parent) in zip(lineage.dropFirst(), lineage.dropFirst(2))
+            where !child.origin.hasPrefix("migration") && !fameIDs.contains(child.id) {
+                #expect(child.fitness != parent.fitness, "step \(child.id) repeats \(parent.id)'s fitness")
             }
             longest = max(longest, lineage.count)
         }

@@ -133,12 +133,14 @@ extension Engine {
         return records
     }
 
-    /// The lineage records of a member, child first, for a store that writes lineages on
-    /// request (``EngineSettings/lineageOnRequest``): up to the first ancestor `isWritten`
-    /// accepts, or as far as the family tree reaches. Empty when the engine tracks no ancestry
-    /// or no longer holds the member.
-    public func lineage(of id: Int, until isWritten: (Int) -> Bool) -> [Member] {
-        ancestry?.lineage(of: id, until: isWritten) ?? []
+    /// The lineage of a member, child first, for a store that writes lineages on request
+    /// (``EngineSettings/lineageOnRequest``): up to the first ancestor `isWritten` accepts, or as
+    /// far as the family tree reaches (see ``Ancestry/lineage(of:foldingNeutralSteps:until:)``).
+    /// Empty when the engine tracks no ancestry or no longer holds the member.
+    public func lineage(
+        of id: Int, foldingNeutralSteps: Bool = false, until isWritten: (Int) -> Bool
+    ) -> [Ancestry.Step] {
+        ancestry?.lineage(of: id, foldingNeutralSteps: foldingNeutralSteps, until: isWritten) ?? []
     }
 
     /// Forgets ancestors older than the lineage window, for a store that writes lineages on
