@@ -7,8 +7,9 @@
 # by age, the hall of fame kept to the run's top and its fitness-size front) the migrant rows
 # stay flat; statistics rows grow by about 12 per island per minute for the first hour (every
 # row of the last hour is kept, at most one per island per 5 s) and are thinned after it; the
-# hall of fame grows only with improvements; the checkpoint is one row per island, its old
-# versions vacuumed. Table sizes (the last four columns) cover every run in the database.
+# hall of fame and its lineages grow only with improvements; the checkpoint is one row per
+# island, its old versions vacuumed. Table sizes (the last five columns) cover every run in the
+# database.
 #
 # Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
 # Environment: MINUTES (30), GALAPAGOS_BIN (a build with the hub trait; default .build/release).
@@ -31,6 +32,7 @@ report() {
         (SELECT COUNT(*) FROM galapagos_migrant WHERE run = '$run'),
         (SELECT COUNT(*) FROM galapagos_statistic WHERE run = '$run'),
         (SELECT COUNT(*) FROM galapagos_hall_of_fame WHERE run = '$run'),
+        (SELECT COUNT(*) FROM galapagos_lineage WHERE run = '$run'),
         (SELECT COUNT(*) FROM galapagos_event WHERE run = '$run'),
         (SELECT COALESCE(SUM(individuals), 0) FROM galapagos_island WHERE run = '$run'),
         (SELECT COALESCE(SUM(migrants_sent), 0) FROM galapagos_island WHERE run = '$run'),
@@ -38,7 +40,8 @@ report() {
         pg_size_pretty(pg_total_relation_size('galapagos_migrant')),
         pg_size_pretty(pg_total_relation_size('galapagos_statistic')),
         pg_size_pretty(pg_total_relation_size('galapagos_hall_of_fame')),
-        pg_size_pretty(pg_total_relation_size('galapagos_island'))" | tr '|' '\t'
+        pg_size_pretty(pg_total_relation_size('galapagos_island')),
+        pg_size_pretty(pg_total_relation_size('galapagos_lineage'))" | tr '|' '\t'
 }
 
 echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every 1"
@@ -49,7 +52,7 @@ until [ "$(sql "SELECT COUNT(*) FROM galapagos_run WHERE name = '$run'")" = "1" 
 for w in 1 2 3; do
     "$bin" worker --hub "$url" --run "$run" --name "soak$w" --workers 1 --quiet >"$work/w$w.out" 2>&1 &
 done
-printf 'minute\tmigrants\tstatistics\thall_of_fame\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\tfame_table\tisland_table\n'
+printf 'minute\tmigrants\tstatistics\thall_of_fame\tlineage\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\tfame_table\tisland_table\tlineage_table\n'
 report 0
 for minute in $(seq 1 "$minutes"); do
     sleep 60

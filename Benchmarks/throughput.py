@@ -11,7 +11,9 @@ Figures (--figures, comma-separated; default all but `decay`):
   scaling      1 and 2 workers on AutoML-Zero's layout and on the default one (10 x 100),
                FEC on, 1,000,000 individuals: the speed-up from 1 to 2 workers
   decay        nonlinear_teacher and digits_binary: individuals/s over the first minute and
-               over 5 minutes (run time 6 minutes per space and run)
+               over minute 5 (run time 5.2 minutes per space and run); --decay-spaces,
+               --decay-workers and --extra (more evolve options, e.g. "--parsimony 1e-4")
+               change what runs
 
 Usage: Benchmarks/throughput.py [--runs 3] [--figures fec-off,fec-on,scaling] [--bin PATH]
                                 [--out Benchmarks/results/throughput.jsonl]
@@ -23,6 +25,10 @@ parser.add_argument("--runs", type=int, default=3)
 parser.add_argument("--figures", default="fec-off,fec-on,scaling")
 parser.add_argument("--bin", default=os.environ.get("GALAPAGOS_BIN", ".build/release/galapagos"))
 parser.add_argument("--out", default="Benchmarks/results/throughput.jsonl")
+parser.add_argument("--first-seed", type=int, default=1, help="seeds are first-seed ... first-seed + runs - 1")
+parser.add_argument("--decay-spaces", default="searchspaces/nonlinear_teacher.yaml,searchspaces/digits_binary.yaml")
+parser.add_argument("--decay-workers", type=int, default=2)
+parser.add_argument("--extra", default="", help="more evolve options for the decay runs")
 args = parser.parse_args()
 if not os.path.exists(args.bin):
     sys.exit(f"{args.bin}: not found; build with `swift build -c release` or pass --bin")
@@ -62,7 +68,7 @@ def record(figure, rates, loads, extra=None):
 
 def series(figure, space, workers, extra, max_evals, key="individuals_per_second"):
     rates, loads, reports = [], [], []
-    for seed in range(1, args.runs + 1):
+    for seed in range(args.first_seed, args.first_seed + args.runs):
         report, load = evolve(space, seed, workers, extra, max_evals=max_evals)
         rates.append(report[key])
         loads.append(load)
@@ -93,15 +99,17 @@ if "scaling" in figures:
         record(f"fec-on, {name}, 2 workers", two, loads_two, {
             "speedup_median": round(statistics.median(two) / statistics.median(one), 2)})
 if "decay" in figures:
-    for space in ["searchspaces/nonlinear_teacher.yaml", "searchspaces/digits_binary.yaml"]:
-        first, five, loads = [], [], []
-        for seed in range(1, args.runs + 1):
+    workers = args.decay_workers
+    for space in args.decay_spaces.split(","):
+        first, five, loads, fitness = [], [], [], []
+        for seed in range(args.first_seed, args.first_seed + args.runs):
             with tempfile.TemporaryDirectory() as directory:
                 run_file = os.path.join(directory, "run.sqlite")
                 command = [args.bin, "evolve", "--searchspace", space, "--seed", str(seed),
-                           "--workers", "2", "--target-fitness", "2", "--max-time", "6m",
-                           "--out", run_file, "--quiet", "--json"]
-                subprocess.run(command, capture_output=True, text=True, check=True)
+                           "--workers", str(workers), "--target-fitness", "2", "--max-time", "312s",
+                           "--out", run_file, "--quiet", "--json"] + args.extra.split()
+                report = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+                fitness.append(json.loads(report.strip().splitlines()[-1]).get("test_fitness"))
                 rows = subprocess.run([args.bin, "inspect", run_file, "--csv", "statistics"], capture_output=True,
                                       text=True, check=True).stdout.strip().splitlines()[1:]
             # individuals and seconds since the start, one row per statistics sample
@@ -113,7 +121,10 @@ if "decay" in figures:
             first.append(rate_between(0, 60))
             five.append(rate_between(240, 300))
             loads.append(os.getloadavg()[0])
-        name = os.path.basename(space)
-        record(f"{name}, 2 workers, first minute", first, loads)
-        record(f"{name}, 2 workers, minute 5", five, loads, {
-            "kept_median": round(statistics.median(five) / statistics.median(first), 2)})
+        name = os.path.basename(space) + (f" {args.extra}" if args.extra else "")
+        record(f"{name}, {workers} workers, first minute", first, loads)
+        record(f"{name}, {workers} workers, minute 5", five, loads, {
+            "kept_median": round(statistics.median(five) / statistics.median(first), 2),
+            "kept_per_run": [round(b / a, 2) for a, b in zip(first, five)],
+            "seeds": list(range(args.first_seed, args.first_seed + args.runs)),
+            "test_fitness_after_5_minutes": fitness})
