@@ -17,19 +17,15 @@ extension Evaluator {
             return PolicyEvaluator(training: training).fingerprint(
                 of: program.source, scalars: machine.shape.scalars)
         }
-        return fingerprintMemo.fingerprint(
-            FingerprintMemo.Key(program), task: task, trainSteps: trainSteps, validSteps: validSteps
-        ) {
-            program.code.withUnsafeBufferPointer { code in
-                let base = code.baseAddress!  // non-nil: CompiledProgram keeps `code` non-empty
-                let setup = Segment(base, program.ranges[Component.setup.rawValue])
-                let predict = Segment(base, program.ranges[Component.predict.rawValue])
-                let learn = Segment(base, program.ranges[Component.learn.rawValue])
-                return probe(
-                    setup: setup, predict: predict, learn: learn, task: task,
-                    trainSteps: min(trainSteps, task.trainCount),
-                    validSteps: min(validSteps, task.validCount))
-            }
+        return program.code.withUnsafeBufferPointer { code in
+            let base = code.baseAddress!  // non-nil: CompiledProgram keeps `code` non-empty
+            let setup = Segment(base, program.ranges[Component.setup.rawValue])
+            let predict = Segment(base, program.ranges[Component.predict.rawValue])
+            let learn = Segment(base, program.ranges[Component.learn.rawValue])
+            return probe(
+                setup: setup, predict: predict, learn: learn, task: task,
+                trainSteps: min(trainSteps, task.trainCount),
+                validSteps: min(validSteps, task.validCount))
         }
     }
 

@@ -40,8 +40,6 @@ public final class Evaluator {
     public let objective: Objective
     /// When set, each validation pass records its predictions here (the last pass wins).
     private var recorded: [Double]?
-    /// Fingerprints of the code probed recently (see ``FingerprintMemo``).
-    var fingerprintMemo = FingerprintMemo()
 
     /// Creates an evaluator for programs of the given shape.
     public init(shape: MemoryShape, objective: Objective = .program) {

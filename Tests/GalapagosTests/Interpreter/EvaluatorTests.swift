@@ -595,37 +595,3 @@ private func solve4(_ a: [[Double]], _ b: [Double]) -> [Double]? {
     }
     return (0..<n).map { m[$0][n] / m[$0][$0] }
 }
-
-@Suite("Evaluator: fingerprints of code probed before")
-struct FingerprintMemoTests {
-    /// Predicts `s2 · s3` with `s2` set to `constant` in setup (s3 stays 0), plus dead code.
-    private func program(_ constant: String, deadCode: Bool) throws -> CompiledProgram {
-        let text = """
-            # galapagos program v1
-            def setup():
-              s2 = \(constant)
-            def predict():
-              s1 = s2 * s3
-            \(deadCode ? "  s5 = s4 + s4\n" : "")def learn():
-            """
-        let parsed = try ProgramParser(limits: ProgramLimits(shape: smallShape)).parse(text)
-        return try CompiledProgram(parsed, shape: smallShape, keepingLiveFor: .scalar)
-    }
-
-    @Test func aRememberedFingerprintIsTheOneAProbeGives() throws {
-        let data = task(trainLabels: [1, 2, 3, 4], validLabels: [1, 2])
-        let evaluator = Evaluator(shape: smallShape)
-        let positive = evaluator.fingerprint(of: try program("0.0", deadCode: false), on: data, trainSteps: 4, validSteps: 2)
-        // The same live code with dead code beside it: one probe's worth of behaviour.
-        #expect(evaluator.fingerprint(of: try program("0.0", deadCode: true), on: data, trainSteps: 4, validSteps: 2) == positive)
-        // -0.0 equals 0.0 as a Double but predicts -0.0: another program, another fingerprint,
-        // the one a fresh evaluator computes.
-        let negative = evaluator.fingerprint(of: try program("-0.0", deadCode: false), on: data, trainSteps: 4, validSteps: 2)
-        #expect(negative != positive)
-        #expect(negative == Evaluator(shape: smallShape).fingerprint(
-            of: try program("-0.0", deadCode: false), on: data, trainSteps: 4, validSteps: 2))
-        // Other step counts are another probe.
-        #expect(evaluator.fingerprint(of: try program("0.0", deadCode: false), on: data, trainSteps: 1, validSteps: 1)
-            == Evaluator(shape: smallShape).fingerprint(of: try program("0.0", deadCode: false), on: data, trainSteps: 1, validSteps: 1))
-    }
-}
