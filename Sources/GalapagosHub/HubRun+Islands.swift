@@ -74,18 +74,12 @@ public struct HallOfFameEntry: Sendable {
     }
 }
 
-/// One step of a lineage as the hub stores it (a run file's `individual` row): ids are run-wide,
-/// `birth` counts the island's individuals.
+/// One step of a lineage as the hub stores it (a run file's `individual` row): the member with
+/// run-wide ids (its parent's, for a migrant, the member it copies on the island it came from),
+/// `birth` counting the island's individuals.
 public struct LineageRecord: Sendable, Equatable {
-    public var id: Int
     public var island: Int
-    public var program: String
-    public var fitness: Double
-    public var fingerprint: UInt64
-    /// The parent's run-wide id; for a migrant, the member it copies on the island it came from.
-    public var parentID: Int?
-    public var origin: String
-    public var birth: Int
+    public var member: EngineStateDocument.MemberRecord
 }
 
 /// What a worker writes for one island at a sync.
@@ -420,11 +414,11 @@ extension HubRun {
             SELECT \(run), r.id, r.island, r.program, r.fitness, r.fingerprint, NULLIF(r.parent_id, -1),
                    r.origin, r.birth
             FROM unnest(
-                \(records.map(\.id))::BIGINT[], \(records.map(\.island))::INTEGER[],
-                \(records.map(\.program))::TEXT[], \(records.map(\.fitness))::DOUBLE PRECISION[],
-                \(records.map { Int64(bitPattern: $0.fingerprint) })::BIGINT[],
-                \(records.map { $0.parentID ?? -1 })::BIGINT[], \(records.map(\.origin))::TEXT[],
-                \(records.map(\.birth))::BIGINT[])
+                \(records.map(\.member.id))::BIGINT[], \(records.map(\.island))::INTEGER[],
+                \(records.map(\.member.program))::TEXT[], \(records.map(\.member.fitness))::DOUBLE PRECISION[],
+                \(records.map { Int64(bitPattern: $0.member.fingerprint) })::BIGINT[],
+                \(records.map { $0.member.parentID ?? -1 })::BIGINT[], \(records.map(\.member.origin))::TEXT[],
+                \(records.map(\.member.birth))::BIGINT[])
                 AS r(id, island, program, fitness, fingerprint, parent_id, origin, birth)
             ON CONFLICT (run, id) DO NOTHING
             """, logger: logger)

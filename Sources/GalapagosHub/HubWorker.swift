@@ -359,7 +359,7 @@ public final class HubWorker {
             for entry in checkpoint.hallOfFame { island.offered.insert(entry.memberID) }
             let entered = Set(outcome.enteredHallOfFame)
             for entry in checkpoint.hallOfFame where entered.contains(entry.memberID) {
-                island.lineageWritten.formUnion(entry.lineage.map(\.id))
+                island.lineageWritten.formUnion(entry.lineage.map(\.member.id))
             }
             summary.syncs += 1
             syncSeconds += outcome.seconds
@@ -411,16 +411,12 @@ public final class HubWorker {
             island.lineageWritten.contains(factory.globalID($0, island: index))
         }
         return steps.map { step in
-            let member = step.member
-            let origin = member.origin.rawValue
-            return LineageRecord(
-                id: factory.globalID(member.id, island: index), island: index,
-                program: ProgramPrinter.print(member.program, searchSpace: factory.space.name),
-                fitness: member.fitness, fingerprint: member.fingerprint,
-                parentID: step.parentID.map { factory.globalID($0, island: index) }
-                    ?? island.migrantOrigins[member.id],
-                origin: step.neutralSteps > 0 ? "\(origin) after \(step.neutralSteps) neutral steps" : origin,
-                birth: member.birth)
+            var record = EngineStateDocument.MemberRecord(step.member, searchSpace: factory.space.name)
+            record.id = factory.globalID(step.member.id, island: index)
+            record.parentID = step.parentID.map { factory.globalID($0, island: index) }
+                ?? island.migrantOrigins[step.member.id]
+            if step.neutralSteps > 0 { record.origin += " after \(step.neutralSteps) neutral steps" }
+            return LineageRecord(island: index, member: record)
         }
     }
 
