@@ -172,8 +172,13 @@ final class SearchSpaceTarget: PooledFuzzTarget {
         }
         let evaluation = space.makeEvaluator().evaluate(
             compiled, on: tasks, aggregation: space.aggregation)
-        for fitness in evaluation.taskFitness + [evaluation.fitness] where !(fitness >= 0 && fitness <= 1) {
-            return "fitness \(fitness) outside [0, 1] on the space's own tasks"
+        // A policy objective's fitness is a return over a reference return (CartPole's horizon,
+        // always-forward on a chain): a policy that beats always-forward on a short chain scores
+        // above 1 (PPO's clipped objective: 1.11 on a chain of 3). Every other fitness is in [0, 1].
+        let ceiling = space.objective.policyTraining == nil ? 1.0 : .infinity
+        for fitness in evaluation.taskFitness + [evaluation.fitness]
+        where !(fitness >= 0 && fitness <= ceiling && fitness.isFinite) {
+            return "fitness \(fitness) outside [0, \(ceiling == 1 ? "1" : "∞")) on the space's own tasks"
         }
         return nil
     }
