@@ -18,7 +18,8 @@ struct WorkerCommand: ParsableCommand {
             a worker that dies are adopted by the others from their last checkpoint once its \
             lease expires. With --json the last stdout line is one JSON object (worker, run, \
             individuals, islands_claimed, islands_adopted, leases_lost, syncs, \
-            mean_sync_seconds, migration_syncs, mean_migration_sync_seconds, migrants_sent, migrants_received, seconds, run_status, \
+            mean_sync_seconds, migration_syncs, mean_migration_sync_seconds, migrants_sent, migrants_received, \
+            fec_entries_adopted, seconds, run_status, \
             stop_reason).
 
             Examples:
