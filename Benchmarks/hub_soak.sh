@@ -12,7 +12,8 @@
 # database.
 #
 # Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
-# Environment: MINUTES (30), GALAPAGOS_BIN (a build with the hub trait; default .build/release).
+# Environment: MINUTES (30), SYNC (1: --sync-every; 0.2 replaces checkpoints 5x as often, a long
+# soak's churn in a shorter one), GALAPAGOS_BIN (a build with the hub trait; default .build/release).
 set -euo pipefail
 case ${GALAPAGOS_BIN:-/} in /*) ;; *) GALAPAGOS_BIN=$PWD/$GALAPAGOS_BIN ;; esac
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ url=${1:-$(scripts/postgres-up.sh | tail -n 1)}
 bin=${GALAPAGOS_BIN:-.build/release/galapagos}
 [ -x "$bin" ] || swift build -c release --product galapagos >/dev/null
 minutes=${MINUTES:-30}
+sync=${SYNC:-1}
 work=$(mktemp -d)
 run="soak-$(date +%s)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -44,9 +46,9 @@ report() {
         pg_size_pretty(pg_total_relation_size('galapagos_lineage'))" | tr '|' '\t'
 }
 
-echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every 1"
+echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every $sync"
 "$bin" evolve --searchspace "$work/space.yaml" --seed 1 --target-fitness 2 --max-time "${minutes}m" \
-    --hub "$url" --run "$run" --sync-every 1 --quiet --json >"$work/hub.json" 2>"$work/hub.err" &
+    --hub "$url" --run "$run" --sync-every "$sync" --quiet --json >"$work/hub.json" 2>"$work/hub.err" &
 hub=$!
 until [ "$(sql "SELECT COUNT(*) FROM galapagos_run WHERE name = '$run'")" = "1" ]; do sleep 0.1; done
 for w in 1 2 3; do
