@@ -14,6 +14,7 @@ extension Engine {
         case .best:
             return islands[island].ranking().prefix(evolution.migrants).map { members[$0] }
         case .random:
+            discardEarlyProposals()
             var pool = Array(members.indices)
             return (0..<min(evolution.migrants, pool.count)).map { _ in
                 members[pool.remove(at: random.nextInt(below: pool.count))]

@@ -6,6 +6,9 @@
 /// inserts, population updates, bandit rewards, hall of fame). So batch k + 1 is proposed from
 /// the populations as they were before batch k, and its workers read the FEC cache as it was
 /// before batch k; that lag is the same on any number of workers, and it keeps every core busy.
+/// With more than one worker this thread also proposes batch k + 2 before it joins the workers,
+/// unless migration, selection or a restart is due at the end of the step (the proposals are
+/// the ones the next step would make; see ``proposeEarlyIfQuiet(after:)``).
 /// Every random choice derives from the run's seed: the engine's own generator for proposals
 /// and migration, and a generator per child derived from the seed and the child's serial
 /// number for mutation. So a run's results never depend on the number of workers.
@@ -79,6 +82,9 @@ public final class Engine {
     var migrationEvents: [MigrationEvent] = []
     /// The family tree of what the run holds, when lineage is tracked.
     public internal(set) var ancestry: Ancestry?
+    /// The batch after the one being scored, proposed while the workers score it (see
+    /// ``proposeEarlyIfQuiet(after:)``).
+    var early: EarlyProposals?
 
     /// Creates an engine with empty islands; the first steps fill them.
     public init(space: SearchSpace, settings: EngineSettings) {
@@ -190,7 +196,7 @@ public final class Engine {
         }
         var next: Production?
         if pendingInCurrentBatch == pending.count {
-            next = start(propose())
+            next = start(takeEarlyProposals() ?? propose())
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
@@ -200,6 +206,7 @@ public final class Engine {
         pending.removeFirst(count)
         pendingInCurrentBatch -= count
         if let next {
+            proposeEarlyIfQuiet(after: next.proposals)
             pending.append(contentsOf: receive(next))
         }
         guard pendingInCurrentBatch == 0 else { return }
@@ -224,7 +231,6 @@ public final class Engine {
     private struct Production {
         var proposals: [Proposal]
         var batch: WorkerPool.Batch<Outcome>
-        var cache: CacheForReaders
     }
 
     /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
@@ -242,32 +248,38 @@ public final class Engine {
             }
             view = FECView(cache: frozen, pending: pendingFitness)
         }
-        let cache = CacheForReaders(view)
+        // The batch lets go of the view when its jobs are done (a reference left would make the
+        // engine's next write copy the whole cache).
         let context = production
-        let batch = pool.start(jobs: proposals.count) { job, evaluator in
-            context.make(proposals[job], evaluator: evaluator, cache: cache.value)
+        let batch = pool.start(jobs: proposals.count) { [view] job, evaluator in
+            context.make(proposals[job], evaluator: evaluator, cache: view)
         }
-        if scoresNow { cache.value = nil }
-        return Production(proposals: proposals, batch: batch, cache: cache)
+        return Production(proposals: proposals, batch: batch)
     }
 
     /// Waits for a started batch and records its children as pending.
     private func receive(_ production: Production) -> [EngineState.PendingChild] {
         let outcomes = production.batch.wait()
-        production.cache.value = nil
         return zip(production.proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
     }
 
     /// The next batch's children, from the populations as they are (the children still pending
     /// are not in them yet).
-    private func propose() -> [Proposal] {
+    ///
+    /// - Parameters:
+    ///   - inFlight: a batch still being scored, which comes before this one (its children
+    ///     are pending as soon as it is received).
+    ///   - pinning: pin each parent in the family tree now; early proposals are pinned when
+    ///     their batch starts (``takeEarlyProposals()``).
+    private func propose(after inFlight: [Proposal] = [], pinning: Bool = true) -> [Proposal] {
         let batch = space.evolution.batchSize
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
         // Slots of filling islands already taken by pending children, and serial numbers.
         var pendingFill = Array(repeating: 0, count: islands.count)
         for child in pending { pendingFill[child.island] += 1 }
-        let firstSerial = individuals + pending.count
+        for proposal in inFlight { pendingFill[proposal.island] += 1 }
+        let firstSerial = individuals + pending.count + inFlight.count
         var rankings: [Int: [Int]] = [:]
         var scales: [Int: Double] = [:]
         var powerLawWeights: [Int: [Double]] = [:]
@@ -340,7 +352,7 @@ public final class Engine {
                 donor = island.members[donorIndex].program
             }
             // Pin the parent in the family tree: it may die before its child is applied.
-            ancestry?.retain(island.members[parentIndex].id)
+            if pinning { ancestry?.retain(island.members[parentIndex].id) }
             proposals.append(Proposal(
                 island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
                 arm: arm, operatorArm: operatorArm, rewardScale: scale, hurdle: hurdle,
@@ -348,6 +360,51 @@ public final class Engine {
         }
         return proposals
     }
+
+    // MARK: Proposing while the workers score
+
+    /// Proposals made ahead of their turn, and the engine's generator as it was before them.
+    struct EarlyProposals {
+        var proposals: [Proposal]
+        var randomBefore: RandomGenerator
+    }
+
+    /// Proposes the batch after `inFlight` while the workers score `inFlight`, instead of
+    /// between batches with the workers idle: at this point of a step the populations are
+    /// exactly what the next step would propose from, unless migration, selection or a restart
+    /// acts at the end of this one. The proposals are the same as the next step's would be,
+    /// and are made only with more than one worker (one worker scores a batch as it starts).
+    private func proposeEarlyIfQuiet(after inFlight: [Proposal]) {
+        guard pool.count > 1, pendingInCurrentBatch == 0, pending.isEmpty, !isFinished,
+              !migrationDue, !islands.indices.contains(where: isDueForSelection),
+              !islands.indices.contains(where: isDueForRestart)
+        else { return }
+        let before = random
+        early = EarlyProposals(proposals: propose(after: inFlight, pinning: false), randomBefore: before)
+    }
+
+    /// The early proposals, pinning their parents in the family tree now that their batch
+    /// starts (no member can die between the two: members die only when children are applied,
+    /// migrants admitted or islands restarted).
+    private func takeEarlyProposals() -> [Proposal]? {
+        guard let proposals = early?.proposals else { return nil }
+        early = nil
+        for proposal in proposals {
+            if case let .parent(parent, _) = proposal.source { ancestry?.retain(parent.id) }
+        }
+        return proposals
+    }
+
+    /// Drops early proposals before the populations or the generator change between steps (a
+    /// hub worker's migrants), so that the next step proposes from what is there then.
+    func discardEarlyProposals() {
+        guard let early else { return }
+        random = early.randomBefore
+        self.early = nil
+    }
+
+    /// The engine's generator as a state captures it: as if early proposals were not made yet.
+    var randomForState: RandomGenerator { early?.randomBefore ?? random }
 
     private func apply(_ child: EngineState.PendingChild) {
         var fitness = child.fitness
@@ -388,9 +445,13 @@ public final class Engine {
 
     // MARK: Migration
 
+    private var migrationDue: Bool {
+        islands.count > 1 && space.evolution.migrants > 0 && individuals >= nextMigrationAt
+    }
+
     private func migrateIfDue() {
+        guard migrationDue else { return }
         let evolution = space.evolution
-        guard islands.count > 1, evolution.migrants > 0 else { return }
         while individuals >= nextMigrationAt {
             nextMigrationAt += evolution.migrationInterval
             migrate()
@@ -437,6 +498,7 @@ public final class Engine {
     @discardableResult
     func admit(_ arrivals: [Member], to island: Int, from origin: Int, keepingParents: Bool) -> Int {
         guard islands.indices.contains(island), !islands[island].isInitializing else { return 0 }
+        discardEarlyProposals()
         for original in arrivals {
             var migrant = original
             migrant.id = nextMemberID
@@ -473,16 +535,19 @@ public final class Engine {
     /// evaluation per `selectEvery` individuals unless a member reaches the target on search.
     private func selectIfDue() {
         for (index, island) in islands.enumerated() {
-            guard let best = island.best, best.id != lastSelectedID[index] else { continue }
-            let promising = settings.targetFitness.map { best.fitness >= $0 } ?? false
-            guard promising || individuals - lastSelectAt >= settings.selectEvery
-                || bestSelected == nil
-            else { continue }
+            guard isDueForSelection(index), let best = island.best else { continue }
             lastSelectedID[index] = best.id
             lastSelectAt = individuals
             considerForSelection(best)
             if reachedTarget { return }
         }
+    }
+
+    /// Whether an island's best is new and due for the select tasks.
+    private func isDueForSelection(_ index: Int) -> Bool {
+        guard let best = islands[index].best, best.id != lastSelectedID[index] else { return false }
+        let promising = settings.targetFitness.map { best.fitness >= $0 } ?? false
+        return promising || individuals - lastSelectAt >= settings.selectEvery || bestSelected == nil
     }
 
     /// Evaluates a member on the select tasks (once) and keeps it if it is the best so far.
@@ -517,17 +582,9 @@ public final class Engine {
     ///
     /// - Returns: the islands restarted.
     private func restartIfDue() -> [Int] {
-        guard !reachedTarget else { return [] }
         var restarted: [Int] = []
-        let threshold = space.evolution.restartAfterIndividuals
-        let stagnation = space.evolution.restartStagnantAfterIndividuals
-        for index in islands.indices {
-            let island = islands[index]
-            let due = threshold > 0 && island.individualsSinceStart >= threshold
-            let stagnant = stagnation > 0 && !island.isInitializing
-                && island.individualsSinceStart - islandRecords[index].at >= stagnation
-            guard due || stagnant else { continue }
-            for member in island.members { ancestry?.release(member.id) }
+        for index in islands.indices where isDueForRestart(index) {
+            for member in islands[index].members { ancestry?.release(member.id) }
             islands[index].restart()
             islandRecords[index] = IslandRecord()
             lastSelectedID[index] = -1
@@ -536,15 +593,19 @@ public final class Engine {
         }
         return restarted
     }
-}
 
-/// The FEC cache handed to a batch's workers, dropped as soon as they are done: the engine
-/// writes this copy again at the next batch, and a reference left in a finished job would make
-/// that write copy the whole cache.
-final class CacheForReaders: @unchecked Sendable {
-    // Safe to share: set before the workers start, read only while they run, cleared after.
-    var value: FECView?
-    init(_ value: FECView?) { self.value = value }
+    /// Whether an island restarts at the end of this step: it reached `restart_after_individuals`
+    /// or stagnated (never once the run reached its target).
+    private func isDueForRestart(_ index: Int) -> Bool {
+        guard !reachedTarget else { return false }
+        let island = islands[index]
+        let threshold = space.evolution.restartAfterIndividuals
+        let stagnation = space.evolution.restartStagnantAfterIndividuals
+        let due = threshold > 0 && island.individualsSinceStart >= threshold
+        let stagnant = stagnation > 0 && !island.isInitializing
+            && island.individualsSinceStart - islandRecords[index].at >= stagnation
+        return due || stagnant
+    }
 }
 
 /// What a batch's workers know of fitness by fingerprint: the FEC cache as it was when the

@@ -107,7 +107,7 @@ extension Engine {
                     individualsSinceStart: $0.individualsSinceStart)
             },
             scalars: EngineState.Scalars(
-                random: random.state, individuals: individuals, fecHits: fecHits,
+                random: randomForState.state, individuals: individuals, fecHits: fecHits,
                 migrations: migrations, nextMemberID: nextMemberID, selectFitness: selectFitness,
                 bestSelectedID: bestSelected?.id, lastSelectedID: lastSelectedID,
                 lastSelectAt: lastSelectAt, nextMigrationAt: nextMigrationAt,

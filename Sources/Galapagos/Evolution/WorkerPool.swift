@@ -47,18 +47,21 @@ final class WorkerPool: @unchecked Sendable {
         let batch = Batch<T>(jobs: jobs, body: body, crew: crew, first: evaluators[0])
         if count == 1 {
             batch.work(with: evaluators[0])
+            batch.dropBody()
         } else if jobs > 1 {
             crew.begin(batch)
         }
         return batch
     }
 
-    /// A batch started with ``start(jobs:_:)``.
+    /// A batch started with ``start(jobs:_:)``. It lets go of its body (and what the body
+    /// captured) as soon as every job is done.
     final class Batch<T: Sendable>: @unchecked Sendable, CrewWork {
         // Safe to share: slot j is written only by the worker that claimed job j (claims are
-        // atomic), and read only after every worker has finished (`wait`).
+        // atomic), and read only after every worker has finished (`wait`); `body` is set at
+        // init and cleared only when no worker runs.
         private let slots: UnsafeMutableBufferPointer<T?>
-        private let body: @Sendable (Int, Evaluator) -> T
+        private var body: (@Sendable (Int, Evaluator) -> T)?
         private let next = Atomic<Int>(0)
         private let jobs: Int
         private let crew: Crew
@@ -83,12 +86,18 @@ final class WorkerPool: @unchecked Sendable {
 
         /// Claims and runs jobs until none are left.
         func work(with evaluator: Evaluator) {
+            // Taken once: a worker that read the shared property per job would bump the same
+            // reference count as the other workers' at every job.
+            guard let body else { return }
             while true {
                 let job = next.add(1, ordering: .relaxed).oldValue
                 if job >= jobs { return }
                 slots[job] = body(job, evaluator)
             }
         }
+
+        /// Lets go of the body once no worker runs it.
+        fileprivate func dropBody() { body = nil }
 
         /// Runs the jobs left on this thread, waits for the helpers, and returns the results
         /// in job order. Call once.
@@ -97,6 +106,7 @@ final class WorkerPool: @unchecked Sendable {
             collected = true
             work(with: first)
             if jobs > 1 { crew.finish() }
+            dropBody()
             // Invariant: every job index was claimed exactly once, so every slot is filled.
             return slots.compactMap { $0 }
         }
