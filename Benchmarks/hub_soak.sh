@@ -8,8 +8,9 @@
 # stay flat; statistics rows grow by about 12 per island per minute for the first hour (every
 # row of the last hour is kept, at most one per island per 5 s) and are thinned after it; the
 # hall of fame and its lineages grow only with improvements; the checkpoint is one row per
-# island, its old versions vacuumed. Table sizes (the last five columns) cover every run in the
-# database.
+# island, its old versions vacuumed. Table sizes (island_table and the four before it) cover
+# every run in the database; checkpoints_live is the size of the run's current checkpoints (what
+# the island table must hold besides old versions not yet vacuumed).
 #
 # Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
 # Environment: MINUTES (30), SYNC (1: --sync-every; 0.2 replaces checkpoints 5x as often, a long
@@ -43,7 +44,8 @@ report() {
         pg_size_pretty(pg_total_relation_size('galapagos_statistic')),
         pg_size_pretty(pg_total_relation_size('galapagos_hall_of_fame')),
         pg_size_pretty(pg_total_relation_size('galapagos_island')),
-        pg_size_pretty(pg_total_relation_size('galapagos_lineage'))" | tr '|' '\t'
+        pg_size_pretty(pg_total_relation_size('galapagos_lineage')),
+        (SELECT pg_size_pretty(COALESCE(SUM(pg_column_size(state_compressed)), 0)) FROM galapagos_island WHERE run = '$run')" | tr '|' '\t'
 }
 
 echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every $sync"
@@ -54,7 +56,7 @@ until [ "$(sql "SELECT COUNT(*) FROM galapagos_run WHERE name = '$run'")" = "1" 
 for w in 1 2 3; do
     "$bin" worker --hub "$url" --run "$run" --name "soak$w" --workers 1 --quiet >"$work/w$w.out" 2>&1 &
 done
-printf 'minute\tmigrants\tstatistics\thall_of_fame\tlineage\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\tfame_table\tisland_table\tlineage_table\n'
+printf 'minute\tmigrants\tstatistics\thall_of_fame\tlineage\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\tfame_table\tisland_table\tlineage_table\tcheckpoints_live\n'
 report 0
 for minute in $(seq 1 "$minutes"); do
     sleep 60
