@@ -9,8 +9,9 @@
 # row of the last hour is kept, at most one per island per 5 s) and are thinned after it; the
 # hall of fame and its lineages grow only with improvements; the checkpoint is one row per
 # island, its old versions vacuumed. Table sizes (island_table and the four before it) cover
-# every run in the database; checkpoints_live is the size of the run's current checkpoints (what
-# the island table must hold besides old versions not yet vacuumed).
+# every run in the database; without_statistics is the database less the statistics table
+# (which grows through the first hour by design); checkpoints_live is the size of the run's
+# current checkpoints (what the island table holds besides replaced ones not yet vacuumed).
 #
 # Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
 # Environment: MINUTES (30), SYNC (1: --sync-every; 0.2 replaces checkpoints 5x as often, a long
@@ -40,6 +41,7 @@ report() {
         (SELECT COALESCE(SUM(individuals), 0) FROM galapagos_island WHERE run = '$run'),
         (SELECT COALESCE(SUM(migrants_sent), 0) FROM galapagos_island WHERE run = '$run'),
         pg_size_pretty(pg_database_size(current_database())),
+        pg_size_pretty(pg_database_size(current_database()) - pg_total_relation_size('galapagos_statistic')),
         pg_size_pretty(pg_total_relation_size('galapagos_migrant')),
         pg_size_pretty(pg_total_relation_size('galapagos_statistic')),
         pg_size_pretty(pg_total_relation_size('galapagos_hall_of_fame')),
@@ -56,7 +58,7 @@ until [ "$(sql "SELECT COUNT(*) FROM galapagos_run WHERE name = '$run'")" = "1" 
 for w in 1 2 3; do
     "$bin" worker --hub "$url" --run "$run" --name "soak$w" --workers 1 --quiet >"$work/w$w.out" 2>&1 &
 done
-printf 'minute\tmigrants\tstatistics\thall_of_fame\tlineage\tevents\tindividuals\tmigrants_sent\tdatabase\tmigrant_table\tstatistic_table\tfame_table\tisland_table\tlineage_table\tcheckpoints_live\n'
+printf 'minute\tmigrants\tstatistics\thall_of_fame\tlineage\tevents\tindividuals\tmigrants_sent\tdatabase\twithout_statistics\tmigrant_table\tstatistic_table\tfame_table\tisland_table\tlineage_table\tcheckpoints_live\n'
 report 0
 for minute in $(seq 1 "$minutes"); do
     sleep 60
