@@ -375,7 +375,7 @@ public final class Engine {
     /// acts at the end of this one. The proposals are the same as the next step's would be,
     /// and are made only with more than one worker (one worker scores a batch as it starts).
     private func proposeEarlyIfQuiet(after inFlight: [Proposal]) {
-        guard pool.count > 1, pendingInCurrentBatch == 0, pending.isEmpty, !isFinished,
+        guard pool.count > 1, pending.isEmpty, !isFinished,
               !migrationDue, !islands.indices.contains(where: isDueForSelection),
               !islands.indices.contains(where: isDueForRestart)
         else { return }
