@@ -5,13 +5,15 @@
 # start and then every minute, the rows of each of the run's tables and the database's size.
 # With retention (HubRetention: arrived migrants deleted by their receiver, statistics thinned
 # by age, the hall of fame kept to the run's top and its fitness-size front) the migrant rows
-# stay flat; statistics rows grow by about 12 per island per minute for the first hour (every
-# row of the last hour is kept, at most one per island per 5 s) and are thinned after it; the
+# stay flat; statistics rows grow through the first hour (every row of the last hour is kept;
+# a worker writes one per island every 5 s, thinning to one per 1/200 of its session as run
+# files do, so 12 per island per minute at first and 3 after an hour) and are thinned after it; the
 # hall of fame and its lineages grow only with improvements; the checkpoint is one row per
-# island, its old versions vacuumed. Table sizes (island_table and the four before it) cover
-# every run in the database; without_statistics is the database less the statistics table
-# (which grows through the first hour by design); checkpoints_live is the size of the run's
-# current checkpoints (what the island table holds besides replaced ones not yet vacuumed).
+# island, its old versions vacuumed. Sizes are in kB. Table sizes (island_table and the four
+# before it) cover every run in the database; without_statistics is the database less the
+# statistics table (which grows through the first hour by design); checkpoints_live is the size
+# of the run's current checkpoints (what the island table holds besides replaced ones not yet
+# vacuumed). The last line sums up the growth of each table from minute 5 to the end.
 #
 # Usage: Benchmarks/hub_soak.sh [postgres://URL]   (default: scripts/postgres-up.sh's URL)
 # Environment: MINUTES (30), SYNC (1: --sync-every; 0.2 replaces checkpoints 5x as often, a long
@@ -40,14 +42,15 @@ report() {
         (SELECT COUNT(*) FROM galapagos_event WHERE run = '$run'),
         (SELECT COALESCE(SUM(individuals), 0) FROM galapagos_island WHERE run = '$run'),
         (SELECT COALESCE(SUM(migrants_sent), 0) FROM galapagos_island WHERE run = '$run'),
-        pg_size_pretty(pg_database_size(current_database())),
-        pg_size_pretty(pg_database_size(current_database()) - pg_total_relation_size('galapagos_statistic')),
-        pg_size_pretty(pg_total_relation_size('galapagos_migrant')),
-        pg_size_pretty(pg_total_relation_size('galapagos_statistic')),
-        pg_size_pretty(pg_total_relation_size('galapagos_hall_of_fame')),
-        pg_size_pretty(pg_total_relation_size('galapagos_island')),
-        pg_size_pretty(pg_total_relation_size('galapagos_lineage')),
-        (SELECT pg_size_pretty(COALESCE(SUM(pg_column_size(state_compressed)), 0)) FROM galapagos_island WHERE run = '$run')" | tr '|' '\t'
+        pg_database_size(current_database()) / 1024,
+        (pg_database_size(current_database()) - pg_total_relation_size('galapagos_statistic')) / 1024,
+        pg_total_relation_size('galapagos_migrant') / 1024,
+        pg_total_relation_size('galapagos_statistic') / 1024,
+        pg_total_relation_size('galapagos_hall_of_fame') / 1024,
+        pg_total_relation_size('galapagos_island') / 1024,
+        pg_total_relation_size('galapagos_lineage') / 1024,
+        (SELECT COALESCE(SUM(pg_column_size(state_compressed)), 0) / 1024 FROM galapagos_island WHERE run = '$run')" |
+        tr '|' '\t' | tee -a "$work/report.tsv"
 }
 
 echo "# machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); run $run, $minutes min, 3 workers, --sync-every $sync"
@@ -67,4 +70,10 @@ done
 wait "$hub" || true
 report end
 tail -n 1 "$work/hub.json"
+# Growth from minute 5 (or the first row, in a shorter soak) to the end, per size column.
+awk -F'\t' 'NR == 1 { split("database without_statistics migrant_table statistic_table fame_table island_table lineage_table checkpoints_live", names, " ") }
+    $1 == "5" || NR == 1 { for (i = 9; i <= 16; i++) from[i] = $i; start = $1 }
+    $1 == "end" { line = "# growth from minute " start " to the end (kB):"
+        for (i = 9; i <= 16; i++) line = line " " names[i - 8] " " ($i - from[i]) ";"
+        print line }' "$work/report.tsv"
 sql "DELETE FROM galapagos_run WHERE name = '$run'" >/dev/null

@@ -81,6 +81,8 @@ public final class HubWorker {
     private var syncSeconds = 0.0
     private var migrationSyncSeconds = 0.0
     private let clock = ContinuousClock()
+    /// When this worker joined: statistics rows thin out as its session ages, as run files' do.
+    private let sessionStart = ContinuousClock.now
 
     /// Joins a run: reads it from the hub, checks this machine can reproduce its tasks, and
     /// registers.
@@ -447,7 +449,9 @@ public final class HubWorker {
         var statistic: RunReader.Statistic?
         let now = clock.now
         let elapsed = (now - island.statisticsAt.time).seconds
-        if elapsed >= max(5, definition.syncSeconds), !members.isEmpty {
+        let interval = StatisticSample.interval(
+            minimum: max(5, definition.syncSeconds), sessionSeconds: (now - sessionStart).seconds)
+        if elapsed >= interval, !members.isEmpty {
             let fitness = members.map(\.fitness).sorted()
             statistic = RunReader.Statistic(
                 individuals: engine.individuals, seconds: elapsed, island: island.index, size: members.count,

@@ -138,7 +138,8 @@ public final class RecordedRun {
         guard statisticsInterval > 0 else { return }
         let now = clock.now
         let elapsed = (now - lastSample.time).seconds
-        let interval = max(statisticsInterval, (now - sessionStart).seconds / 200)
+        let interval = StatisticSample.interval(
+            minimum: statisticsInterval, sessionSeconds: (now - sessionStart).seconds)
         guard elapsed >= interval, engine.individuals > lastSample.individuals else { return }
         let rate = Double(engine.individuals - lastSample.individuals) / elapsed
         lastSample = (now, engine.individuals)

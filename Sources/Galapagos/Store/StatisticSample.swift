@@ -48,4 +48,12 @@ public struct StatisticSample: Sendable, Equatable, Codable {
                 individualsPerSecond: individualsPerSecond, fecHits: fecHits)
         }
     }
+
+    /// The seconds between two samples of an island `sessionSeconds` into a session: `minimum`
+    /// at first, then 1/200 of the session so far. Samples thin out as a session ages, so that
+    /// a day adds about a thousand per island instead of one per `minimum`, and a week a few
+    /// hundred more: the count grows with the logarithm of the session's length.
+    public static func interval(minimum: Double, sessionSeconds: Double) -> Double {
+        max(minimum, sessionSeconds / 200)
+    }
 }
