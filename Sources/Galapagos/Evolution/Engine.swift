@@ -207,7 +207,11 @@ public final class Engine {
         pendingInCurrentBatch -= count
         if let next {
             proposeEarlyIfQuiet(after: next.proposals)
-            pending.append(contentsOf: receive(next))
+            if pending.isEmpty {
+                pending = receive(next)
+            } else {
+                pending.append(contentsOf: receive(next))
+            }
         }
         guard pendingInCurrentBatch == 0 else { return }
         // With the workers free again: selection scores its tasks on all of them.
@@ -230,7 +234,7 @@ public final class Engine {
     /// A batch being made and scored on the worker pool.
     private struct Production {
         var proposals: [Proposal]
-        var batch: WorkerPool.Batch<Outcome>
+        var batch: WorkerPool.Batch<EngineState.PendingChild>
     }
 
     /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
@@ -252,15 +256,17 @@ public final class Engine {
         // engine's next write copy the whole cache).
         let context = production
         let batch = pool.start(jobs: proposals.count) { [view] job, evaluator in
-            context.make(proposals[job], evaluator: evaluator, cache: view)
+            let proposal = proposals[job]
+            return EngineState.PendingChild(
+                proposal: proposal, outcome: context.make(proposal, evaluator: evaluator, cache: view))
         }
         return Production(proposals: proposals, batch: batch)
     }
 
-    /// Waits for a started batch and records its children as pending.
+    /// Waits for a started batch: its children, to be recorded as pending (the workers made
+    /// the records).
     private func receive(_ production: Production) -> [EngineState.PendingChild] {
-        let outcomes = production.batch.wait()
-        return zip(production.proposals, outcomes).map { EngineState.PendingChild(proposal: $0, outcome: $1) }
+        production.batch.wait()
     }
 
     /// The next batch's children, from the populations as they are (the children still pending
@@ -409,16 +415,17 @@ public final class Engine {
     private func apply(_ child: EngineState.PendingChild) {
         var fitness = child.fitness
         var hit = false
-        if fecBuffers != nil {
-            if let cached = fecBuffers?.lookup(child.fingerprint) {
-                fitness = cached
-                hit = true
-            } else {
-                // Either new, or cached when the batch was made and evicted since: the value
-                // the worker read then is the value the cache held.
-                fecBuffers?.insert(child.fingerprint, child.fitness)
-                hit = child.cachedAtStart
-            }
+        // One in-place access of the optional buffer (comparing it with nil would copy it).
+        switch fecBuffers?.lookupOrInsert(child.fingerprint, child.fitness) {
+        case let .cached(value)?:
+            fitness = value
+            hit = true
+        case .inserted?:
+            // Either new, or cached when the batch was made and evicted since: the value the
+            // worker read then is the value the cache held.
+            hit = child.cachedAtStart
+        case nil:
+            break
         }
         individuals += 1
         if hit { fecHits += 1 }

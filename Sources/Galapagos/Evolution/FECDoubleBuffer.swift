@@ -97,6 +97,22 @@ public struct FECDoubleBuffer: Sendable {
         return value
     }
 
+    /// What ``lookupOrInsert(_:_:)`` did.
+    enum LookupOrInsert {
+        /// The key was cached with this fitness (now the most recently used entry).
+        case cached(Double)
+        /// The key was not cached and now is, with the given fitness.
+        case inserted
+    }
+
+    /// The cached fitness of `key`, marking it most recently used; or, when it is not cached,
+    /// inserts it with `value`.
+    mutating func lookupOrInsert(_ key: UInt64, _ value: Double) -> LookupOrInsert {
+        if let cached = lookup(key) { return .cached(cached) }
+        insert(key, value)
+        return .inserted
+    }
+
     /// Inserts or refreshes an entry as most recently used.
     mutating func insert(_ key: UInt64, _ value: Double) {
         catchUp()

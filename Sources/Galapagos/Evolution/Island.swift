@@ -11,6 +11,10 @@ public struct Island: Sendable {
     public var individualsSinceStart = 0
     /// Whether this island was restarted and still fills from random programs.
     public var isInitializing: Bool { members.count < capacity }
+    /// Storage index of the fittest member (``bestIndex``), kept up to date as members come
+    /// and go: the engine asks for it every step, and a scan of a large island per step costs
+    /// more than the few children it applies.
+    private var fittest: Int?
 
     public init(capacity: Int) {
         self.capacity = capacity
@@ -22,6 +26,7 @@ public struct Island: Sendable {
         self.members = members
         self.oldest = members.isEmpty ? 0 : min(max(0, oldest), members.count - 1)
         self.individualsSinceStart = individualsSinceStart
+        fittest = Self.scanForFittest(members)
     }
 
     /// Adds a member, removing the oldest when full. Returns the member that died, if any.
@@ -29,12 +34,35 @@ public struct Island: Sendable {
     public mutating func add(_ member: Member) -> Member? {
         if members.count < capacity {
             members.append(member)
+            noteArrival(at: members.count - 1)
             return nil
         }
-        let dead = members[oldest]
-        members[oldest] = member
+        let slot = oldest
+        let dead = members[slot]
+        members[slot] = member
         oldest = (oldest + 1) % capacity
+        if fittest == slot {
+            fittest = Self.scanForFittest(members)
+        } else {
+            noteArrival(at: slot)
+        }
         return dead
+    }
+
+    /// Updates ``fittest`` for a member just stored at `slot` (not the fittest one's slot),
+    /// with the same result as a scan: the fittest, then the oldest, then the first in storage.
+    private mutating func noteArrival(at slot: Int) {
+        guard let current = fittest, !members[slot].fitness.isNaN, !members[0].fitness.isNaN else {
+            // A NaN fitness compares false with everything, which the scan handles its own way.
+            fittest = Self.scanForFittest(members)
+            return
+        }
+        let newcomer = members[slot], best = members[current]
+        if newcomer.fitness > best.fitness
+            || (newcomer.fitness == best.fitness
+                && (newcomer.birth < best.birth || (newcomer.birth == best.birth && slot < current))) {
+            fittest = slot
+        }
     }
 
     /// Empties the island so that it refills from random programs.
@@ -42,6 +70,7 @@ public struct Island: Sendable {
         members.removeAll(keepingCapacity: true)
         oldest = 0
         individualsSinceStart = 0
+        fittest = nil
     }
 
     /// The members from oldest to youngest.
@@ -56,7 +85,11 @@ public struct Island: Sendable {
     }
 
     /// Storage index of the fittest member (the oldest among equals), without copying members.
-    public var bestIndex: Int? {
+    public var bestIndex: Int? { fittest }
+
+    /// The fittest member's storage index by a scan: the first member no other is fitter than
+    /// or as fit and older than.
+    private static func scanForFittest(_ members: [Member]) -> Int? {
         guard !members.isEmpty else { return nil }
         var best = 0
         for index in members.indices.dropFirst() {

@@ -107,8 +107,16 @@ final class WorkerPool: @unchecked Sendable {
             work(with: first)
             if jobs > 1 { crew.finish() }
             dropBody()
-            // Invariant: every job index was claimed exactly once, so every slot is filled.
-            return slots.compactMap { $0 }
+            // Invariant: every job index was claimed exactly once, so every slot is filled. The
+            // results move out of their slots, which are left empty: no copies, and no
+            // reference counting on what the helpers made.
+            var results: [T] = []
+            results.reserveCapacity(jobs)
+            for job in 0..<jobs {
+                if let result = slots.moveElement(from: job) { results.append(result) }
+                slots.initializeElement(at: job, to: nil)
+            }
+            return results
         }
     }
 }

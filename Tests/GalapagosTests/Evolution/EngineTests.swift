@@ -163,6 +163,39 @@ private func runEngine(
         #expect(island.fitnessQuantile(1) == 0.5)
     }
 
+    @Test func anIslandsBestIsItsFittestOldestMemberAfterEveryArrival() {
+        // The reference: scan storage order, keep the first member that no later one is fitter
+        // than or as fit and older than (NaN compares false, as in the engine's scan).
+        func scanned(_ members: [Member]) -> Int? {
+            guard !members.isEmpty else { return nil }
+            var best = 0
+            for index in members.indices.dropFirst() {
+                let a = members[index], b = members[best]
+                if a.fitness > b.fitness || (a.fitness == b.fitness && a.birth < b.birth) { best = index }
+            }
+            return best
+        }
+        var random = RandomGenerator(seed: 11)
+        var island = Island(capacity: 7)
+        let fitnesses = [0.1, 0.5, 0.5, 0.9, 0.9, 0.2, .nan]
+        for step in 0..<3_000 {
+            if step % 997 == 996 { island.restart() }
+            // Ties on fitness and on birth (migrants share a birth with the next child).
+            let fitness = fitnesses[random.nextInt(below: random.nextBool(probability: 0.02) ? 7 : 6)]
+            let birth = step - random.nextInt(below: 2)
+            island.add(Member(
+                id: step, program: Program(), fitness: fitness, fingerprint: 0, parentID: nil,
+                origin: .random, birth: birth))
+            #expect(island.bestIndex == scanned(island.members), "after \(step) arrivals")
+            if step % 500 == 0 {
+                let restored = Island(
+                    capacity: 7, members: island.members, oldest: island.oldest,
+                    individualsSinceStart: island.individualsSinceStart)
+                #expect(restored.bestIndex == scanned(island.members))
+            }
+        }
+    }
+
     @Test func differentSeedsGiveDifferentRuns() throws {
         let space = try smallLinearSpace()
         let (a, _) = runEngine(space: space, seed: 1, workers: 1, maxIndividuals: 600)
