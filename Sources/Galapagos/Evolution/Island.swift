@@ -15,6 +15,9 @@ public struct Island: Sendable {
     /// and go: the engine asks for it every step, and a scan of a large island per step costs
     /// more than the few children it applies.
     private var fittest: Int?
+    /// The members' fitness and birth in storage order, for scanning without copying members.
+    private var fitnessBySlot: [Double] = []
+    private var birthBySlot: [Int] = []
 
     public init(capacity: Int) {
         self.capacity = capacity
@@ -26,7 +29,9 @@ public struct Island: Sendable {
         self.members = members
         self.oldest = members.isEmpty ? 0 : min(max(0, oldest), members.count - 1)
         self.individualsSinceStart = individualsSinceStart
-        fittest = Self.scanForFittest(members)
+        fitnessBySlot = members.map(\.fitness)
+        birthBySlot = members.map(\.birth)
+        fittest = scanForFittest()
     }
 
     /// Adds a member, removing the oldest when full. Returns the member that died, if any.
@@ -34,15 +39,20 @@ public struct Island: Sendable {
     public mutating func add(_ member: Member) -> Member? {
         if members.count < capacity {
             members.append(member)
+            fitnessBySlot.append(member.fitness)
+            birthBySlot.append(member.birth)
             noteArrival(at: members.count - 1)
             return nil
         }
         let slot = oldest
         let dead = members[slot]
         members[slot] = member
+        fitnessBySlot[slot] = member.fitness
+        birthBySlot[slot] = member.birth
         oldest = (oldest + 1) % capacity
         if fittest == slot {
-            fittest = Self.scanForFittest(members)
+            // Often so on a plateau, where the fittest is the oldest of many equals.
+            fittest = scanForFittest()
         } else {
             noteArrival(at: slot)
         }
@@ -52,15 +62,14 @@ public struct Island: Sendable {
     /// Updates ``fittest`` for a member just stored at `slot` (not the fittest one's slot),
     /// with the same result as a scan: the fittest, then the oldest, then the first in storage.
     private mutating func noteArrival(at slot: Int) {
-        guard let current = fittest, !members[slot].fitness.isNaN, !members[0].fitness.isNaN else {
+        guard let current = fittest, !fitnessBySlot[slot].isNaN, !fitnessBySlot[0].isNaN else {
             // A NaN fitness compares false with everything, which the scan handles its own way.
-            fittest = Self.scanForFittest(members)
+            fittest = scanForFittest()
             return
         }
-        let newcomer = members[slot], best = members[current]
-        if newcomer.fitness > best.fitness
-            || (newcomer.fitness == best.fitness
-                && (newcomer.birth < best.birth || (newcomer.birth == best.birth && slot < current))) {
+        let fitness = fitnessBySlot[slot], best = fitnessBySlot[current]
+        let birth = birthBySlot[slot], bestBirth = birthBySlot[current]
+        if fitness > best || (fitness == best && (birth < bestBirth || (birth == bestBirth && slot < current))) {
             fittest = slot
         }
     }
@@ -70,6 +79,8 @@ public struct Island: Sendable {
         members.removeAll(keepingCapacity: true)
         oldest = 0
         individualsSinceStart = 0
+        fitnessBySlot.removeAll(keepingCapacity: true)
+        birthBySlot.removeAll(keepingCapacity: true)
         fittest = nil
     }
 
@@ -89,16 +100,18 @@ public struct Island: Sendable {
 
     /// The fittest member's storage index by a scan: the first member no other is fitter than
     /// or as fit and older than.
-    private static func scanForFittest(_ members: [Member]) -> Int? {
-        guard !members.isEmpty else { return nil }
-        var best = 0
-        for index in members.indices.dropFirst() {
-            let a = members[index], b = members[best]
-            if a.fitness > b.fitness || (a.fitness == b.fitness && a.birth < b.birth) {
-                best = index
+    private func scanForFittest() -> Int? {
+        fitnessBySlot.withUnsafeBufferPointer { fitness in
+            birthBySlot.withUnsafeBufferPointer { birth in
+                guard !fitness.isEmpty else { return nil }
+                var best = 0
+                for index in 1..<fitness.count
+                where fitness[index] > fitness[best] || (fitness[index] == fitness[best] && birth[index] < birth[best]) {
+                    best = index
+                }
+                return best
             }
         }
-        return best
     }
 
     /// Storage indices sorted from fittest to least fit (ties: older first).
