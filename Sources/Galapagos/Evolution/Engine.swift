@@ -205,6 +205,7 @@ public final class Engine {
         }
         pending.removeFirst(count)
         pendingInCurrentBatch -= count
+        for index in islands.indices { islands[index].settleBest() }
         if let next {
             proposeEarlyIfQuiet(after: next.proposals)
             if pending.isEmpty {

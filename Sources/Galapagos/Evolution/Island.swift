@@ -11,10 +11,14 @@ public struct Island: Sendable {
     public var individualsSinceStart = 0
     /// Whether this island was restarted and still fills from random programs.
     public var isInitializing: Bool { members.count < capacity }
-    /// Storage index of the fittest member (``bestIndex``), kept up to date as members come
-    /// and go: the engine asks for it every step, and a scan of a large island per step costs
-    /// more than the few children it applies.
-    private var fittest: Int?
+    /// Storage index of the fittest member (``bestIndex``), kept up to date as members arrive,
+    /// or unknown since it died (on a plateau the fittest is the oldest of many equals, the
+    /// next to die, so finding its successor waits until someone asks; see ``settleBest()``).
+    private var fittest = Fittest.known(nil)
+    private enum Fittest {
+        case known(Int?)
+        case unknown
+    }
     /// The members' fitness and birth in storage order, for scanning without copying members.
     private var fitnessBySlot: [Double] = []
     private var birthBySlot: [Int] = []
@@ -31,7 +35,7 @@ public struct Island: Sendable {
         self.individualsSinceStart = individualsSinceStart
         fitnessBySlot = members.map(\.fitness)
         birthBySlot = members.map(\.birth)
-        fittest = scanForFittest()
+        fittest = .unknown
     }
 
     /// Adds a member, removing the oldest when full. Returns the member that died, if any.
@@ -50,27 +54,33 @@ public struct Island: Sendable {
         fitnessBySlot[slot] = member.fitness
         birthBySlot[slot] = member.birth
         oldest = (oldest + 1) % capacity
-        if fittest == slot {
-            // Often so on a plateau, where the fittest is the oldest of many equals.
-            fittest = scanForFittest()
+        if case let .known(index?) = fittest, index == slot {
+            fittest = .unknown
         } else {
             noteArrival(at: slot)
         }
         return dead
     }
 
-    /// Updates ``fittest`` for a member just stored at `slot` (not the fittest one's slot),
-    /// with the same result as a scan: the fittest, then the oldest, then the first in storage.
+    /// Updates a known ``fittest`` for a member just stored at `slot` (not the fittest one's
+    /// slot), with the same result as a scan: the fittest, then the oldest, then the first in
+    /// storage.
     private mutating func noteArrival(at slot: Int) {
-        guard let current = fittest, !fitnessBySlot[slot].isNaN, !fitnessBySlot[0].isNaN else {
-            // A NaN fitness compares false with everything, which the scan handles its own way.
-            fittest = scanForFittest()
+        guard case let .known(known) = fittest else { return }
+        guard let current = known else {
+            fittest = .known(slot)  // the first member
+            return
+        }
+        guard !fitnessBySlot[slot].isNaN else {
+            // A NaN compares false with everything, which the scan handles its own way (a NaN
+            // first member stays the fittest, as comparisons with it are false too).
+            fittest = .unknown
             return
         }
         let fitness = fitnessBySlot[slot], best = fitnessBySlot[current]
         let birth = birthBySlot[slot], bestBirth = birthBySlot[current]
         if fitness > best || (fitness == best && (birth < bestBirth || (birth == bestBirth && slot < current))) {
-            fittest = slot
+            fittest = .known(slot)
         }
     }
 
@@ -81,7 +91,7 @@ public struct Island: Sendable {
         individualsSinceStart = 0
         fitnessBySlot.removeAll(keepingCapacity: true)
         birthBySlot.removeAll(keepingCapacity: true)
-        fittest = nil
+        fittest = .known(nil)
     }
 
     /// The members from oldest to youngest.
@@ -96,7 +106,18 @@ public struct Island: Sendable {
     }
 
     /// Storage index of the fittest member (the oldest among equals), without copying members.
-    public var bestIndex: Int? { fittest }
+    public var bestIndex: Int? {
+        switch fittest {
+        case let .known(index): index
+        case .unknown: scanForFittest()
+        }
+    }
+
+    /// Finds the fittest member now if it died since it was last known, so that the reads of
+    /// ``best`` and ``bestIndex`` that follow do not each scan the island.
+    public mutating func settleBest() {
+        if case .unknown = fittest { fittest = .known(scanForFittest()) }
+    }
 
     /// The fittest member's storage index by a scan: the first member no other is fitter than
     /// or as fit and older than.

@@ -177,15 +177,16 @@ private func runEngine(
         }
         var random = RandomGenerator(seed: 11)
         var island = Island(capacity: 7)
-        let fitnesses = [0.1, 0.5, 0.5, 0.9, 0.9, 0.2, .nan]
+        let fitnesses = [0.1, 0.5, 0.9, .nan]
         for step in 0..<3_000 {
             if step % 997 == 996 { island.restart() }
-            // Ties on fitness and on birth (migrants share a birth with the next child).
-            let fitness = fitnesses[random.nextInt(below: random.nextBool(probability: 0.02) ? 7 : 6)]
-            let birth = step - random.nextInt(below: 2)
+            // Many ties on fitness and on birth, so that storage order decides too.
+            let fitness = fitnesses[random.nextInt(below: random.nextBool(probability: 0.02) ? 4 : 3)]
+            let birth = random.nextInt(below: 3)
             island.add(Member(
                 id: step, program: Program(), fitness: fitness, fingerprint: 0, parentID: nil,
                 origin: .random, birth: birth))
+            if random.nextBool(probability: 0.5) { island.settleBest() }
             #expect(island.bestIndex == scanned(island.members), "after \(step) arrivals")
             if step % 500 == 0 {
                 let restored = Island(
