@@ -42,6 +42,12 @@ public struct HallOfFame: Sendable {
     }
 
     private mutating func offerToBest(_ member: Member) -> Bool {
+        // Most offers lose to the weakest of a full list; then they cannot beat their twin
+        // either (it is at least as fit as the weakest), so the search for it is skipped.
+        if members.count >= capacity, let last = members.last, !last.fitness.isNaN,
+           !(member.fitness > last.fitness) {
+            return false
+        }
         if let twin = members.firstIndex(where: { $0.fingerprint == member.fingerprint }) {
             guard member.fitness > members[twin].fitness else { return false }
             members.remove(at: twin)
