@@ -19,8 +19,10 @@ public struct Island: Sendable {
         case known(Int?)
         case unknown
     }
-    /// The members' fitness and birth in storage order, for scanning without copying members.
-    private var fitnessBySlot: [Double] = []
+    /// The members' fitness in storage order (`fitnessBySlot[i] == members[i].fitness`), side
+    /// by side for scans and tournaments that would otherwise read whole members.
+    public private(set) var fitnessBySlot: [Double] = []
+    /// The members' birth in storage order, for the same scans.
     private var birthBySlot: [Int] = []
 
     public init(capacity: Int) {

@@ -90,9 +90,11 @@ public struct ParentSelection: Sendable, Equatable, Codable {
                 }
                 return (best, -1)
             }
+            // Fitness side by side: a tournament reads a few random members of a large island.
+            let fitness = island.fitnessBySlot
             for _ in 1..<max(1, tournamentSize) {
                 let candidate = random.nextInt(below: n)
-                if members[candidate].fitness > members[best].fitness { best = candidate }
+                if fitness[candidate] > fitness[best] { best = candidate }
             }
             return (best, -1)
         case .powerLaw:
