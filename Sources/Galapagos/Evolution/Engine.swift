@@ -85,6 +85,9 @@ public final class Engine {
     /// The batch after the one being scored, proposed while the workers score it (see
     /// ``proposeEarlyIfQuiet(after:)``).
     var early: EarlyProposals?
+    /// Members that died since the last batch started: the next batch's helpers let go of
+    /// them (freeing a dead member's program is a good part of applying a child).
+    private var departed: [Member] = []
 
     /// Creates an engine with empty islands; the first steps fill them.
     public init(space: SearchSpace, settings: EngineSettings) {
@@ -256,7 +259,9 @@ public final class Engine {
         // The batch lets go of the view when its jobs are done (a reference left would make the
         // engine's next write copy the whole cache).
         let context = production
-        let batch = pool.start(jobs: proposals.count) { [view] job, evaluator in
+        let waste = departed
+        departed = []
+        let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
             let proposal = proposals[job]
             return EngineState.PendingChild(
                 proposal: proposal, outcome: context.make(proposal, evaluator: evaluator, cache: view))
@@ -438,7 +443,10 @@ public final class Engine {
         nextMemberID += 1
         ancestry?.born(member)
         if let parentID = child.parentID { ancestry?.release(parentID) }  // the pin taken at proposal
-        if let dead = islands[child.island].add(member) { ancestry?.release(dead.id) }
+        if let dead = islands[child.island].add(member) {
+            ancestry?.release(dead.id)
+            departed.append(dead)
+        }
         islands[child.island].individualsSinceStart += 1
         islandRecords[child.island].offer(fitness, at: islands[child.island].individualsSinceStart)
         offerToHallOfFame(member)

@@ -43,8 +43,14 @@ final class WorkerPool: @unchecked Sendable {
     /// this returns.
     ///
     /// The caller must wait for a batch before it starts another.
-    func start<T: Sendable>(jobs: Int, _ body: @escaping @Sendable (Int, Evaluator) -> T) -> Batch<T> {
-        let batch = Batch<T>(jobs: jobs, body: body, crew: crew, first: evaluators[0])
+    ///
+    /// - Parameter waste: values the caller is done with, let go of by a helper thread while
+    ///   the batch runs, so that freeing them costs the caller nothing (with one worker, when
+    ///   the batch is done).
+    func start<T: Sendable>(
+        jobs: Int, disposing waste: (any Sendable)? = nil, _ body: @escaping @Sendable (Int, Evaluator) -> T
+    ) -> Batch<T> {
+        let batch = Batch<T>(jobs: jobs, body: body, waste: waste, crew: crew, first: evaluators[0])
         if count == 1 {
             batch.work(with: evaluators[0])
             batch.dropBody()
@@ -62,6 +68,10 @@ final class WorkerPool: @unchecked Sendable {
         // init and cleared only when no worker runs.
         private let slots: UnsafeMutableBufferPointer<T?>
         private var body: (@Sendable (Int, Evaluator) -> T)?
+        // Cleared by the first helper done with its jobs (claimed atomically), or by the
+        // caller once no helper runs.
+        private var waste: (any Sendable)?
+        private let wasteClaimed = Atomic<Bool>(false)
         private let next = Atomic<Int>(0)
         private let jobs: Int
         private let crew: Crew
@@ -69,10 +79,12 @@ final class WorkerPool: @unchecked Sendable {
         private var collected = false
 
         fileprivate init(
-            jobs: Int, body: @escaping @Sendable (Int, Evaluator) -> T, crew: Crew, first: Evaluator
+            jobs: Int, body: @escaping @Sendable (Int, Evaluator) -> T, waste: (any Sendable)?,
+            crew: Crew, first: Evaluator
         ) {
             self.jobs = jobs
             self.body = body
+            self.waste = waste
             self.crew = crew
             self.first = first
             slots = .allocate(capacity: max(1, jobs))
@@ -96,8 +108,17 @@ final class WorkerPool: @unchecked Sendable {
             }
         }
 
-        /// Lets go of the body once no worker runs it.
-        fileprivate func dropBody() { body = nil }
+        /// Lets go of the batch's waste, on the first helper to call this.
+        func dispose() {
+            guard !wasteClaimed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+            waste = nil
+        }
+
+        /// Lets go of the body, and of the waste if no helper did, once no worker runs.
+        fileprivate func dropBody() {
+            body = nil
+            waste = nil
+        }
 
         /// Runs the jobs left on this thread, waits for the helpers, and returns the results
         /// in job order. Call once.
@@ -124,6 +145,8 @@ final class WorkerPool: @unchecked Sendable {
 /// Work that helper threads can join.
 protocol CrewWork: AnyObject, Sendable {
     func work(with evaluator: Evaluator)
+    /// Called by each helper after its work.
+    func dispose()
 }
 
 /// The helper threads of a ``WorkerPool`` and the hand-over of batches to them.
@@ -203,6 +226,7 @@ private final class Crew: @unchecked Sendable {
             seen = generation.load(ordering: .acquiring)
             if dismissed.load(ordering: .acquiring) { return }
             current?.work(with: evaluator)
+            current?.dispose()
             done.add(1, ordering: .releasing)
         }
     }
