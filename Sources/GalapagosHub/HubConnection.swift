@@ -2,6 +2,7 @@ import Foundation
 import Galapagos
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// One connection to a hub that survives outages: operations that fail because the connection
 /// failed are retried on a new connection, with exponential back-off, until `retryFor` has
@@ -17,11 +18,11 @@ public actor HubConnection {
     let onRetry: @Sendable (String) -> Void
     private var connection: PostgresConnection?
     private var nextConnectionID = 1
-    /// The number of the latest operation, and of the one running (for the watchdog).
+    /// The number of the latest operation (for the log).
     private var operation = 0
-    private var running: Int?
     let logger: Logger
-    /// The longest one operation (one transaction) may take before its connection is dropped.
+    /// The longest one operation (one transaction, with connecting) may take before it is left
+    /// behind and its connection dropped.
     static let operationTimeout = Duration.seconds(45)
 
     public init(
@@ -31,15 +32,31 @@ public actor HubConnection {
         self.address = address
         self.retryFor = retryFor
         self.onRetry = onRetry
-        logger = Logger(label: "galapagos.hub", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger = Self.makeLogger(instance: Self.instances.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// Numbers the connections of a process in the log.
+    private static let instances = Atomic<Int>(0)
+
+    /// Silent, unless `GALAPAGOS_HUB_LOG` names a level (`debug`: each operation, connection
+    /// and retry; `trace`: also PostgresNIO's own messages), for diagnosing a hub's trouble.
+    private static func makeLogger(instance: Int) -> Logger {
+        guard let name = ProcessInfo.processInfo.environment["GALAPAGOS_HUB_LOG"],
+              let level = Logger.Level(rawValue: name.lowercased())
+        else { return Logger(label: "galapagos.hub", factory: { _ in SwiftLogNoOpLogHandler() }) }
+        var logger = Logger(label: "galapagos.hub", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = level
+        logger[metadataKey: "hub-connection"] = "\(instance)"
+        return logger
     }
 
     /// Runs `body` on a live connection. When the connection fails, `body` runs again from the
     /// start on a new one: it must be safe to repeat (one transaction, or idempotent steps).
     ///
     /// - Parameter what: what the operation does, for messages ("claiming islands").
+    @discardableResult
     public func perform<T: Sendable>(
-        _ what: String, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         let clock = ContinuousClock()
         let start = clock.now
@@ -47,22 +64,20 @@ public actor HubConnection {
         var attempt = 1
         while true {
             do {
-                // A query on a half-open connection would wait forever: past the deadline the
-                // connection is closed, which fails the query as a lost connection (retried).
+                // A query on a half-open connection, or one PostgresNIO queued on a connection
+                // that was closing, would wait forever: past the deadline it is left behind and
+                // the operation is retried on a new connection.
                 operation += 1
                 let current = operation
-                running = current
-                let watchdog = Task { [weak self] in
-                    try await Task.sleep(for: Self.operationTimeout)
-                    await self?.expire(current)
+                logger.debug("\(what): operation \(current), attempt \(attempt)")
+                let logger = logger
+                let value = try await withDeadline(Self.operationTimeout) {
+                    try await body(try await self.live(), logger)
                 }
-                defer {
-                    watchdog.cancel()
-                    running = nil
-                }
-                let connection = try await live()
-                return try await body(connection, logger)
+                logger.debug("\(what): operation \(current) done")
+                return value
             } catch {
+                logger.debug("\(what): failed: \(String(reflecting: error))")
                 let failure = HubFailure(error, address: address)
                 guard failure.isTransient else { throw failure.error(what) }
                 await drop()
@@ -90,7 +105,7 @@ public actor HubConnection {
 
     /// Runs `body` inside a transaction, retried as a whole (see ``perform(_:_:)``).
     public func transaction<T: Sendable>(
-        _ what: String, _ body: @Sendable (PostgresConnection, Logger) async throws -> T
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         try await perform(what) { connection, logger in
             try await connection.query("BEGIN", logger: logger)
@@ -130,20 +145,20 @@ public actor HubConnection {
         }
     }
 
-    /// Closes the connection if operation `number` is still running (its watchdog fired).
-    private func expire(_ number: Int) {
-        guard running == number, let connection else { return }
-        let closing: EventLoopFuture<Void> = connection.close()
-        _ = closing
-    }
-
     private func live() async throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         let configuration = try address.configuration()
         let id = nextConnectionID
         nextConnectionID += 1
+        logger.debug("connecting (connection \(id))")
         let fresh = try await PostgresConnection.connect(
             configuration: configuration, id: id, logger: logger)
+        logger.debug("connected (connection \(id))")
+        guard !Task.isCancelled else {
+            // Its operation was left behind (past its deadline) and retried on another.
+            _ = fresh.close() as EventLoopFuture<Void>
+            throw CancellationError()
+        }
         connection = fresh
         // The server ends what a vanished client left behind (its locks included), instead of
         // keeping an island's row locked until TCP notices.
@@ -158,6 +173,9 @@ public actor HubConnection {
     private func drop() async {
         guard let connection else { return }
         self.connection = nil
-        try? await connection.close()
+        logger.debug("closing connection \(connection.id)")
+        // Closing a connection the server already dropped may not end either.
+        _ = try? await withDeadline(.seconds(5)) { try await connection.close() }
+        logger.debug("closed connection \(connection.id)")
     }
 }

@@ -23,6 +23,9 @@ struct HubFailure {
         if let error = error as? GalapagosError {
             return (false, "\(error)", error)
         }
+        if let error = error as? OperationTimedOut {
+            return (true, "\(error)", nil)
+        }
         if let error = error as? PostgresTransactionError,
            let inner = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError {
             return classify(inner, address: address)

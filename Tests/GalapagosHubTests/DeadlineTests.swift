@@ -1,0 +1,35 @@
+import Testing
+@testable import GalapagosHub
+
+/// An operation that never ends and ignores cancellation, like a query PostgresNIO lost track of.
+private func neverEnding() async -> Int {
+    await withCheckedContinuation { (_: CheckedContinuation<Int, Never>) in }
+}
+
+struct DeadlineTests {
+    @Test func anOperationThatNeverEndsIsLeftBehindAtItsDeadline() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: OperationTimedOut.self) {
+            try await withDeadline(.milliseconds(200)) { await neverEnding() }
+        }
+        let waited = clock.now - start
+        #expect(waited >= .milliseconds(200) && waited < .seconds(10))
+    }
+
+    @Test func anOperationWithinItsDeadlineReturnsItsValueOrError() async throws {
+        let value = try await withDeadline(.seconds(30)) { 42 }
+        #expect(value == 42)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await withDeadline(.seconds(30)) { () async throws -> Int in throw Refused() }
+        }
+    }
+
+    @Test func aTimedOutOperationIsRetriedAsAnOutage() throws {
+        let address = try HubAddress("postgres://user@127.0.0.1:1/db", environment: [:])
+        let failure = HubFailure(OperationTimedOut(limit: .seconds(45)), address: address)
+        #expect(failure.isTransient)
+        #expect(failure.message.contains("45 s"))
+    }
+}
