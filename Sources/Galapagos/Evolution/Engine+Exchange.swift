@@ -45,6 +45,7 @@ extension Engine {
     /// islands one worker holds) share one cache: swap it in before a step, out after. Moving
     /// the cache instead of copying it keeps it uniquely referenced, so no step copies it.
     public func swapFECCache(_ cache: inout FECDoubleBuffer?) {
+        startsBatchesEarly = false
         swap(&fecBuffers, &cache)
     }
 }

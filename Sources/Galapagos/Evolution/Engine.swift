@@ -85,6 +85,10 @@ public final class Engine {
     /// The batch after the one being scored, proposed while the workers score it (see
     /// ``proposeEarlyIfQuiet(after:)``).
     var early: EarlyProposals?
+    /// Whether a batch proposed early starts before the batch ahead of it ends (off for
+    /// engines that share their FEC cache: the early batch's frozen copy would make the next
+    /// engine's writes copy the cache).
+    var startsBatchesEarly = true
     /// Members that died since the last batch started: the next batch's helpers let go of
     /// them (freeing a dead member's program is a good part of applying a child).
     private var departed: [Member] = []
@@ -124,6 +128,11 @@ public final class Engine {
             tree.listsUnpersisted = !settings.lineageOnRequest
             ancestry = tree
         }
+    }
+
+    deinit {
+        // Helpers may still be scoring a batch started early; none of it is wanted now.
+        early?.launched?.batch.abandon()
     }
 
     // MARK: Stopping
@@ -199,7 +208,7 @@ public final class Engine {
         }
         var next: Production?
         if pendingInCurrentBatch == pending.count {
-            next = start(takeEarlyProposals() ?? propose())
+            next = takeEarlyBatch() ?? start(propose())
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
@@ -236,26 +245,18 @@ public final class Engine {
     public var pendingCount: Int { pending.count }
 
     /// A batch being made and scored on the worker pool.
-    private struct Production {
+    struct Production {
         var proposals: [Proposal]
         var batch: WorkerPool.Batch<EngineState.PendingChild>
     }
 
-    /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now
-    /// and the fitness of the pending children, which are applied meanwhile.
+    /// Starts making and scoring proposals on the worker pool, with the FEC cache as it is now:
+    /// without the children still pending, which are applied meanwhile.
     private func start(_ proposals: [Proposal]) -> Production {
         // One worker scores the batch now, before the pending children are applied, so it can
         // read the cache in place; helpers score it while they are applied, from a frozen copy.
         let scoresNow = pool.count == 1
-        var view: FECView?
-        if let frozen = scoresNow ? fecBuffers?.unfrozen : fecBuffers?.freeze() {
-            var pendingFitness: [UInt64: Double] = [:]
-            pendingFitness.reserveCapacity(pending.count)
-            for child in pending where pendingFitness[child.fingerprint] == nil {
-                pendingFitness[child.fingerprint] = child.fitness
-            }
-            view = FECView(cache: frozen, pending: pendingFitness)
-        }
+        let view = (scoresNow ? fecBuffers?.unfrozen : fecBuffers?.freeze()).map(FECView.init(cache:))
         // The batch lets go of the view when its jobs are done (a reference left would make the
         // engine's next write copy the whole cache).
         let context = production
@@ -270,9 +271,16 @@ public final class Engine {
     }
 
     /// Waits for a started batch: its children, to be recorded as pending (the workers made
-    /// the records).
+    /// the records). When the batch after it was proposed early, it starts as soon as this
+    /// one's jobs are all taken, so that no worker idles while the last ones end.
     private func receive(_ production: Production) -> [EngineState.PendingChild] {
-        production.batch.wait()
+        production.batch.wait(startingNext: { [unowned self] in
+            guard startsBatchesEarly, var early, early.launched == nil else { return nil }
+            let next = start(early.proposals)
+            early.launched = next
+            self.early = early
+            return next.batch
+        })
     }
 
     /// The next batch's children, from the populations as they are (the children still pending
@@ -282,7 +290,7 @@ public final class Engine {
     ///   - inFlight: a batch still being scored, which comes before this one (its children
     ///     are pending as soon as it is received).
     ///   - pinning: pin each parent in the family tree now; early proposals are pinned when
-    ///     their batch starts (``takeEarlyProposals()``).
+    ///     their step begins (``takeEarlyBatch()``).
     private func propose(after inFlight: [Proposal] = [], pinning: Bool = true) -> [Proposal] {
         let batch = space.evolution.batchSize
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
@@ -379,6 +387,8 @@ public final class Engine {
     struct EarlyProposals {
         var proposals: [Proposal]
         var randomBefore: RandomGenerator
+        /// Their batch, when it was started early too (see ``receive(_:)``).
+        var launched: Production?
     }
 
     /// Proposes the batch after `inFlight` while the workers score `inFlight`, instead of
@@ -395,22 +405,26 @@ public final class Engine {
         early = EarlyProposals(proposals: propose(after: inFlight, pinning: false), randomBefore: before)
     }
 
-    /// The early proposals, pinning their parents in the family tree now that their batch
-    /// starts (no member can die between the two: members die only when children are applied,
-    /// migrants admitted or islands restarted).
-    private func takeEarlyProposals() -> [Proposal]? {
-        guard let proposals = early?.proposals else { return nil }
-        early = nil
-        for proposal in proposals {
+    /// The batch of the early proposals, started now unless it was already, pinning their
+    /// parents in the family tree now that their step begins (no member can die between the
+    /// two: members die only when children are applied, migrants admitted or islands
+    /// restarted). Pinning here rather than when the batch started keeps a state captured in
+    /// between free of pins for children it does not hold.
+    private func takeEarlyBatch() -> Production? {
+        guard let early else { return nil }
+        self.early = nil
+        for proposal in early.proposals {
             if case let .parent(parent, _) = proposal.source { ancestry?.retain(parent.id) }
         }
-        return proposals
+        return early.launched ?? start(early.proposals)
     }
 
-    /// Drops early proposals before the populations or the generator change between steps (a
-    /// hub worker's migrants), so that the next step proposes from what is there then.
+    /// Drops early proposals (and abandons their batch, if it started) before the populations
+    /// or the generator change between steps (a hub worker's migrants), so that the next step
+    /// proposes from what is there then.
     func discardEarlyProposals() {
         guard let early else { return }
+        early.launched?.batch.abandon()
         random = early.randomBefore
         self.early = nil
     }
@@ -625,15 +639,15 @@ public final class Engine {
 }
 
 /// What a batch's workers know of fitness by fingerprint: the FEC cache as it was when the
-/// batch was proposed, and the children pending then (applied while the batch is scored), so
-/// that a child behaving like its cousins of the batch before counts as seen.
+/// batch started, which holds every child applied before the batch that is applied while it
+/// is scored. (The children of that batch are not in it: a batch may start before they are
+/// all scored, and what a batch sees must not depend on which were.)
 struct FECView: Sendable {
     let cache: FECCache
-    let pending: [UInt64: Double]
 
     /// The fitness known for a fingerprint, or `nil`.
     func peek(_ key: UInt64) -> Double? {
-        cache.peek(key) ?? pending[key]
+        cache.peek(key)
     }
 }
 

@@ -62,10 +62,15 @@ final class WorkerPool: @unchecked Sendable {
 
     /// A batch started with ``start(jobs:_:)``. It lets go of its body (and what the body
     /// captured) as soon as every job is done.
+    ///
+    /// Batches may overlap: a batch started before the last one's jobs are done is taken up by
+    /// each helper once it runs out of the earlier one's jobs, and by the caller while it
+    /// waits for the earlier one (``wait(startingNext:)``).
     final class Batch<T: Sendable>: @unchecked Sendable, CrewWork {
         // Safe to share: slot j is written only by the worker that claimed job j (claims are
-        // atomic), and read only after every worker has finished (`wait`); `body` is set at
-        // init and cleared only when no worker runs.
+        // atomic), and read only after every job is done (`completed`, acquire). `body` is
+        // set at init, read only by a worker holding an unfinished job, and cleared only once
+        // every job is done and no worker is inside `work` (`inside`).
         private let slots: UnsafeMutableBufferPointer<T?>
         private var body: (@Sendable (Int, Evaluator) -> T)?
         // Cleared by the first helper done with its jobs (claimed atomically), or by the
@@ -73,6 +78,10 @@ final class WorkerPool: @unchecked Sendable {
         private var waste: (any Sendable)?
         private let wasteClaimed = Atomic<Bool>(false)
         private let next = Atomic<Int>(0)
+        /// Jobs done, their results in their slots.
+        private let completed = Atomic<Int>(0)
+        /// Workers between claiming their first job and letting go of the body.
+        private let inside = Atomic<Int>(0)
         private let jobs: Int
         private let crew: Crew
         private let first: Evaluator
@@ -98,14 +107,47 @@ final class WorkerPool: @unchecked Sendable {
 
         /// Claims and runs jobs until none are left.
         func work(with evaluator: Evaluator) {
-            // Taken once: a worker that read the shared property per job would bump the same
-            // reference count as the other workers' at every job.
+            inside.add(1, ordering: .acquiringAndReleasing)
+            let job = next.add(1, ordering: .relaxed).oldValue
+            if job < jobs { run(from: job, with: evaluator) }
+            inside.subtract(1, ordering: .releasing)
+        }
+
+        /// Claims and runs one job, if one is left; returns whether it did.
+        func workOne(with evaluator: Evaluator) -> Bool {
+            inside.add(1, ordering: .acquiringAndReleasing)
+            let job = next.add(1, ordering: .relaxed).oldValue
+            let ran = job < jobs && run(job, with: evaluator)
+            inside.subtract(1, ordering: .releasing)
+            return ran
+        }
+
+        /// Runs the claimed `job` alone.
+        private func run(_ job: Int, with evaluator: Evaluator) -> Bool {
+            guard let body else { return false }
+            slots[job] = body(job, evaluator)
+            completed.add(1, ordering: .releasing)
+            return true
+        }
+
+        /// Runs the claimed `job`, then claims and runs more until none are left. The body is
+        /// read once the first job is claimed (so it is still there) and taken once: a worker
+        /// that read the shared property per job would bump the same reference count as the
+        /// other workers' at every job.
+        private func run(from job: Int, with evaluator: Evaluator) {
             guard let body else { return }
+            var job = job
             while true {
-                let job = next.add(1, ordering: .relaxed).oldValue
-                if job >= jobs { return }
                 slots[job] = body(job, evaluator)
+                completed.add(1, ordering: .releasing)
+                job = next.add(1, ordering: .relaxed).oldValue
+                if job >= jobs { return }
             }
+        }
+
+        /// Whether every job is done and no worker holds the body.
+        private var isSettled: Bool {
+            completed.load(ordering: .acquiring) >= jobs && inside.load(ordering: .acquiring) == 0
         }
 
         /// Lets go of the batch's waste, on the first helper to call this.
@@ -117,16 +159,30 @@ final class WorkerPool: @unchecked Sendable {
         /// Lets go of the body, and of the waste if no helper did, once no worker runs.
         fileprivate func dropBody() {
             body = nil
-            waste = nil
+            if !wasteClaimed.exchange(true, ordering: .acquiringAndReleasing) { waste = nil }
         }
 
         /// Runs the jobs left on this thread, waits for the helpers, and returns the results
         /// in job order. Call once.
-        func wait() -> [T] {
+        ///
+        /// - Parameter startingNext: called once this thread finds no job left to claim,
+        ///   before it waits for the helpers' last jobs; the batch it returns (if any) is
+        ///   started, and this thread runs its jobs while it waits, so that no worker idles
+        ///   at the end of this batch. Its results are collected by its own `wait`.
+        func wait(startingNext: () -> (any CrewWork)? = { nil }) -> [T] {
             precondition(!collected, "a batch's results are collected once")
             collected = true
             work(with: first)
-            if jobs > 1 { crew.finish() }
+            if jobs > 1, crew.hasHelpers {
+                let following = isSettled ? nil : startingNext()
+                var spins = 0
+                while !isSettled {
+                    if let following, following.workOne(with: first) { continue }
+                    spins += 1
+                    if spins > Crew.spins { sched_yield() }
+                }
+                crew.retire(self)
+            }
             dropBody()
             // Invariant: every job index was claimed exactly once, so every slot is filled. The
             // results move out of their slots, which are left empty: no copies, and no
@@ -139,34 +195,48 @@ final class WorkerPool: @unchecked Sendable {
             }
             return results
         }
+
+        /// Claims every job left so that no worker starts one, and waits for the jobs running:
+        /// for a batch whose results are not wanted. Its results are dropped.
+        func abandon() {
+            guard !collected else { return }
+            collected = true
+            next.store(jobs, ordering: .relaxed)
+            while inside.load(ordering: .acquiring) > 0 { sched_yield() }
+            if crew.hasHelpers { crew.retire(self) }
+            dropBody()
+        }
     }
 }
 
 /// Work that helper threads can join.
 protocol CrewWork: AnyObject, Sendable {
+    /// Claims and runs jobs until none are left.
     func work(with evaluator: Evaluator)
+    /// Claims and runs one job, if one is left; returns whether it did.
+    func workOne(with evaluator: Evaluator) -> Bool
     /// Called by each helper after its work.
     func dispose()
 }
 
 /// The helper threads of a ``WorkerPool`` and the hand-over of batches to them.
 ///
-/// One batch at a time: ``begin(_:)`` publishes it and bumps the generation; each helper that
-/// sees a new generation works on it and then counts itself done; ``finish()`` waits until all
-/// have. A helper that finds nothing new for a while goes to sleep on its semaphore, telling
-/// the pool so through `sleeping`; ``begin(_:)`` wakes the sleepers.
+/// ``begin(_:)`` publishes a batch and bumps the generation; each helper that sees a new
+/// generation works on the batch published then, until it finds no job left. Waiting for a
+/// batch is the batch's own affair (``WorkerPool/Batch/wait(startingNext:)``), so a batch can
+/// be published while helpers finish the one before. A helper that finds nothing new for a
+/// while goes to sleep on its semaphore, telling the pool so through `sleeping`; ``begin(_:)``
+/// wakes the sleepers.
 private final class Crew: @unchecked Sendable {
     private let helpers: Int
-    // The published batch: written by the owner before the generation is bumped (release),
-    // read by helpers after they see the new generation (acquire).
-    private nonisolated(unsafe) var current: (any CrewWork)?
+    /// The latest batch published (`nil` once retired).
+    private let current = Mutex<(any CrewWork)?>(nil)
     private let generation = Atomic<Int>(0)
-    private let done = Atomic<Int>(0)
     private let dismissed = Atomic<Bool>(false)
     private let beds: [Bed]
-    /// Polls of the generation before a helper sleeps: some 100 µs, longer than the engine's
-    /// work between two batches.
-    private static let spins = 100_000
+    /// Polls before a helper sleeps, or before a waiting caller yields its core: some 100 µs,
+    /// longer than the engine's work between two batches.
+    static let spins = 100_000
 
     init(evaluators: [Evaluator]) {
         helpers = evaluators.count - 1
@@ -179,22 +249,18 @@ private final class Crew: @unchecked Sendable {
         }
     }
 
+    var hasHelpers: Bool { helpers > 0 }
+
     func begin(_ work: any CrewWork) {
         guard helpers > 0 else { return }
-        current = work
-        done.store(0, ordering: .relaxed)
+        current.withLock { $0 = work }
         generation.add(1, ordering: .sequentiallyConsistent)
         for bed in beds { bed.wake() }
     }
 
-    func finish() {
-        guard helpers > 0 else { return }
-        var spins = 0
-        while done.load(ordering: .acquiring) < helpers {
-            spins += 1
-            if spins > Self.spins { sched_yield() }
-        }
-        current = nil
+    /// Stops handing out `work` (done), unless a later batch replaced it already.
+    func retire(_ work: any CrewWork) {
+        current.withLock { if $0 === work { $0 = nil } }
     }
 
     func dismiss() {
@@ -225,9 +291,11 @@ private final class Crew: @unchecked Sendable {
             }
             seen = generation.load(ordering: .acquiring)
             if dismissed.load(ordering: .acquiring) { return }
-            current?.work(with: evaluator)
-            current?.dispose()
-            done.add(1, ordering: .releasing)
+            // The batch published by generation `seen` or a later one (a later one is seen
+            // again at the next turn, with no job left: harmless).
+            guard let work = current.withLock({ $0 }) else { continue }
+            work.work(with: evaluator)
+            work.dispose()
         }
     }
 }

@@ -1,5 +1,14 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Galapagos
+
+/// A flag a test's jobs wait on.
+private final class Gate: Sendable {
+    private let opened = Atomic<Bool>(false)
+    var isOpen: Bool { opened.load(ordering: .acquiring) }
+    func open() { opened.store(true, ordering: .releasing) }
+}
 
 /// The pieces of the engine's one-batch-deep pipeline: the double-buffered FEC cache and the
 /// worker pool that runs a batch while its caller works.
@@ -50,6 +59,50 @@ import Testing
             #expect(batch.wait() == (0..<jobs).map { $0 * 1_000 + round })
         }
         #expect(pool.map(jobs: 0) { job, _ in job }.isEmpty)
+    }
+
+    /// A batch started while the one before still runs (as the engine starts an early batch
+    /// when the last one's jobs are all taken) is taken up by the helpers and by the caller as
+    /// it waits; both return every result in job order, and an abandoned batch ends at once.
+    @Test(arguments: [2, 3])
+    func overlappingBatchesReturnResultsInJobOrder(workers: Int) throws {
+        let space = try smallLinearSpace()
+        let pool = WorkerPool(workers: workers, space: space)
+        let caller = ObjectIdentifier(pool.first)
+        /// A job; on a helper, it ends only once the caller started the next batch, so that
+        /// batches overlap whenever a helper takes part.
+        func start(_ jobs: Int, round: Int, holding: Bool) -> (WorkerPool.Batch<Int>, Gate) {
+            let gate = Gate()
+            let batch = pool.start(jobs: jobs) { job, evaluator in
+                var sum = 0
+                for step in 0..<(job % 7) * 300 { sum &+= step }
+                while holding, ObjectIdentifier(evaluator) != caller, !gate.isOpen { sched_yield() }
+                return job * 1_000 + round + (sum == -1 ? 1 : 0)
+            }
+            return (batch, gate)
+        }
+        var (batch, gate) = start(20, round: 0, holding: true)
+        var overlaps = 0
+        for round in 1..<300 {
+            let jobs = 2 + round % 29
+            let abandoning = round % 50 == 0
+            var following: (WorkerPool.Batch<Int>, Gate)?
+            let results = batch.wait(startingNext: {
+                following = start(jobs, round: round, holding: !abandoning)
+                gate.open()
+                return following?.0
+            })
+            #expect(results == (0..<(round == 1 ? 20 : 2 + (round - 1) % 29)).map { $0 * 1_000 + round - 1 })
+            if following != nil { overlaps += 1 }
+            (batch, gate) = following ?? start(jobs, round: round, holding: !abandoning)
+            if abandoning {
+                batch.abandon()
+                (batch, gate) = start(jobs, round: round, holding: true)
+            }
+        }
+        gate.open()
+        #expect(batch.wait() == (0..<(2 + 299 % 29)).map { $0 * 1_000 + 299 })
+        #expect(overlaps > 0)
     }
 
     /// Pipelining changes nothing about worker-count independence: 1, 2 and 3 workers give the
