@@ -463,7 +463,7 @@ public final class Engine {
         }
         islands[child.island].individualsSinceStart += 1
         islandRecords[child.island].offer(fitness, at: islands[child.island].individualsSinceStart)
-        offerToHallOfFame(member)
+        offerToHallOfFame(member, size: child.size)
         if child.parentID != nil {
             let reward = (fitness - child.parentFitness) / child.rewardScale
             selection.reward(island: child.island, arm: child.arm, reward: reward)
@@ -546,14 +546,14 @@ public final class Engine {
     }
 
     /// Offers a member to the hall of fame, keeping the ancestry's references in step.
-    private func offerToHallOfFame(_ member: Member) {
+    private func offerToHallOfFame(_ member: Member, size: Int) {
         guard ancestry != nil else {
-            hallOfFame.offer(member)
+            hallOfFame.offer(member, size: size)
             return
         }
-        guard hallOfFame.mayAccept(member) else { return }
+        guard hallOfFame.mayAccept(member, size: size) else { return }
         let before = hallOfFame.keptIDs
-        guard hallOfFame.offer(member) else { return }
+        guard hallOfFame.offer(member, size: size) else { return }
         let after = hallOfFame.keptIDs
         for id in after.subtracting(before).sorted() { ancestry?.retain(id) }
         for id in before.subtracting(after).sorted() { ancestry?.release(id) }

@@ -29,7 +29,7 @@ public struct EngineState: Sendable {
         public var arm: Int
         public var operatorArm: Int
         public var rewardScale: Double
-        public var program: Program
+        public private(set) var program: Program
         public var fingerprint: UInt64
         public var fitness: Double
         public var cachedAtStart: Bool
@@ -37,6 +37,10 @@ public struct EngineState: Sendable {
         /// For a cache hit picked for audit (``FECSpec/audit``), its fitness evaluated in full;
         /// counted when the child is applied, and not saved (the audit is a session's).
         public var audit: Double? = nil
+        /// The program's instruction count, counted where the child was made: applying it
+        /// then reads nothing of a program another thread wrote (each read of it there missed
+        /// the calling thread's caches).
+        public var size: Int
 
         public init(
             island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
@@ -54,6 +58,7 @@ public struct EngineState: Sendable {
             self.fitness = fitness
             self.cachedAtStart = cachedAtStart
             self.origin = origin
+            size = program.instructionCount
         }
     }
 

@@ -17,7 +17,13 @@ public struct HallOfFame: Sendable {
     /// Returns whether either list changed.
     @discardableResult
     public mutating func offer(_ member: Member) -> Bool {
-        let size = member.program.instructionCount
+        offer(member, size: member.program.instructionCount)
+    }
+
+    /// ``offer(_:)`` for a member whose program has `size` instructions (counted where the
+    /// program was made, so that offering it does not read the program).
+    @discardableResult
+    public mutating func offer(_ member: Member, size: Int) -> Bool {
         var changed = false
         if bestBySize[size].map({ member.fitness > $0.fitness }) ?? true {
             bestBySize[size] = member
@@ -30,7 +36,11 @@ public struct HallOfFame: Sendable {
     /// common case: not the best of its size, and no better than the weakest of a full list),
     /// so callers can skip bookkeeping around the offer.
     public func mayAccept(_ member: Member) -> Bool {
-        let size = member.program.instructionCount
+        mayAccept(member, size: member.program.instructionCount)
+    }
+
+    /// ``mayAccept(_:)`` for a member whose program has `size` instructions.
+    public func mayAccept(_ member: Member, size: Int) -> Bool {
         if bestBySize[size].map({ member.fitness > $0.fitness }) ?? true { return true }
         if members.count >= capacity, let last = members.last, !(member.fitness > last.fitness) { return false }
         return true
