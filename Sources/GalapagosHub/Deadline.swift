@@ -40,7 +40,7 @@ func withDeadline<T: Sendable>(
 private final class FirstOutcome<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
-        var result: Result<T, any Error>?
+        var isSettled = false
         var cleanUp: (@Sendable () -> Void)?
     }
     private let state = Mutex(State())
@@ -52,7 +52,7 @@ private final class FirstOutcome<T: Sendable>: Sendable {
     /// Runs `cleanUp` once settled (now, if it already is).
     func onSettle(_ cleanUp: @escaping @Sendable () -> Void) {
         let settled = state.withLock { state -> Bool in
-            if state.result != nil { return true }
+            if state.isSettled { return true }
             state.cleanUp = cleanUp
             return false
         }
@@ -62,8 +62,8 @@ private final class FirstOutcome<T: Sendable>: Sendable {
     /// Resumes the continuation with `result` if nothing did before.
     func settle(_ result: Result<T, any Error>) {
         let (continuation, cleanUp) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
-            guard state.result == nil else { return (nil, nil) }
-            state.result = result
+            guard !state.isSettled else { return (nil, nil) }
+            state.isSettled = true
             defer { state.continuation = nil; state.cleanUp = nil }
             return (state.continuation, state.cleanUp)
         }

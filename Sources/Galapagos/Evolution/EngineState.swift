@@ -40,7 +40,7 @@ public struct EngineState: Sendable {
         /// The program's instruction count, counted where the child was made: applying it
         /// then reads nothing of a program another thread wrote (each read of it there missed
         /// the calling thread's caches).
-        public var size: Int
+        public private(set) var size: Int
 
         public init(
             island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
