@@ -9,7 +9,8 @@ Figures (--figures, comma-separated; default all but `decay`):
   fec-on       AutoML-Zero's layout, FEC on, 2,000,000 individuals, with --fec-audit 0.01
                (the cache's wrong-fitness rate beside the speed)
   scaling      1 and 2 workers on AutoML-Zero's layout and on the default one (10 x 100),
-               FEC on, 1,000,000 individuals: the speed-up from 1 to 2 workers
+               FEC on, 1,000,000 individuals, in turns seed by seed: the speed-up from 1 to
+               2 workers; then the machine's ceiling, two independent 1-worker runs at once
   decay        nonlinear_teacher and digits_binary: individuals/s over the first minute and
                over minute 5 (run time 5.2 minutes per space and run); --decay-spaces,
                --decay-workers and --extra (more evolve options, e.g. "--parsimony 1e-4")
@@ -92,12 +93,36 @@ if "fec-on" in figures:
         "wrong_rate": round(wrong / checked, 5) if checked else None,
         "wrong_rate_per_run": [round(a.get("rate", 0), 5) for a in audits]})
 if "scaling" in figures:
+    # One worker and two run in turns, seed by seed, so that the machine's drift (a shared VM's
+    # speed changes from minute to minute) falls on both alike; each seed's pair gives a ratio.
     for name, layout in [("1 x 1,000", AUTOML_ZERO_LAYOUT), ("10 x 100", [])]:
-        one, loads_one, _ = series(f"scaling {name} 1", LINEAR, 1, layout, 1_000_000)
-        two, loads_two, _ = series(f"scaling {name} 2", LINEAR, 2, layout, 1_000_000)
+        one, two, loads_one, loads_two = [], [], [], []
+        for seed in range(args.first_seed, args.first_seed + args.runs):
+            for workers, rates, loads in [(1, one, loads_one), (2, two, loads_two)]:
+                report, load = evolve(LINEAR, seed, workers, layout, max_evals=1_000_000)
+                rates.append(report["individuals_per_second"])
+                loads.append(load)
+        ratios = [b / a for a, b in zip(one, two)]
         record(f"fec-on, {name}, 1 worker", one, loads_one)
         record(f"fec-on, {name}, 2 workers", two, loads_two, {
-            "speedup_median": round(statistics.median(two) / statistics.median(one), 2)})
+            "speedup_median": round(statistics.median(two) / statistics.median(one), 2),
+            "speedup_per_seed": [round(r, 2) for r in ratios],
+            "speedup_median_of_seeds": round(statistics.median(ratios), 2)})
+    # The machine's own ceiling: two independent one-worker runs at once, one per core,
+    # against one alone (what two cores give work that shares nothing).
+    alone, together = [], []
+    for seed in range(args.first_seed, args.first_seed + args.runs):
+        report, _ = evolve(LINEAR, seed, 1, AUTOML_ZERO_LAYOUT, max_evals=1_000_000)
+        alone.append(report["individuals_per_second"])
+        command = lambda core: ([pin, "-c", str(core)] if pin else []) + [
+            args.bin, "evolve", "--searchspace", LINEAR, "--seed", str(seed), "--workers", "1",
+            "--target-fitness", "2", "--no-save", "--quiet", "--json", "--max-evals", "1000000"] + AUTOML_ZERO_LAYOUT
+        pair = [subprocess.Popen(command(core), stdout=subprocess.PIPE, text=True) for core in (0, 1)]
+        together.append(sum(json.loads(p.communicate()[0].strip().splitlines()[-1])["individuals_per_second"] for p in pair))
+    record("two independent 1-worker runs at once, 1 x 1,000 (sum)", together, [os.getloadavg()[0]] * len(together), {
+        "alone": [round(a) for a in alone],
+        "ceiling_per_seed": [round(t / a, 2) for a, t in zip(alone, together)],
+        "ceiling_median_of_seeds": round(statistics.median([t / a for a, t in zip(alone, together)]), 2)})
 if "decay" in figures:
     workers = args.decay_workers
     for space in args.decay_spaces.split(","):

@@ -271,16 +271,10 @@ public final class Engine {
     }
 
     /// Waits for a started batch: its children, to be recorded as pending (the workers made
-    /// the records). When the batch after it was proposed early, it starts as soon as this
-    /// one's jobs are all taken, so that no worker idles while the last ones end.
+    /// the records). When the batch after it started early, this thread scores its children
+    /// while the last ones of this batch end, so that no worker idles.
     private func receive(_ production: Production) -> [EngineState.PendingChild] {
-        production.batch.wait(startingNext: { [unowned self] in
-            guard startsBatchesEarly, var early, early.launched == nil else { return nil }
-            let next = start(early.proposals)
-            early.launched = next
-            self.early = early
-            return next.batch
-        })
+        production.batch.wait(startingNext: { [unowned self] in early?.launched?.batch })
     }
 
     /// The next batch's children, from the populations as they are (the children still pending
@@ -387,7 +381,8 @@ public final class Engine {
     struct EarlyProposals {
         var proposals: [Proposal]
         var randomBefore: RandomGenerator
-        /// Their batch, when it was started early too (see ``receive(_:)``).
+        /// Their batch, when it was started as soon as they were made (see
+        /// ``proposeEarlyIfQuiet(after:)``).
         var launched: Production?
     }
 
@@ -396,13 +391,22 @@ public final class Engine {
     /// exactly what the next step would propose from, unless migration, selection or a restart
     /// acts at the end of this one. The proposals are the same as the next step's would be,
     /// and are made only with more than one worker (one worker scores a batch as it starts).
+    ///
+    /// Their batch starts at once (``startsBatchesEarly``), queued behind `inFlight`: helpers
+    /// take it up as soon as they run out of `inFlight`'s jobs, while this thread still has
+    /// children to apply or `inFlight` jobs to run. Its workers read the FEC cache as it is
+    /// now, which is what they would read had it started when `inFlight` ended: nothing is
+    /// applied in between.
     private func proposeEarlyIfQuiet(after inFlight: [Proposal]) {
         guard pool.count > 1, pending.isEmpty, !isFinished,
               !migrationDue, !islands.indices.contains(where: isDueForSelection),
               !islands.indices.contains(where: isDueForRestart)
         else { return }
         let before = random
-        early = EarlyProposals(proposals: propose(after: inFlight, pinning: false), randomBefore: before)
+        let proposals = propose(after: inFlight, pinning: false)
+        early = EarlyProposals(
+            proposals: proposals, randomBefore: before,
+            launched: startsBatchesEarly ? start(proposals) : nil)
     }
 
     /// The batch of the early proposals, started now unless it was already, pinning their
