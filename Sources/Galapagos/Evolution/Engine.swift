@@ -555,12 +555,10 @@ public final class Engine {
             hallOfFame.offer(member, size: size)
             return
         }
-        guard hallOfFame.mayAccept(member, size: size) else { return }
-        let before = hallOfFame.keptIDs
-        guard hallOfFame.offer(member, size: size) else { return }
-        let after = hallOfFame.keptIDs
-        for id in after.subtracting(before).sorted() { ancestry?.retain(id) }
-        for id in before.subtracting(after).sorted() { ancestry?.release(id) }
+        guard hallOfFame.mayAccept(member, size: size),
+              let turnover = hallOfFame.admit(member, size: size) else { return }
+        for id in turnover.entered { ancestry?.retain(id) }
+        for id in turnover.left { ancestry?.release(id) }
     }
 
     // MARK: Selection on fresh tasks

@@ -24,12 +24,43 @@ public struct HallOfFame: Sendable {
     /// program was made, so that offering it does not read the program).
     @discardableResult
     public mutating func offer(_ member: Member, size: Int) -> Bool {
+        var displaced: [Int] = []
+        return offer(member, size: size, displacing: &displaced)
+    }
+
+    /// What an offer changed in the ids the two lists hold between them.
+    public struct Turnover: Sendable, Equatable {
+        /// Ids held now and not before: the offered member's, if it entered.
+        public var entered: [Int]
+        /// Ids that neither list holds any more, ascending.
+        public var left: [Int]
+    }
+
+    /// ``offer(_:size:)``, telling which ids the lists now hold that they did not, and which
+    /// they let go of (for a family tree that keeps what they hold); `nil` when neither list
+    /// changed. Costs a scan of the lists only when one changed.
+    public mutating func admit(_ member: Member, size: Int) -> Turnover? {
+        let heldBefore = holds(member.id)
+        var displaced: [Int] = []
+        guard offer(member, size: size, displacing: &displaced) else { return nil }
+        let entered = !heldBefore && holds(member.id) ? [member.id] : []
+        var left: [Int] = []
+        for id in displaced where id != member.id && !left.contains(id) && !holds(id) { left.append(id) }
+        return Turnover(entered: entered, left: left.sorted())
+    }
+
+    /// Whether either list holds `id`.
+    private func holds(_ id: Int) -> Bool {
+        members.contains { $0.id == id } || bestBySize.values.contains { $0.id == id }
+    }
+
+    private mutating func offer(_ member: Member, size: Int, displacing displaced: inout [Int]) -> Bool {
         var changed = false
         if bestBySize[size].map({ member.fitness > $0.fitness }) ?? true {
-            bestBySize[size] = member
+            if let previous = bestBySize.updateValue(member, forKey: size) { displaced.append(previous.id) }
             changed = true
         }
-        return offerToBest(member) || changed
+        return offerToBest(member, displacing: &displaced) || changed
     }
 
     /// Whether ``offer(_:)`` may change a list: `false` only when it certainly would not (the
@@ -51,7 +82,7 @@ public struct HallOfFame: Sendable {
         Set(members.map(\.id)).union(bestBySize.values.map(\.id))
     }
 
-    private mutating func offerToBest(_ member: Member) -> Bool {
+    private mutating func offerToBest(_ member: Member, displacing displaced: inout [Int]) -> Bool {
         // Most offers lose to the weakest of a full list; then they cannot beat their twin
         // either (it is at least as fit as the weakest), so the search for it is skipped.
         if members.count >= capacity, let last = members.last, !last.fitness.isNaN,
@@ -60,10 +91,10 @@ public struct HallOfFame: Sendable {
         }
         if let twin = members.firstIndex(where: { $0.fingerprint == member.fingerprint }) {
             guard member.fitness > members[twin].fitness else { return false }
-            members.remove(at: twin)
+            displaced.append(members.remove(at: twin).id)
         } else if members.count >= capacity {
             guard let last = members.last, member.fitness > last.fitness else { return false }
-            members.removeLast()
+            displaced.append(members.removeLast().id)
         }
         let position = members.firstIndex(where: { $0.fitness < member.fitness }) ?? members.count
         members.insert(member, at: position)

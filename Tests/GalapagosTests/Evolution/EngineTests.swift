@@ -357,6 +357,26 @@ private func runEngine(
         #expect(hall.members.map(\.id) == [3, 1])
         #expect(hall.paretoFront.map(\.id) == [2, 1, 3])
     }
+
+    /// The turnover an offer reports is what the kept ids gained and lost, over offers that
+    /// enter, displace twins, fill sizes, tie and lose.
+    @Test func admittingReportsWhatTheKeptIDsGainedAndLost() {
+        var hall = HallOfFame(capacity: 4)
+        var random = RandomGenerator(seed: 7)
+        var changes = 0
+        for id in 0..<2_000 {
+            let candidate = member(
+                id, fitness: Double(random.nextInt(below: 50)) / 50,
+                fingerprint: UInt64(random.nextInt(below: 12)), size: 1 + random.nextInt(below: 6))
+            let before = hall.keptIDs
+            let turnover = hall.admit(candidate, size: candidate.program.instructionCount)
+            let after = hall.keptIDs
+            #expect((turnover?.entered ?? []) == after.subtracting(before).sorted())
+            #expect((turnover?.left ?? []) == before.subtracting(after).sorted())
+            if turnover == nil { #expect(before == after) } else { changes += 1 }
+        }
+        #expect(changes > 20)
+    }
 }
 
 @Suite struct ParentSelectionTests {
