@@ -13,7 +13,9 @@ public struct Ancestry: Sendable {
         var record: Member?
     }
 
-    private(set) var nodes: [Int: Node] = [:]
+    /// Nodes by member id (a table hashed for integer ids: the engine looks nodes up several
+    /// times per child).
+    private(set) var nodes = IntegerTable<Node>()
     private var unpersisted: [Int] = []
     /// Whether newborns are listed for ``takeUnpersisted(holdingBack:)``. A store that writes
     /// lineages on request instead (``lineage(of:until:)``) turns it off, so that the list does
@@ -29,7 +31,7 @@ public struct Ancestry: Sendable {
     public var count: Int { nodes.count }
 
     /// Whether the tree holds `id`.
-    public func contains(_ id: Int) -> Bool { nodes[id] != nil }
+    public func contains(_ id: Int) -> Bool { nodes.contains(id) }
 
     /// Adds a newborn (holding one reference for being alive) and references its parent.
     public mutating func born(_ member: Member) {
@@ -41,21 +43,21 @@ public struct Ancestry: Sendable {
 
     /// Adds a reference (e.g. a hall-of-fame entry).
     public mutating func retain(_ id: Int) {
-        nodes[id]?.references += 1
+        if let slot = nodes.slot(of: id) { nodes[slot: slot].references += 1 }
     }
 
     /// Drops a reference; nodes left with none leave the tree, releasing their parents.
     public mutating func release(_ id: Int) {
         var current = id
-        // By index: one hash per step, and no copy of the node's record.
-        while let index = nodes.index(forKey: current) {
-            if nodes.values[index].references > 1 {
-                nodes.values[index].references -= 1
+        // By slot: one look-up per step, and no copy of the node's record.
+        while let slot = nodes.slot(of: current) {
+            if nodes[slot: slot].references > 1 {
+                nodes[slot: slot].references -= 1
                 return
             }
-            let parent = nodes.values[index].parent
-            if nodes.values[index].record == nil { forgotten.append(current) }
-            nodes.remove(at: index)
+            let parent = nodes[slot: slot].parent
+            if nodes[slot: slot].record == nil { forgotten.append(current) }
+            nodes.remove(atSlot: slot)
             current = parent
         }
     }
@@ -68,12 +70,12 @@ public struct Ancestry: Sendable {
         var records: [Member] = []
         var held: [Int] = []
         for id in unpersisted {
-            guard let record = nodes[id]?.record else { continue }
+            guard let slot = nodes.slot(of: id), let record = nodes[slot: slot].record else { continue }
             if alive.contains(id) {
                 held.append(id)
             } else {
                 records.append(record)
-                nodes[id]?.record = nil
+                nodes[slot: slot].record = nil
             }
         }
         unpersisted = held
@@ -142,8 +144,9 @@ public struct Ancestry: Sendable {
     /// Gives restored nodes their records back (for members that are alive, whose programs
     /// the population holds), so that they are written if they die as ancestors.
     public mutating func restoreRecords(_ members: [Member]) {
-        for member in members where nodes[member.id] != nil && nodes[member.id]?.record == nil {
-            nodes[member.id]?.record = member
+        for member in members {
+            guard let slot = nodes.slot(of: member.id), nodes[slot: slot].record == nil else { continue }
+            nodes[slot: slot].record = member
             unpersisted.append(member.id)
         }
     }
@@ -156,7 +159,9 @@ public struct Ancestry: Sendable {
     @discardableResult
     public mutating func prune(bornBefore cutoff: Int, keeping alive: Set<Int>) -> Int {
         let old = nodes.filter { $0.value.birth < cutoff && !alive.contains($0.key) }.map(\.key)
-        for id in old { nodes[id] = nil }
+        for id in old {
+            if let slot = nodes.slot(of: id) { nodes.remove(atSlot: slot) }
+        }
         return old.count
     }
 
@@ -187,7 +192,7 @@ public struct Ancestry: Sendable {
     /// is held: alive, kept, pinned as a pending child's parent). Their ancestors are unknown,
     /// so lineages walked in this tree end at them.
     public init(roots: [Member], references: [Int: Int32]) {
-        for member in roots where nodes[member.id] == nil {
+        for member in roots where !nodes.contains(member.id) {
             nodes[member.id] = Node(
                 parent: -1, references: max(1, references[member.id] ?? 1), birth: member.birth,
                 record: member)
