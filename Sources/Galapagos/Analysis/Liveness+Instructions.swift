@@ -9,13 +9,17 @@ extension Liveness {
     static func liveInstructions(
         _ program: Program, shape: MemoryShape, protocol callProtocol: CallProtocol
     ) -> [Bool] {
-        let callProtocol = callProtocol.feeding(shape)
-        guard RegisterMask.fits(shape) else {
-            return Liveness(program, protocol: callProtocol).isLive.flatMap { $0 }
+        guard let masks = ProtocolMasks(callProtocol, shape: shape) else {
+            return Liveness(program, protocol: callProtocol.feeding(shape)).isLive.flatMap { $0 }
         }
-        let predictInputs = RegisterMask(callProtocol.predictInputs)
-        let learnInputs = RegisterMask(callProtocol.learnInputs)
-        let outputs = RegisterMask(callProtocol.outputs)
+        return liveInstructions(program, masks: masks)
+    }
+
+    /// ``liveInstructions(_:shape:protocol:)`` with the protocol's masks made already.
+    static func liveInstructions(_ program: Program, masks: ProtocolMasks) -> [Bool] {
+        let predictInputs = masks.predictInputs
+        let learnInputs = masks.learnInputs
+        let outputs = masks.outputs
         var flags = Array(repeating: false, count: program.instructionCount)
         let predictStart = program.setup.count, learnStart = predictStart + program.predict.count
         OpShape.table.withUnsafeBufferPointer { table in

@@ -119,9 +119,15 @@ extension Liveness {
         guard shape.scalars <= 64, shape.vectors <= 64, shape.matrices <= 64 else {
             return !carriedAcrossPredictions(program, shape: shape, protocol: callProtocol).isEmpty
         }
-        var live = RegisterMask(), written = RegisterMask(), provided = RegisterMask()
-        for register in callProtocol.outputs { live.insert(register.kind, register.index) }
-        for register in callProtocol.feeding(shape).predictInputs { provided.insert(register.kind, register.index) }
+        return predictCarriesState(
+            program, outputs: RegisterMask(callProtocol.outputs),
+            provided: RegisterMask(callProtocol.feeding(shape).predictInputs))
+    }
+
+    /// ``predictCarriesState(_:shape:protocol:)`` with the protocol's masks made already: its
+    /// outputs, and the registers it writes before every `predict` (input scalars included).
+    static func predictCarriesState(_ program: Program, outputs: RegisterMask, provided: RegisterMask) -> Bool {
+        var live = outputs, written = RegisterMask()
         for instruction in program.predict.reversed() {
             let info = instruction.op.info
             guard let kind = info.output else { continue }

@@ -663,6 +663,10 @@ struct ProductionContext: Sendable {
     let callProtocol: CallProtocol
     /// ``SearchSpace/pruningProtocol``: children run their live instructions only.
     let pruningProtocol: CallProtocol?
+    /// The masks of ``pruningProtocol`` and of ``callProtocol`` for the mutator's shape (`nil`
+    /// for shapes too wide for masks).
+    private let pruningMasks: ProtocolMasks?
+    private let callMasks: ProtocolMasks?
     /// Constant fitting and the probability that a child gets it.
     let fitting: (fitter: ConstantFitter, probability: Double)?
     /// Term fitting and the probability that a child gets it.
@@ -673,6 +677,29 @@ struct ProductionContext: Sendable {
     let tasks: [TaskDataset]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
+
+    init(
+        mutator: Mutator, operators: [MutationKind], retries: Int, initialPrograms: InitialPrograms,
+        callProtocol: CallProtocol, pruningProtocol: CallProtocol?,
+        fitting: (fitter: ConstantFitter, probability: Double)?,
+        termFitting: (fitter: TermFitter, probability: Double)?,
+        isPredictOnly: Bool, tasks: [TaskDataset], aggregation: FitnessAggregation, fecSpec: FECSpec
+    ) {
+        self.mutator = mutator
+        self.operators = operators
+        self.retries = retries
+        self.initialPrograms = initialPrograms
+        self.callProtocol = callProtocol
+        self.pruningProtocol = pruningProtocol
+        pruningMasks = pruningProtocol.flatMap { ProtocolMasks($0, shape: mutator.shape) }
+        callMasks = ProtocolMasks(callProtocol, shape: mutator.shape)
+        self.fitting = fitting
+        self.termFitting = termFitting
+        self.isPredictOnly = isPredictOnly
+        self.tasks = tasks
+        self.aggregation = aggregation
+        self.fecSpec = fecSpec
+    }
 
     /// The child's FEC fingerprint: its predictions on the first steps of the first search
     /// task, or of every search task (``FECSpec/probesEveryTask``).
@@ -692,7 +719,16 @@ struct ProductionContext: Sendable {
     }
 
     private func compile(_ program: Program) throws -> CompiledProgram {
-        try CompiledProgram.forEvaluation(program, shape: mutator.shape, pruning: pruningProtocol)
+        if let pruningMasks { return try CompiledProgram(program, shape: mutator.shape, keepingLiveFor: pruningMasks) }
+        return try CompiledProgram.forEvaluation(program, shape: mutator.shape, pruning: pruningProtocol)
+    }
+
+    /// ``Liveness/predictCarriesState(_:shape:protocol:)`` under ``callProtocol``.
+    private func predictCarriesState(_ program: Program) -> Bool {
+        guard let callMasks else {
+            return Liveness.predictCarriesState(program, shape: mutator.shape, protocol: callProtocol)
+        }
+        return Liveness.predictCarriesState(program, outputs: callMasks.outputs, provided: callMasks.predictInputs)
     }
 
     /// The child's fitness on the search tasks; with a hurdle, its first task's score alone
@@ -744,14 +780,14 @@ struct ProductionContext: Sendable {
             program = parent.program
             origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
-        if isPredictOnly, Liveness.predictCarriesState(program, shape: mutator.shape, protocol: callProtocol) {
+        if isPredictOnly, predictCarriesState(program) {
             return Engine.Outcome(
                 program: program, fingerprint: 0, fitness: 0, cachedAtStart: false, origin: origin)
         }
         if let termFitting, termFitting.probability > 0,
            random.nextBool(probability: termFitting.probability),
            let fitted = termFitting.fitter.fit(program, on: tasks[0]),
-           !Liveness.predictCarriesState(fitted, shape: mutator.shape, protocol: callProtocol) {
+           !predictCarriesState(fitted) {
             program = fitted
         }
         if let fitting, fitting.probability > 0, random.nextBool(probability: fitting.probability),
@@ -770,7 +806,7 @@ struct ProductionContext: Sendable {
                 attempt += 1
                 var candidate = parent.program
                 guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
-                      !(isPredictOnly && Liveness.predictCarriesState(candidate, shape: mutator.shape, protocol: callProtocol)),
+                      !(isPredictOnly && predictCarriesState(candidate)),
                       let candidateCompiled = try? compile(candidate) else { continue }
                 program = candidate
                 origin = .mutation(kind)

@@ -59,6 +59,14 @@ public struct CompiledProgram: Sendable {
         try self.init(program, shape: shape, keeping: live, scalarLive: callProtocol.outputs == [.prediction] ? live : nil)
     }
 
+    /// ``init(_:shape:keepingLiveFor:)`` with the protocol's masks for `shape` made already
+    /// (the engine compiles every child under the same protocol).
+    init(_ program: Program, shape: MemoryShape, keepingLiveFor masks: ProtocolMasks) throws {
+        let live = Liveness.liveInstructions(program, masks: masks)
+        try self.init(program, shape: shape, keeping: live, scalarLive: masks.readsPredictionOnly ? live : nil,
+                      scalarMasks: masks.scalar)
+    }
+
     /// The program compiled for evaluation: live instructions only under `pruning`, or whole
     /// when it is `nil` (losses, which run under their own protocol).
     static func forEvaluation(_ program: Program, shape: MemoryShape, pruning: CallProtocol?) throws -> CompiledProgram {
@@ -70,7 +78,11 @@ public struct CompiledProgram: Sendable {
     ///   - keeping: one flag per instruction (setup, predict, learn back to back): which to
     ///     translate besides random fills; `nil` for all.
     ///   - scalarLive: the same flags under the scalar protocol, when already computed.
-    private init(_ program: Program, shape: MemoryShape, keeping: [Bool]?, scalarLive: [Bool]?) throws {
+    ///   - scalarMasks: the scalar protocol's masks for `shape`, when already made.
+    private init(
+        _ program: Program, shape: MemoryShape, keeping: [Bool]?, scalarLive: [Bool]?,
+        scalarMasks: ProtocolMasks.ScalarMasks? = nil
+    ) throws {
         let layout = MemoryLayout(shape: shape)
         var flat = 0
         var code: [CompiledInstruction] = []
@@ -101,7 +113,8 @@ public struct CompiledProgram: Sendable {
         predictKeepsInputs = code[ranges[Component.predict.rawValue]].allSatisfy {
             !layout.writesInputs($0)
         }
-        isFunctionOfOneExample = Self.isFunctionOfOneExample(program, shape: shape, scalarLive: scalarLive)
+        isFunctionOfOneExample = Self.isFunctionOfOneExample(
+            program, shape: shape, scalarLive: scalarLive, scalarMasks: scalarMasks)
         self.shape = shape
         self.code = code
         self.ranges = ranges
@@ -112,11 +125,16 @@ public struct CompiledProgram: Sendable {
 
 extension CompiledProgram {
     /// See ``isFunctionOfOneExample``.
-    static func isFunctionOfOneExample(_ program: Program, shape: MemoryShape, scalarLive: [Bool]?) -> Bool {
+    static func isFunctionOfOneExample(
+        _ program: Program, shape: MemoryShape, scalarLive: [Bool]?, scalarMasks: ProtocolMasks.ScalarMasks? = nil
+    ) -> Bool {
         guard !program.predict.contains(where: { OpShape.table[Int($0.op.rawValue)].isRandom }) else { return false }
         let live = scalarLive ?? Liveness.liveInstructions(program, shape: shape, protocol: .scalar)
         let learnStart = program.setup.count + program.predict.count
         guard !live[..<program.setup.count].contains(true), !live[learnStart...].contains(true) else { return false }
+        if let scalarMasks {
+            return !Liveness.predictCarriesState(program, outputs: scalarMasks.outputs, provided: scalarMasks.predictInputs)
+        }
         return !Liveness.predictCarriesState(program, shape: shape, protocol: .scalar)
     }
 }

@@ -40,6 +40,29 @@ struct LiveCompilationTests {
         }
     }
 
+    @Test("masks made once per run compile and classify as the protocol's sets do")
+    func protocolMasksAgreeWithTheProtocol() throws {
+        for (name, space, generator) in try Self.cases() {
+            let masks = try #require(ProtocolMasks(space.callProtocol, shape: space.memory))
+            var random = RandomGenerator(seed: 5)
+            for index in 0..<2_000 {
+                let program = generator.make(using: &random)
+                let fromProtocol = try CompiledProgram(program, shape: space.memory, keepingLiveFor: space.callProtocol)
+                let fromMasks = try CompiledProgram(program, shape: space.memory, keepingLiveFor: masks)
+                let carries = Liveness.predictCarriesState(program, shape: space.memory, protocol: space.callProtocol)
+                let carriesFromMasks = Liveness.predictCarriesState(
+                    program, outputs: masks.outputs, provided: masks.predictInputs)
+                guard fromProtocol.code.map(\.op) == fromMasks.code.map(\.op),
+                      fromProtocol.ranges == fromMasks.ranges,
+                      fromProtocol.isFunctionOfOneExample == fromMasks.isFunctionOfOneExample,
+                      carries == carriesFromMasks else {
+                    Issue.record("\(name) program \(index) differs with masks\n\(ProgramPrinter.print(program))")
+                    return
+                }
+            }
+        }
+    }
+
     @Test("live-only programs score as the whole program, bit for bit, and are shorter")
     func liveOnlyScoresLikeWholeProgram() throws {
         for (name, space, generator) in try Self.cases() {
