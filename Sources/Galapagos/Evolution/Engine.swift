@@ -704,16 +704,17 @@ struct ProductionContext: Sendable {
     /// The child's FEC fingerprint: its predictions on the first steps of the first search
     /// task, or of every search task (``FECSpec/probesEveryTask``).
     private func fingerprint(of compiled: CompiledProgram, evaluator: Evaluator) -> UInt64 {
-        let probe = { (task: TaskDataset) in
-            evaluator.fingerprint(of: compiled, on: task, trainSteps: fecSpec.trainSteps, validSteps: fecSpec.validSteps)
-        }
-        var hash = probe(tasks[0])
+        // No closure over `self` here: capturing it would copy the context, and bump the
+        // reference counts every worker shares, for every child.
+        let trainSteps = fecSpec.trainSteps, validSteps = fecSpec.validSteps
+        var hash = evaluator.fingerprint(of: compiled, on: tasks[0], trainSteps: trainSteps, validSteps: validSteps)
         guard fecSpec.probesEveryTask else { return hash }
-        for task in tasks.dropFirst() {
+        for index in 1..<max(1, tasks.count) {
             // Mixed before combining: a program that predicts the same on every task must not
             // cancel out (x ^ x) into one fingerprint shared by all such programs.
             let mixed = hash &* 0x9E37_79B9_7F4A_7C15
-            hash = ((mixed << 31) | (mixed >> 33)) ^ probe(task)
+            let probe = evaluator.fingerprint(of: compiled, on: tasks[index], trainSteps: trainSteps, validSteps: validSteps)
+            hash = ((mixed << 31) | (mixed >> 33)) ^ probe
         }
         return hash
     }
