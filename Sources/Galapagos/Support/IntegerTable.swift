@@ -48,10 +48,13 @@ struct IntegerTable<Value> {
 
     /// The value in an occupied slot (see ``slot(of:)``).
     subscript(slot slot: Int) -> Value {
+        // A slot from `slot(of:)` is occupied (slot -1 only while the `Int.min` entry exists).
         _read {
+            // Invariant: the slot is occupied, so its value is non-nil.
             if slot < 0 { yield valueOfEmptyKey! } else { yield values[slot]! }
         }
         _modify {
+            // Invariant: the slot is occupied, so its value is non-nil.
             if slot < 0 { yield &valueOfEmptyKey! } else { yield &values[slot]! }
         }
     }
