@@ -709,7 +709,7 @@ struct ProductionContext: Sendable {
         let trainSteps = fecSpec.trainSteps, validSteps = fecSpec.validSteps
         var hash = evaluator.fingerprint(of: compiled, on: tasks[0], trainSteps: trainSteps, validSteps: validSteps)
         guard fecSpec.probesEveryTask else { return hash }
-        for index in 1..<max(1, tasks.count) {
+        for index in tasks.indices.dropFirst() {
             // Mixed before combining: a program that predicts the same on every task must not
             // cancel out (x ^ x) into one fingerprint shared by all such programs.
             let mixed = hash &* 0x9E37_79B9_7F4A_7C15

@@ -55,12 +55,16 @@ public struct CompiledProgram: Sendable {
     /// - Throws: ``GalapagosError/program(_:_:)`` if a register or element index is out of
     ///   range for `shape`, dead instruction or not.
     public init(_ program: Program, shape: MemoryShape, keepingLiveFor callProtocol: CallProtocol) throws {
+        if let masks = ProtocolMasks(callProtocol, shape: shape) {
+            try self.init(program, shape: shape, keepingLiveFor: masks)
+            return
+        }
         let live = Liveness.liveInstructions(program, shape: shape, protocol: callProtocol)
         try self.init(program, shape: shape, keeping: live, scalarLive: callProtocol.outputs == [.prediction] ? live : nil)
     }
 
     /// ``init(_:shape:keepingLiveFor:)`` with the protocol's masks for `shape` made already
-    /// (the engine compiles every child under the same protocol).
+    /// (the engine makes them once and compiles every child under them).
     init(_ program: Program, shape: MemoryShape, keepingLiveFor masks: ProtocolMasks) throws {
         let live = Liveness.liveInstructions(program, masks: masks)
         try self.init(program, shape: shape, keeping: live, scalarLive: masks.readsPredictionOnly ? live : nil,
