@@ -6,8 +6,9 @@
 # With retention (HubRetention: arrived migrants deleted by their receiver, statistics thinned
 # by age, the hall of fame kept to the run's top and its fitness-size front) the migrant rows
 # stay flat; statistics rows grow through the first hour (every row of the last hour is kept;
-# a worker writes one per island every 5 s, thinning to one per 1/200 of its session as run
-# files do, so 12 per island per minute at first and 3 after an hour) and are thinned after it; the
+# the run writes half a row a second in all, here one per island every 20 s, thinning to one per
+# 1/200 of a worker's session as run files do: about 1,800 in the first hour) and are thinned
+# after it; the
 # hall of fame and its lineages grow only with improvements; the checkpoint is one row per
 # island, its old versions vacuumed. Sizes are in kB. Table sizes (island_table and the four
 # before it) cover every run in the database; without_statistics is the database less the

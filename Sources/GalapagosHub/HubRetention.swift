@@ -1,10 +1,12 @@
 import PostgresNIO
+import Galapagos
 
 /// What a hub run keeps, so that a run of weeks has tables of bounded size:
 /// - migrants: deleted by their receiver's checkpoint once its committed cursor has passed
 ///   them (see ``HubRun/checkpoint(_:worker:leaseSeconds:)``);
-/// - statistics: every row of the last hour, then the first row of each minute up to a day
-///   old, then the first row of each hour, per island;
+/// - statistics: written at most ``statisticsRowsPerSecond`` for the whole run; every row of the
+///   last hour kept, then the first row of each minute up to a day old, then the first row of
+///   each hour, per island;
 /// - the hall of fame: append-only, and an offered program is kept only when it enters the
 ///   run's top ``hallOfFameTop`` by fitness or no kept program is both as fit and as small (the
 ///   fitness–size Pareto front), so it grows with improvements, not with time;
@@ -23,6 +25,20 @@ public enum HubRetention {
     public static let hallOfFameTop = 100
     /// Every this many checkpoints of an island, its statistics are thinned.
     public static let statisticsEvery = 30
+    /// The statistics rows a whole run writes per second at most, however many islands it has:
+    /// its first hour, whose rows are all kept, then holds about 1,800 rows (≈ 400 kB) whether
+    /// it has ten islands or ten thousand. The run's curve keeps a point every 2 s; each
+    /// island's own is as coarse as the run is wide.
+    public static let statisticsRowsPerSecond = 0.5
+
+    /// The seconds between two statistics rows of an island of a run of `islands` islands,
+    /// `sessionSeconds` into its worker's session: the run's share of
+    /// ``statisticsRowsPerSecond`` (at least 5 s and one sync), then, as a session ages, 1/200 of
+    /// it as run files sample (``StatisticSample/interval(minimum:sessionSeconds:)``).
+    public static func statisticsInterval(islands: Int, syncSeconds: Double, sessionSeconds: Double) -> Double {
+        let share = Double(max(1, islands)) / statisticsRowsPerSecond
+        return StatisticSample.interval(minimum: max(5, syncSeconds, share), sessionSeconds: sessionSeconds)
+    }
     /// Rows younger than this are all kept.
     public static let keepEveryRow = "1 hour"
     /// Rows older than this are kept one per hour; younger ones one per minute.

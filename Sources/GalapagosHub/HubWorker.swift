@@ -449,8 +449,9 @@ public final class HubWorker {
         var statistic: RunReader.Statistic?
         let now = clock.now
         let elapsed = (now - island.statisticsAt.time).seconds
-        let interval = StatisticSample.interval(
-            minimum: max(5, definition.syncSeconds), sessionSeconds: (now - sessionStart).seconds)
+        let interval = HubRetention.statisticsInterval(
+            islands: definition.islands, syncSeconds: definition.syncSeconds,
+            sessionSeconds: (now - sessionStart).seconds)
         if elapsed >= interval, !members.isEmpty {
             let fitness = members.map(\.fitness).sorted()
             statistic = RunReader.Statistic(
