@@ -83,6 +83,8 @@ final class WorkerPool: @unchecked Sendable {
         /// Workers between claiming their first job and letting go of the body.
         private let inside = Atomic<Int>(0)
         private let jobs: Int
+        /// Jobs a worker claims at once (``claimSize(jobs:)``).
+        private let chunk: Int
         private let crew: Crew
         private let first: Evaluator
         private var collected = false
@@ -92,6 +94,7 @@ final class WorkerPool: @unchecked Sendable {
             crew: Crew, first: Evaluator
         ) {
             self.jobs = jobs
+            self.chunk = Self.claimSize(jobs: jobs)
             self.body = body
             self.waste = waste
             self.crew = crew
@@ -105,11 +108,19 @@ final class WorkerPool: @unchecked Sendable {
             slots.deallocate()
         }
 
+        /// Jobs a worker claims at once in a batch of `jobs`: a few, so that neighbouring
+        /// result slots are written by one worker (two workers writing slots that share a cache
+        /// line pass it back and forth at every job) and the shared counters move once per
+        /// claim, while the last claims still spread over the workers.
+        static func claimSize(jobs: Int) -> Int {
+            jobs >= 16 ? 4 : 1
+        }
+
         /// Claims and runs jobs until none are left.
         func work(with evaluator: Evaluator) {
             inside.add(1, ordering: .acquiringAndReleasing)
-            let job = next.add(1, ordering: .relaxed).oldValue
-            if job < jobs { run(from: job, with: evaluator) }
+            let first = next.add(chunk, ordering: .relaxed).oldValue
+            if first < jobs { run(from: first, with: evaluator) }
             inside.subtract(1, ordering: .releasing)
         }
 
@@ -130,18 +141,21 @@ final class WorkerPool: @unchecked Sendable {
             return true
         }
 
-        /// Runs the claimed `job`, then claims and runs more until none are left. The body is
-        /// read once the first job is claimed (so it is still there) and taken once: a worker
-        /// that read the shared property per job would bump the same reference count as the
-        /// other workers' at every job.
-        private func run(from job: Int, with evaluator: Evaluator) {
+        /// Runs the claimed jobs from `first` (a claim of ``chunk``), then claims and runs more
+        /// until none are left. The body is read once the first claim is made (so it is still
+        /// there) and taken once: a worker that read the shared property per job would bump the
+        /// same reference count as the other workers' at every job.
+        private func run(from first: Int, with evaluator: Evaluator) {
             guard let body else { return }
-            var job = job
+            var first = first
             while true {
-                slots[job] = body(job, evaluator)
-                completed.add(1, ordering: .releasing)
-                job = next.add(1, ordering: .relaxed).oldValue
-                if job >= jobs { return }
+                let end = min(first + chunk, jobs)
+                for job in first..<end {
+                    slots[job] = body(job, evaluator)
+                }
+                completed.add(end - first, ordering: .releasing)
+                first = next.add(chunk, ordering: .relaxed).oldValue
+                if first >= jobs { return }
             }
         }
 
