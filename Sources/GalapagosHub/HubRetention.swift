@@ -26,7 +26,7 @@ public enum HubRetention {
     /// Every this many checkpoints of an island, its statistics are thinned.
     public static let statisticsEvery = 30
     /// The statistics rows a whole run writes per second at most, however many islands it has:
-    /// its first hour, whose rows are all kept, then holds about 1,800 rows (≈ 400 kB) whether
+    /// its first hour, whose rows are all kept, then holds about 1,800 rows (under 1 MB) whether
     /// it has ten islands or ten thousand. The run's curve keeps a point every 2 s; each
     /// island's own is as coarse as the run is wide.
     public static let statisticsRowsPerSecond = 0.5
