@@ -84,7 +84,10 @@ let package = Package(
         .executableTarget(name: "galapagos-fuzz", dependencies: ["Galapagos"], path: "Sources/galapagos-fuzz"),
         // Helpers the test targets share (repository files, temporary directories).
         .target(name: "GalapagosTestSupport", dependencies: ["Galapagos"], path: "Tests/GalapagosTestSupport"),
-        .testTarget(name: "GalapagosTests", dependencies: ["Galapagos", "GalapagosTestSupport"]),
+        .testTarget(
+            name: "GalapagosTests", dependencies: ["Galapagos", "GalapagosTestSupport"],
+            // Read by path from the repository (GoldenTrajectoryTests), not bundled.
+            exclude: ["Evolution/Golden"]),
         .testTarget(
             name: "GalapagosHubTests",
             dependencies: [

@@ -23,9 +23,9 @@ final class ExecutorTarget: FuzzTarget {
     let name = "executor"
     private static let featureSizes = [1, 2, 3, 4, 5, 8, 16, 17]
     static let extremes: [Double] = [
-        1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -5e-324, -0.0, 0.0, 1e-300,
-        -1e-300, 1e300, -1e300, 709.79, -745.2, 1e16, 2.220446049250313e-16, 1, -1, 0.5, 100,
-        -100, 1e154, 3.141592653589793,
+        1.7976931348623157e308, -1.7976931348623157e308, .leastNonzeroMagnitude,
+        -.leastNonzeroMagnitude, -0.0, 0.0, 1e-300, -1e-300, 1e300, -1e300, 709.79, -745.2, 1e16,
+        2.220446049250313e-16, 1, -1, 0.5, 100, -100, 1e154, 3.141592653589793,
     ]
     private var tasks: [Int: [TaskDataset]] = [:]
     private var evaluators: [MemoryShape: Evaluator] = [:]
@@ -212,7 +212,7 @@ final class ExecutorTarget: FuzzTarget {
         }
         if var dual = DualMachine(program: program, scalars: shape.scalars),
            shape.scalars > LossTraining.logitScalar {
-            for z in [0, 1, -1, 1e300, -1e300, 5e-324, -0.0, .greatestFiniteMagnitude, 709.79] {
+            for z in [0, 1, -1, 1e300, -1e300, .leastNonzeroMagnitude, -0.0, .greatestFiniteMagnitude, 709.79] {
                 for y in [0.0, 1.0, -0.0, 1e300] { _ = dual.evaluate(logit: z, label: y) }
             }
             let losses = lossEvaluators[shape] ?? [

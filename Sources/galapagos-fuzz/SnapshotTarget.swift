@@ -225,7 +225,7 @@ final class SnapshotTarget: FuzzTarget {
         switch random.nextInt(below: 14) {
         case 0, 1: return .null
         case 2: return [0, -1, 1, 2, 3, Int64.max, Int64.min, 1 << 40][random.nextInt(below: 8)].databaseValue
-        case 3: return [1e308, -1e308, 0.5, -0.0, 5e-324, 1e15][random.nextInt(below: 6)].databaseValue
+        case 3: return [1e308, -1e308, 0.5, -0.0, Double.leastNonzeroMagnitude, 1e15][random.nextInt(below: 6)].databaseValue
         case 4: return ["", "x", "{}", "[]", "null", "{\"a\":1}", "running", "finished", "hall_of_fame",
                         "pareto", "selected", "v999"][random.nextInt(below: 12)].databaseValue
         case 5: return Data([0, 255, 1, 2, 3]).databaseValue

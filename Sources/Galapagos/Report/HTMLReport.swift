@@ -168,7 +168,7 @@ public struct HTMLReport {
             html += "</table>\n"
         }
 
-        let simplifier = try reader.searchSpace().map { ProgramSimplifier(shape: $0.memory, protocol: $0.callProtocol) }
+        let simplifier = reader.searchSpace().map { ProgramSimplifier(shape: $0.memory, protocol: $0.callProtocol) }
         /// A program simplified (the same predictions), with the text as evolved one click away.
         func programBlock(_ text: String) -> String {
             guard let simplifier, let program = try? ProgramParser().parse(text),

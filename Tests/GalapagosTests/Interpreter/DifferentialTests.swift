@@ -48,7 +48,7 @@ private func allOpsSpace(
 /// Values that stress IEEE-754 corners: huge, subnormal, signed zeros, NaNs with and without
 /// payload and sign, infinities.
 private let extremeValues: [Double] = [
-    1e300, -1e300, 5e-324, -5e-324, -0.0, 0.0, .nan, -Double.nan,
+    1e300, -1e300, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, -0.0, 0.0, .nan, -Double.nan,
     Double(nan: 0x5A5A, signaling: false), -Double(nan: 0x1234, signaling: false),
     .signalingNaN, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
     .leastNormalMagnitude, 1, -1,

@@ -45,7 +45,7 @@ import Testing
         var random = RandomGenerator(seed: 5)
         let bytes = (0..<(3 * 1024 * 1024)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let path = directory + "/garbage.yaml"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         #expect {
             _ = try SearchSpace.load(path: path)
         } throws: { error in

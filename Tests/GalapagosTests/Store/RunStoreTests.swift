@@ -86,7 +86,7 @@ private func configuration(seed: UInt64, path: String = "small_linear.yaml") -> 
         let garbage = directory + "/garbage.sqlite"
         var random = RandomGenerator(seed: 3)
         let bytes = (0..<8_192).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        FileManager.default.createFile(atPath: garbage, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: garbage, contents: Data(bytes)))
         let missing = directory + "/missing.sqlite"
         for path in [garbage, missing] {
             #expect {
@@ -111,7 +111,7 @@ private func configuration(seed: UInt64, path: String = "small_linear.yaml") -> 
         recorded.close()
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let truncated = directory + "/truncated.sqlite"
-        FileManager.default.createFile(atPath: truncated, contents: data.prefix(data.count / 3))
+        #expect(FileManager.default.createFile(atPath: truncated, contents: data.prefix(data.count / 3)))
         #expect {
             let reader = try RunReader(path: truncated)
             _ = try reader.run()
