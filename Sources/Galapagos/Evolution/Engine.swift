@@ -212,10 +212,14 @@ public final class Engine {
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
-        for child in pending.prefix(count) {
-            apply(child)
-        }
-        pending.removeFirst(count)
+        // Applied from a list held here: an element of `pending` passed to a method of this
+        // class is copied first (the method could change `pending`), which retains a program
+        // that a worker's core wrote.
+        var applying: [EngineState.PendingChild] = []
+        swap(&applying, &pending)
+        for index in 0..<count { apply(applying[index]) }
+        applying.removeFirst(count)
+        swap(&applying, &pending)
         pendingInCurrentBatch -= count
         for index in islands.indices { islands[index].settleBest() }
         if let next {
@@ -263,9 +267,10 @@ public final class Engine {
         let waste = departed
         departed = []
         let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
-            let proposal = proposals[job]
-            return EngineState.PendingChild(
-                proposal: proposal, outcome: context.make(proposal, evaluator: evaluator, cache: view))
+            // Read in place rather than copied: a copy retains the parent's program, which the
+            // engine and the other workers touch too.
+            let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
+            return EngineState.PendingChild.record(of: proposals[job], outcome)
         }
         return Production(proposals: proposals, batch: batch)
     }
@@ -287,6 +292,9 @@ public final class Engine {
     ///     their step begins (``takeEarlyBatch()``).
     private func propose(after inFlight: [Proposal] = [], pinning: Bool = true) -> [Proposal] {
         let batch = space.evolution.batchSize
+        // The populations held here: an island read from the property and passed to a method
+        // is copied first (the method could change the property), its arrays retained.
+        let islands = self.islands
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
         // Slots of filling islands already taken by pending children, and serial numbers.
@@ -675,6 +683,10 @@ struct ProductionContext: Sendable {
     /// predicted before score 0 without being run.
     let isPredictOnly: Bool
     let tasks: [TaskDataset]
+    /// ``tasks`` as references the workers use without retaining them (``tasks`` keeps them
+    /// alive): every worker reads the first task for every child, and a reference count
+    /// bumped from two cores passes its cache line back and forth between them.
+    private let taskReferences: [Unmanaged<TaskDataset>]
     let aggregation: FitnessAggregation
     let fecSpec: FECSpec
 
@@ -697,6 +709,7 @@ struct ProductionContext: Sendable {
         self.termFitting = termFitting
         self.isPredictOnly = isPredictOnly
         self.tasks = tasks
+        taskReferences = tasks.map { Unmanaged.passUnretained($0) }
         self.aggregation = aggregation
         self.fecSpec = fecSpec
     }
@@ -704,17 +717,19 @@ struct ProductionContext: Sendable {
     /// The child's FEC fingerprint: its predictions on the first steps of the first search
     /// task, or of every search task (``FECSpec/probesEveryTask``).
     private func fingerprint(of compiled: CompiledProgram, evaluator: Evaluator) -> UInt64 {
-        // No closure over `self` here: capturing it would copy the context, and bump the
-        // reference counts every worker shares, for every child.
         let trainSteps = fecSpec.trainSteps, validSteps = fecSpec.validSteps
-        var hash = evaluator.fingerprint(of: compiled, on: tasks[0], trainSteps: trainSteps, validSteps: validSteps)
+        func probe(_ index: Int) -> UInt64 {
+            taskReferences[index]._withUnsafeGuaranteedRef {
+                evaluator.fingerprint(of: compiled, on: $0, trainSteps: trainSteps, validSteps: validSteps)
+            }
+        }
+        var hash = probe(0)
         guard fecSpec.probesEveryTask else { return hash }
-        for index in tasks.indices.dropFirst() {
+        for index in taskReferences.indices.dropFirst() {
             // Mixed before combining: a program that predicts the same on every task must not
             // cancel out (x ^ x) into one fingerprint shared by all such programs.
             let mixed = hash &* 0x9E37_79B9_7F4A_7C15
-            let probe = evaluator.fingerprint(of: compiled, on: tasks[index], trainSteps: trainSteps, validSteps: validSteps)
-            hash = ((mixed << 31) | (mixed >> 33)) ^ probe
+            hash = ((mixed << 31) | (mixed >> 33)) ^ probe(index)
         }
         return hash
     }
@@ -733,17 +748,30 @@ struct ProductionContext: Sendable {
     }
 
     /// The child's fitness on the search tasks; with a hurdle, its first task's score alone
-    /// when that is below the hurdle (progressive evaluation).
+    /// when that is below the hurdle (progressive evaluation). The same value as
+    /// ``Evaluator/evaluate(_:on:aggregation:scoring:)``, without its per-task array for the
+    /// mean.
     private func score(_ compiled: CompiledProgram, hurdle: Double, evaluator: Evaluator) -> Double {
-        guard hurdle > -Double.infinity, tasks.count > 1 else {
-            return evaluator.evaluate(compiled, on: tasks, aggregation: aggregation).fitness
+        func fitness(_ index: Int) -> Double {
+            taskReferences[index]._withUnsafeGuaranteedRef { evaluator.fitness(of: compiled, on: $0) }
         }
-        let first = evaluator.fitness(of: compiled, on: tasks[0])
-        guard first >= hurdle else { return first }
-        var fitness = [first]
-        fitness.reserveCapacity(tasks.count)
-        for task in tasks.dropFirst() { fitness.append(evaluator.fitness(of: compiled, on: task)) }
-        return aggregation.combine(fitness)
+        let count = taskReferences.count
+        guard count > 0 else { return aggregation.combine([]) }
+        let first = fitness(0)
+        if hurdle > -Double.infinity, count > 1, !(first >= hurdle) { return first }
+        switch aggregation {
+        case .mean:
+            // Summed in task order from zero, as `combine` sums: the same bits.
+            var sum = 0.0
+            sum += first
+            for index in 1..<count { sum += fitness(index) }
+            return sum / Double(count)
+        case .median:
+            var all = [first]
+            all.reserveCapacity(count)
+            for index in 1..<count { all.append(fitness(index)) }
+            return aggregation.combine(all)
+        }
     }
 
     /// Applies a mutation, or a crossover with the proposal's donor.
@@ -758,7 +786,7 @@ struct ProductionContext: Sendable {
     }
 
     /// Makes and scores one child; `fec` is what is known when the batch started, only read here.
-    func make(_ proposal: Engine.Proposal, evaluator: Evaluator, cache fec: FECView?) -> Engine.Outcome {
+    func make(_ proposal: borrowing Engine.Proposal, evaluator: Evaluator, cache fec: FECView?) -> Engine.Outcome {
         var random = RandomGenerator(seed: proposal.seed)
         var program: Program
         var origin: MemberOrigin

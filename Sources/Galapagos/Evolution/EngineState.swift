@@ -297,19 +297,22 @@ extension Engine {
 }
 
 extension EngineState.PendingChild {
-    /// The record of a proposal the workers made and scored.
-    init(proposal: Engine.Proposal, outcome: Engine.Outcome) {
+    /// The record of a proposal the workers made and scored. (A function rather than an
+    /// initializer: an initializer takes its arguments owned, so the proposal, and the parent
+    /// program in it, would be copied.)
+    static func record(of proposal: borrowing Engine.Proposal, _ outcome: Engine.Outcome) -> Self {
         var parentID: Int?
         var parentFitness = 0.0
         if case let .parent(parent, _) = proposal.source {
             parentID = parent.id
             parentFitness = parent.fitness
         }
-        self.init(
+        var record = Self(
             island: proposal.island, parentID: parentID, parentFitness: parentFitness,
             arm: proposal.arm, operatorArm: proposal.operatorArm, rewardScale: proposal.rewardScale,
             program: outcome.program, fingerprint: outcome.fingerprint, fitness: outcome.fitness,
             cachedAtStart: outcome.cachedAtStart, origin: outcome.origin)
-        audit = outcome.audit
+        record.audit = outcome.audit
+        return record
     }
 }
