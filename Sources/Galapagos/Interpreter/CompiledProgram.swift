@@ -92,6 +92,7 @@ public struct CompiledProgram: Sendable {
         var code: [CompiledInstruction] = []
         code.reserveCapacity(program.instructionCount)
         var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(Component.allCases.count)  // one allocation, not one per growth
         var usesRandomness = false
         for component in Component.allCases {
             let start = code.count
