@@ -212,14 +212,10 @@ public final class Engine {
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
-        // Applied from a list held here: an element of `pending` passed to a method of this
-        // class is copied first (the method could change `pending`), which retains a program
-        // that a worker's core wrote.
-        var applying: [EngineState.PendingChild] = []
-        swap(&applying, &pending)
-        for index in 0..<count { apply(applying[index]) }
-        applying.removeFirst(count)
-        swap(&applying, &pending)
+        for child in pending.prefix(count) {
+            apply(child)
+        }
+        pending.removeFirst(count)
         pendingInCurrentBatch -= count
         for index in islands.indices { islands[index].settleBest() }
         if let next {
@@ -267,8 +263,8 @@ public final class Engine {
         let waste = departed
         departed = []
         let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
-            // Read in place rather than copied: a copy retains the parent's program, which the
-            // engine and the other workers touch too.
+            // Not bound to a local, so that the record reads the proposal in place: each copy
+            // retains the parent's program, which the engine and the other workers touch too.
             let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
             return EngineState.PendingChild.record(of: proposals[job], outcome)
         }
@@ -292,9 +288,6 @@ public final class Engine {
     ///     their step begins (``takeEarlyBatch()``).
     private func propose(after inFlight: [Proposal] = [], pinning: Bool = true) -> [Proposal] {
         let batch = space.evolution.batchSize
-        // The populations held here: an island read from the property and passed to a method
-        // is copied first (the method could change the property), its arrays retained.
-        let islands = self.islands
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
         // Slots of filling islands already taken by pending children, and serial numbers.
@@ -767,8 +760,9 @@ struct ProductionContext: Sendable {
             for index in 1..<count { sum += fitness(index) }
             return sum / Double(count)
         case .median:
-            var all = [first]
+            var all: [Double] = []
             all.reserveCapacity(count)
+            all.append(first)
             for index in 1..<count { all.append(fitness(index)) }
             return aggregation.combine(all)
         }
