@@ -39,6 +39,15 @@ public enum HubRetention {
         let share = Double(max(1, islands)) / statisticsRowsPerSecond
         return StatisticSample.interval(minimum: max(5, syncSeconds, share), sessionSeconds: sessionSeconds)
     }
+    /// The seconds before an island's first statistics row, `interval` being its interval
+    /// (``statisticsInterval(islands:syncSeconds:sessionSeconds:)``): island i of n waits
+    /// (i + 1)/n of it, so that the run's first rows arrive one after another from the start
+    /// instead of all together after a whole interval (over an hour for a run of 2,000
+    /// islands).
+    public static func firstStatisticsDelay(island: Int, islands: Int, interval: Double) -> Double {
+        let count = max(1, islands)
+        return interval * Double(((island % count) + count) % count + 1) / Double(count)
+    }
     /// Rows younger than this are all kept.
     public static let keepEveryRow = "1 hour"
     /// Rows older than this are kept one per hour; younger ones one per minute.

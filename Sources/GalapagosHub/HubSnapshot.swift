@@ -133,7 +133,7 @@ public struct HubSnapshot: RunRecords, Sendable {
         return HubSnapshot(
             location: location, stored: stored, status: status, checkpointedAt: rows.5,
             migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
-            lineageRecords: rows.6, statisticRows: rows.2, banditArms: bandits, migrationRows: rows.3, owners: owners)
+            lineageRecords: rows.6, statisticRows: Self.withRunRates(rows.2), banditArms: bandits, migrationRows: rows.3, owners: owners)
     }
 
     /// The best select fitness any island reached, with its member.
@@ -210,6 +210,29 @@ public struct HubSnapshot: RunRecords, Sendable {
     }
 
     public func statistics() throws -> [RunReader.Statistic] { statisticRows }
+
+    /// `rows` (in the order written, each counting the run's individuals at its time since the
+    /// run was created) with each row's rate the run's rather than its island's: what a run
+    /// file's rows carry. A worker knows only its own islands' rates, so the hub stores those;
+    /// the run's is the individuals added since the island's previous row over the time
+    /// between them, or since the run's previous row for an island's first (the run's first
+    /// row has none: the time since the run was created may include waiting for workers).
+    static func withRunRates(_ rows: [RunReader.Statistic]) -> [RunReader.Statistic] {
+        var previousOfIsland: [Int: (individuals: Int, seconds: Double)] = [:]
+        var previous: (individuals: Int, seconds: Double)?
+        return rows.map { row in
+            var row = row
+            let reference = previousOfIsland[row.island] ?? previous
+            previousOfIsland[row.island] = (row.individuals, row.seconds)
+            previous = (row.individuals, row.seconds)
+            row.individualsPerSecond = 0
+            if let reference, row.seconds > reference.seconds {
+                row.individualsPerSecond = Double(max(0, row.individuals - reference.individuals))
+                    / (row.seconds - reference.seconds)
+            }
+            return row
+        }
+    }
 
     /// Each island's operator and parent-strata bandits as of its last checkpoint (every island
     /// of a hub run is an engine of its own, with bandits of its own).

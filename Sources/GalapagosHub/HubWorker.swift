@@ -452,7 +452,9 @@ public final class HubWorker {
         let interval = HubRetention.statisticsInterval(
             islands: definition.islands, syncSeconds: definition.syncSeconds,
             sessionSeconds: (now - sessionStart).seconds)
-        if elapsed >= interval, !members.isEmpty {
+        let due = island.hasWrittenStatistics ? interval : HubRetention.firstStatisticsDelay(
+            island: island.index, islands: definition.islands, interval: interval)
+        if elapsed >= due, !members.isEmpty {
             let fitness = members.map(\.fitness).sorted()
             statistic = RunReader.Statistic(
                 individuals: engine.individuals, seconds: elapsed, island: island.index, size: members.count,
@@ -462,6 +464,7 @@ public final class HubWorker {
                 individualsPerSecond: Double(engine.individuals - island.statisticsAt.individuals) / elapsed,
                 fecHits: engine.fecHits)
             island.statisticsAt = (engine.individuals, now)
+            island.hasWrittenStatistics = true
         }
         return IslandCheckpoint(
             island: island.index, leaseToken: island.leaseToken, state: stored, individuals: engine.individuals, fecHits: engine.fecHits,

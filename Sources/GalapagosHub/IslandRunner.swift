@@ -18,8 +18,11 @@ final class IslandRunner {
     var nextMigrationAt: Int
     /// Hall-of-fame members already offered to the hub, by local member id.
     var offered = Set<Int>()
-    /// Individuals and time at the last statistics row.
+    /// Individuals and time at the last statistics row (or when the island was taken).
     var statisticsAt: (individuals: Int, time: ContinuousClock.Instant)
+    /// Whether a statistics row was written under this lease (the first one comes sooner; see
+    /// ``HubRetention/firstStatisticsDelay(island:islands:interval:)``).
+    var hasWrittenStatistics = false
     /// Migrants sent since the last checkpoint.
     var outbox: [Emigrant] = []
     /// Run-wide ids of the lineage records the hub has from this island (this lease's).

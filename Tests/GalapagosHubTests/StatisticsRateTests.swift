@@ -1,5 +1,6 @@
 import Testing
 @testable import GalapagosHub
+import Galapagos
 
 /// How often a hub run's islands write statistics rows: the run as a whole, not each island,
 /// has a budget, so that the first hour (whose rows are all kept) does not grow with the run's
@@ -32,5 +33,64 @@ struct StatisticsRateTests {
         let day = HubRetention.statisticsInterval(islands: 10, syncSeconds: 1, sessionSeconds: 86_400)
         #expect(day > early)
         #expect(day == 86_400 / 200)
+    }
+}
+
+/// A hub stores each island's own rate; what a run's report reads is the run's, as in a run file.
+struct RunRateTests {
+    private func row(_ island: Int, individuals: Int, seconds: Double, islandRate: Double) -> RunReader.Statistic {
+        RunReader.Statistic(
+            individuals: individuals, seconds: seconds, island: island, size: 100, best: 1, mean: 1,
+            median: 1, diversity: 1, individualsPerSecond: islandRate, fecHits: 0)
+    }
+
+    @Test func eachRowCarriesTheRunsRateSinceItsIslandsPreviousRow() {
+        // Two islands at 1,000 individuals/s each: the run adds 2,000 a second.
+        let rows = HubSnapshot.withRunRates([
+            row(0, individuals: 10_000, seconds: 5, islandRate: 1_000),
+            row(1, individuals: 14_000, seconds: 7, islandRate: 1_000),
+            row(0, individuals: 30_000, seconds: 15, islandRate: 1_000),
+            row(1, individuals: 34_000, seconds: 17, islandRate: 1_000),
+        ])
+        // The run's first row has nothing to measure from; island 1's first row measures from
+        // the run's previous row, later rows from their island's previous row.
+        #expect(rows.map(\.individualsPerSecond) == [0, 2_000, 2_000, 2_000])
+        // Nothing else changes.
+        #expect(rows.map(\.individuals) == [10_000, 14_000, 30_000, 34_000])
+        #expect(rows.map(\.island) == [0, 1, 0, 1])
+    }
+
+    @Test func aRowWithoutElapsedTimeHasNoRate() {
+        let rows = HubSnapshot.withRunRates([
+            row(0, individuals: 0, seconds: 3, islandRate: 0),
+            row(1, individuals: 500, seconds: 3, islandRate: 0),
+            row(0, individuals: 900, seconds: 3, islandRate: 0),
+        ])
+        #expect(rows.map(\.individualsPerSecond) == [0, 0, 0])
+    }
+}
+
+/// The islands' first statistics rows, spread over the first interval.
+struct FirstStatisticsTests {
+    @Test func theFirstRowsArriveOneAfterAnotherFromTheStart() {
+        for islands in [1, 10, 2_000] {
+            let interval = HubRetention.statisticsInterval(islands: islands, syncSeconds: 1, sessionSeconds: 0)
+            let delays = (0..<islands).map {
+                HubRetention.firstStatisticsDelay(island: $0, islands: islands, interval: interval)
+            }.sorted()
+            // Every island has its own moment within the first interval, the last at its end.
+            #expect(Set(delays).count == islands)
+            #expect(delays.allSatisfy { $0 > 0 && $0 <= interval })
+            #expect(delays.last == interval)
+            // Evenly spaced; where the run's share sets the interval (ten islands or more
+            // here), a row every 1/budget seconds from the start.
+            let gap = interval / Double(islands)
+            #expect(zip(delays, delays.dropFirst()).allSatisfy { abs($1 - $0 - gap) < 1e-6 })
+            if islands >= 10 { #expect(abs(gap - 1 / HubRetention.statisticsRowsPerSecond) < 1e-9) }
+        }
+        // Ten islands: the first row after 2 s, not 20.
+        #expect(HubRetention.firstStatisticsDelay(island: 0, islands: 10, interval: 20) == 2)
+        // An index outside the run (a damaged row) still waits within one interval.
+        #expect(HubRetention.firstStatisticsDelay(island: -3, islands: 10, interval: 20) <= 20)
     }
 }

@@ -94,21 +94,7 @@ public struct HTMLReport {
         }
         html += "</table>\n"
 
-        // Per checkpoint, over the islands: the range and median of a value, and the best so far.
-        let checkpoints = Dictionary(grouping: statistics.filter { $0.size > 0 }, by: \.individuals)
-            .sorted { $0.key < $1.key }
-        func spread(_ value: (RunReader.Statistic) -> Double?) -> (band: [(x: Double, low: Double, high: Double)], median: [(x: Double, y: Double)]) {
-            var band: [(x: Double, low: Double, high: Double)] = []
-            var median: [(x: Double, y: Double)] = []
-            for (individuals, rows) in checkpoints {
-                let values = rows.compactMap(value).filter(\.isFinite).sorted()
-                guard let low = values.first, let high = values.last else { continue }
-                band.append((Double(individuals), low, high))
-                median.append((Double(individuals), values[values.count / 2]))
-            }
-            return (band, median)
-        }
-        let bests = spread { $0.best }
+        let bests = IslandSpread(statistics) { $0.best }
         let bestSoFar = try Self.bestSoFar(reader: reader, islandBests: bests.band)
         let result = try reader.currentResult()
         var references: [SVGChart.Reference] = []
@@ -128,14 +114,21 @@ public struct HTMLReport {
                  SVGChart.Series(name: "median island best", points: bests.median, color: "#ff7f0e", dashed: true)],
                 bands: islands.count > 1 ? [.init(name: "island bests (range)", points: bests.band, color: "#1f77b4")] : [],
                 references: references) + "</div>\n"
-        let diversity = spread { Double($0.diversity) }
+        let diversity = IslandSpread(statistics) { Double($0.diversity) }
         let diversityChart = SVGChart(title: "Diversity: distinct functional fingerprints per island", xLabel: "individuals", yLabel: "distinct fingerprints")
         html += "<h2>Diversity</h2><div class=\"figure\">"
             + diversityChart.lines(
                 [SVGChart.Series(name: "median island", points: diversity.median, color: "#2ca02c")],
                 bands: islands.count > 1 ? [.init(name: "islands (range)", points: diversity.band, color: "#2ca02c")] : [])
             + "</div>\n"
-        let throughput = statistics.filter { $0.island == (islands.first ?? 0) && $0.individualsPerSecond > 0 }
+        // One point per sample: a run file's islands share their sample's rate; a hub's rows,
+        // each its own sample, carry the run's rate over their island's last interval.
+        var throughput: [RunReader.Statistic] = []
+        let byCount = statistics.enumerated()
+            .sorted { ($0.element.individuals, $0.offset) < ($1.element.individuals, $1.offset) }.map(\.element)
+        for row in byCount where row.individualsPerSecond > 0 {
+            if throughput.last?.individuals != row.individuals { throughput.append(row) }
+        }
         let throughputChart = SVGChart(title: "Throughput", xLabel: "individuals", yLabel: "individuals / s")
         html += "<h2>Throughput</h2><div class=\"figure\">" + throughputChart.lines([
             SVGChart.Series(name: "individuals/s", points: throughput.map { (Double($0.individuals), $0.individualsPerSecond) }, color: SVGChart.palette[0]),
