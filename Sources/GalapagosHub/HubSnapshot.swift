@@ -77,14 +77,17 @@ public struct HubSnapshot: RunRecords, Sendable {
                     mean: row.5, median: row.6, diversity: row.7, individualsPerSecond: row.8,
                     fecHits: row.9))
             }
-            var migrations: [MigrationEvent] = []
+            // Each migrant with its sending time, to place it at the run's count (a migrant row
+            // holds the sender's own count).
+            var migrations: [(event: MigrationEvent, seconds: Double)] = []
             for try await row in try await connection.query("""
-                SELECT individuals, from_island, to_island, member_id, fitness FROM galapagos_migrant
-                WHERE run = \(name) ORDER BY id LIMIT 10000
-                """, logger: logger).decode((Int, Int, Int, Int, Double).self) {
-                migrations.append(MigrationEvent(
+                SELECT individuals, from_island, to_island, member_id, fitness,
+                       EXTRACT(EPOCH FROM (sent_at - (SELECT created_at FROM galapagos_run WHERE name = \(name))))::DOUBLE PRECISION
+                FROM galapagos_migrant WHERE run = \(name) ORDER BY id LIMIT 10000
+                """, logger: logger).decode((Int, Int, Int, Int, Double, Double).self) {
+                migrations.append((MigrationEvent(
                     individuals: row.0, from: row.1, to: row.2, memberID: row.3, originalID: row.3,
-                    fitness: row.4))
+                    fitness: row.4), row.5))
             }
             var count = 0
             var checkpointed = ""
@@ -133,7 +136,8 @@ public struct HubSnapshot: RunRecords, Sendable {
         return HubSnapshot(
             location: location, stored: stored, status: status, checkpointedAt: rows.5,
             migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
-            lineageRecords: rows.6, statisticRows: Self.withRunRates(rows.2), banditArms: bandits, migrationRows: rows.3, owners: owners)
+            lineageRecords: rows.6, statisticRows: Self.withRunRates(rows.2), banditArms: bandits,
+            migrationRows: Self.atRunCounts(rows.3, statistics: rows.2), owners: owners)
     }
 
     /// The best select fitness any island reached, with its member.
@@ -231,6 +235,40 @@ public struct HubSnapshot: RunRecords, Sendable {
                     / (row.seconds - reference.seconds)
             }
             return row
+        }
+    }
+
+    /// Migrations at the run's count of individuals when they were sent, as a run file records
+    /// them, rather than the sender's own count: interpolated between the statistics rows (the
+    /// run's count over time, in the order written) around the sending time, from zero at the
+    /// run's creation, and carried on at the last row's rate after it.
+    static func atRunCounts(
+        _ migrations: [(event: MigrationEvent, seconds: Double)], statistics: [RunReader.Statistic]
+    ) -> [MigrationEvent] {
+        guard !statistics.isEmpty else { return migrations.map(\.event) }  // nothing to place them by
+        let points = [(seconds: 0.0, individuals: 0.0)]
+            + statistics.map { (seconds: $0.seconds, individuals: Double($0.individuals)) }
+                .sorted { $0.seconds < $1.seconds }
+        let rates = withRunRates(statistics)
+        let lastRate = rates.last?.individualsPerSecond ?? 0
+        return migrations.map { migration in
+            var event = migration.event
+            let time = migration.seconds
+            guard time.isFinite else { return event }
+            let estimate: Double
+            if let after = points.firstIndex(where: { $0.seconds >= time }) {
+                let high = points[after]
+                let low = after > 0 ? points[after - 1] : high
+                let span = high.seconds - low.seconds
+                estimate = span > 0
+                    ? low.individuals + (high.individuals - low.individuals) * (time - low.seconds) / span
+                    : high.individuals
+            } else {
+                let last = points[points.count - 1]
+                estimate = last.individuals + lastRate * (time - last.seconds)
+            }
+            event.individuals = Int(estimate.rounded())
+            return event
         }
     }
 

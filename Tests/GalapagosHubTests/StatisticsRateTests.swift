@@ -94,3 +94,38 @@ struct FirstStatisticsTests {
         #expect(HubRetention.firstStatisticsDelay(island: -3, islands: 10, interval: 20) <= 20)
     }
 }
+
+/// A hub's migrant rows hold the sender's own count; reports show the run's, as run files do.
+struct MigrationCountTests {
+    private func row(_ island: Int, individuals: Int, seconds: Double) -> RunReader.Statistic {
+        RunReader.Statistic(
+            individuals: individuals, seconds: seconds, island: island, size: 100, best: 1, mean: 1,
+            median: 1, diversity: 1, individualsPerSecond: 0, fecHits: 0)
+    }
+
+    private func migrant(senderCount: Int, at seconds: Double) -> (event: MigrationEvent, seconds: Double) {
+        (MigrationEvent(individuals: senderCount, from: 1, to: 0, memberID: 7, originalID: 7, fitness: 0.5), seconds)
+    }
+
+    @Test func migrantsArePlacedAtTheRunsCountWhenTheyWereSent() {
+        // The run adds 2,000 individuals a second.
+        let statistics = [
+            row(0, individuals: 4_000, seconds: 2), row(1, individuals: 8_000, seconds: 4),
+            row(0, individuals: 12_000, seconds: 6),
+        ]
+        let placed = HubSnapshot.atRunCounts(
+            [migrant(senderCount: 900, at: 1), migrant(senderCount: 1_500, at: 5),
+             migrant(senderCount: 2_000, at: 6), migrant(senderCount: 2_100, at: 7)],
+            statistics: statistics)
+        // Before the first row, from zero at creation; between rows, interpolated; after the
+        // last, at the last row's rate (2,000/s from island 0's previous row).
+        #expect(placed.map(\.individuals) == [2_000, 10_000, 12_000, 14_000])
+        // Nothing else changes.
+        #expect(placed.allSatisfy { $0.from == 1 && $0.to == 0 && $0.memberID == 7 && $0.fitness == 0.5 })
+    }
+
+    @Test func withoutStatisticsMigrantsKeepTheSendersCount() {
+        let placed = HubSnapshot.atRunCounts([migrant(senderCount: 900, at: 1)], statistics: [])
+        #expect(placed.map(\.individuals) == [900])
+    }
+}
