@@ -117,7 +117,7 @@ enum Pages {
             body += "<pre>\(escape(simplified))</pre>"
         }
         body += "<h2>As evolved</h2><pre>\(escape(view.program))</pre>"
-        body += "<h2>Lineage (\(view.lineage.count) steps on record, oldest first)</h2>"
+        body += "<h2>Lineage (\(view.lineage.count) \(view.lineage.count == 1 ? "step" : "steps") on record, oldest first)</h2>"
         var parent: ProgramView.Step?
         for step in view.lineage {
             body += "<h3><a href=\"/runs/\(pathComponent(view.run))/programs/\(step.id)\">\(step.id)</a>: \(escape(step.origin)),"
