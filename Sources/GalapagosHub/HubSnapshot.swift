@@ -133,11 +133,12 @@ public struct HubSnapshot: RunRecords, Sendable {
                 selected.append((stored(best, island: nil), fitness))
             }
         }
+        let statistics = Self.withRunRates(rows.2)
         return HubSnapshot(
             location: location, stored: stored, status: status, checkpointedAt: rows.5,
             migrationCount: rows.4, populations: populations, selectedMembers: selected, fame: rows.1,
-            lineageRecords: rows.6, statisticRows: Self.withRunRates(rows.2), banditArms: bandits,
-            migrationRows: Self.atRunCounts(rows.3, statistics: rows.2), owners: owners)
+            lineageRecords: rows.6, statisticRows: statistics, banditArms: bandits,
+            migrationRows: Self.atRunCounts(rows.3, statistics: statistics), owners: owners)
     }
 
     /// The best select fitness any island reached, with its member.
@@ -240,8 +241,9 @@ public struct HubSnapshot: RunRecords, Sendable {
 
     /// Migrations at the run's count of individuals when they were sent, as a run file records
     /// them, rather than the sender's own count: interpolated between the statistics rows (the
-    /// run's count over time, in the order written) around the sending time, from zero at the
-    /// run's creation, and carried on at the last row's rate after it.
+    /// run's count over time, in the order written, with the run's rates of
+    /// ``withRunRates(_:)``) around the sending time, from zero at the run's creation, and
+    /// carried on at the last row's rate after it.
     static func atRunCounts(
         _ migrations: [(event: MigrationEvent, seconds: Double)], statistics: [RunReader.Statistic]
     ) -> [MigrationEvent] {
@@ -249,8 +251,7 @@ public struct HubSnapshot: RunRecords, Sendable {
         let points = [(seconds: 0.0, individuals: 0.0)]
             + statistics.map { (seconds: $0.seconds, individuals: Double($0.individuals)) }
                 .sorted { $0.seconds < $1.seconds }
-        let rates = withRunRates(statistics)
-        let lastRate = rates.last?.individualsPerSecond ?? 0
+        let lastRate = statistics.last?.individualsPerSecond ?? 0
         return migrations.map { migration in
             var event = migration.event
             let time = migration.seconds

@@ -108,11 +108,12 @@ struct MigrationCountTests {
     }
 
     @Test func migrantsArePlacedAtTheRunsCountWhenTheyWereSent() {
-        // The run adds 2,000 individuals a second.
-        let statistics = [
+        // The run adds 2,000 individuals a second (rows as the snapshot keeps them, with the
+        // run's rates).
+        let statistics = HubSnapshot.withRunRates([
             row(0, individuals: 4_000, seconds: 2), row(1, individuals: 8_000, seconds: 4),
             row(0, individuals: 12_000, seconds: 6),
-        ]
+        ])
         let placed = HubSnapshot.atRunCounts(
             [migrant(senderCount: 900, at: 1), migrant(senderCount: 1_500, at: 5),
              migrant(senderCount: 2_000, at: 6), migrant(senderCount: 2_100, at: 7)],

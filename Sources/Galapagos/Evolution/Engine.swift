@@ -754,7 +754,9 @@ struct ProductionContext: Sendable {
         if hurdle > -Double.infinity, count > 1, !(first >= hurdle) { return first }
         switch aggregation {
         case .mean:
-            // Summed in task order from zero, as `combine` sums: the same bits.
+            // Summed in task order from zero, as `combine` sums: the same bits. (Written out:
+            // `combine` taking the fitness as a closure instead cost 10–12 % of FEC-off
+            // throughput in alternating pairs.)
             var sum = 0.0
             sum += first
             for index in 1..<count { sum += fitness(index) }

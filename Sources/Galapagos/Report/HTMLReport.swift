@@ -124,9 +124,7 @@ public struct HTMLReport {
         // One point per sample: a run file's islands share their sample's rate; a hub's rows,
         // each its own sample, carry the run's rate over their island's last interval.
         var throughput: [RunReader.Statistic] = []
-        let byCount = statistics.enumerated()
-            .sorted { ($0.element.individuals, $0.offset) < ($1.element.individuals, $1.offset) }.map(\.element)
-        for row in byCount where row.individualsPerSecond > 0 {
+        for row in IslandSpread.inCountOrder(statistics) where row.individualsPerSecond > 0 {
             if throughput.last?.individuals != row.individuals { throughput.append(row) }
         }
         let throughputChart = SVGChart(title: "Throughput", xLabel: "individuals", yLabel: "individuals / s")

@@ -12,10 +12,7 @@ struct IslandSpread {
     /// - Parameter value: the value of a row; `nil` or a non-finite value leaves its island
     ///   out until its next row, as does an empty island (size 0, a restart).
     init(_ statistics: [RunReader.Statistic], value: (RunReader.Statistic) -> Double?) {
-        // By count, then in the order written (a stable order for rows at the same count).
-        let rows = statistics.enumerated()
-            .sorted { ($0.element.individuals, $0.offset) < ($1.element.individuals, $1.offset) }
-            .map(\.element)
+        let rows = Self.inCountOrder(statistics)
         var latest: [Int: Double] = [:]
         var index = 0
         while index < rows.count {
@@ -34,5 +31,12 @@ struct IslandSpread {
             band.append((Double(individuals), low, high))
             median.append((Double(individuals), values[values.count / 2]))
         }
+    }
+
+    /// Rows by their count of individuals, rows at the same count in the order written.
+    static func inCountOrder(_ statistics: [RunReader.Statistic]) -> [RunReader.Statistic] {
+        statistics.enumerated()
+            .sorted { ($0.element.individuals, $0.offset) < ($1.element.individuals, $1.offset) }
+            .map(\.element)
     }
 }
