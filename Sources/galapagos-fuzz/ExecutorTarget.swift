@@ -103,11 +103,11 @@ final class ExecutorTarget: FuzzTarget {
             for index in program[component].indices {
                 let count = program[component][index].op.info.constantCount
                 if count >= 1, random.nextInt(below: 3) == 0 {
-                    program.components[component.rawValue][index].constant1 =
+                    program[component, index].constant1 =
                         Self.extremes[random.nextInt(below: Self.extremes.count)]
                 }
                 if count >= 2, random.nextInt(below: 3) == 0 {
-                    program.components[component.rawValue][index].constant2 =
+                    program[component, index].constant2 =
                         Self.extremes[random.nextInt(below: Self.extremes.count)]
                 }
             }
@@ -130,7 +130,7 @@ final class ExecutorTarget: FuzzTarget {
             default:
                 break
             }
-            program.components[component.rawValue][position] = instruction
+            program[component, position] = instruction
         }
         let header = "# executor features=\(f) scalars=\(scalars) vectors=\(vectors) matrices=\(matrices)"
             + " inputs=\(scalarInputs ? "scalars" : "vector")\n"

@@ -21,9 +21,11 @@ extension Liveness {
         let learnInputs = masks.learnInputs
         let outputs = masks.outputs
         var flags = Array(repeating: false, count: program.instructionCount)
-        let predictStart = program.setup.count, learnStart = predictStart + program.predict.count
+        let setup = program.range(of: .setup), predict = program.range(of: .predict)
+        let learn = program.range(of: .learn)
         OpShape.table.withUnsafeBufferPointer { table in
             flags.withUnsafeMutableBufferPointer { flags in
+              program.instructions.withUnsafeBufferPointer { instructions in
                 // `predict` and `learn` feed each other until nothing changes; `setup` only
                 // feeds `predict`, so one pass after the fixed point settles it.
                 var predictIn = RegisterMask(), learnIn = RegisterMask()
@@ -31,40 +33,40 @@ extension Liveness {
                     let predictNeeds = predictIn.subtracting(predictInputs)
                     let learnNeeds = learnIn.subtracting(learnInputs)
                     let nextPredict = backward(
-                        program.predict, table, flags, predictStart,
+                        instructions, predict, table, flags,
                         liveOut: predictNeeds.union(learnNeeds).union(outputs))
-                    let nextLearn = backward(program.learn, table, flags, learnStart, liveOut: predictNeeds)
+                    let nextLearn = backward(instructions, learn, table, flags, liveOut: predictNeeds)
                     if nextPredict == predictIn && nextLearn == learnIn { break }
                     predictIn = nextPredict
                     learnIn = nextLearn
                 }
-                _ = backward(program.setup, table, flags, 0, liveOut: predictIn.subtracting(predictInputs))
+                _ = backward(instructions, setup, table, flags, liveOut: predictIn.subtracting(predictInputs))
+              }
             }
         }
         return flags
     }
 
-    /// One backward pass over a component on bit masks: sets its instructions' flags (from
-    /// `start` in `flags`) and returns the registers it reads before writing.
+    /// One backward pass over a component (its `range` of the program's instructions) on bit
+    /// masks: sets its instructions' flags and returns the registers it reads before writing.
     @inline(__always)
     private static func backward(
-        _ instructions: [Instruction], _ table: UnsafeBufferPointer<OpShape>,
-        _ flags: UnsafeMutableBufferPointer<Bool>, _ start: Int, liveOut: RegisterMask
+        _ instructions: UnsafeBufferPointer<Instruction>, _ range: Range<Int>,
+        _ table: UnsafeBufferPointer<OpShape>, _ flags: UnsafeMutableBufferPointer<Bool>,
+        liveOut: RegisterMask
     ) -> RegisterMask {
         var live = liveOut
-        instructions.withUnsafeBufferPointer { instructions in
-            for position in instructions.indices.reversed() {
-                let instruction = instructions[position]
-                let shape = table[Int(instruction.op.rawValue)]
-                guard let kind = shape.output, live.contains(kind, Int(instruction.output)) else {
-                    flags[start + position] = false
-                    continue
-                }
-                flags[start + position] = true
-                if !shape.isElementWrite { live.remove(kind, Int(instruction.output)) }
-                if let input = shape.input1 { live.insert(input, Int(instruction.input1)) }
-                if let input = shape.input2 { live.insert(input, Int(instruction.input2)) }
+        for position in range.reversed() {
+            let instruction = instructions[position]
+            let shape = table[Int(instruction.op.rawValue)]
+            guard let kind = shape.output, live.contains(kind, Int(instruction.output)) else {
+                flags[position] = false
+                continue
             }
+            flags[position] = true
+            if !shape.isElementWrite { live.remove(kind, Int(instruction.output)) }
+            if let input = shape.input1 { live.insert(input, Int(instruction.input1)) }
+            if let input = shape.input2 { live.insert(input, Int(instruction.input2)) }
         }
         return live
     }

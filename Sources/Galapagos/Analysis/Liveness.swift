@@ -45,7 +45,7 @@ struct Liveness {
             liveAfter = []
             var next: [Set<Register>] = []
             for component in Component.allCases {
-                let pass = Self.backward(program[component], liveOut: liveOut[component.rawValue])
+                let pass = Self.backward(program.instructions(of: component), liveOut: liveOut[component.rawValue])
                 isLive.append(pass.isLive)
                 liveAfter.append(pass.liveAfter)
                 next.append(pass.liveIn)
@@ -61,13 +61,12 @@ struct Liveness {
 
     /// One backward pass over a component.
     private static func backward(
-        _ instructions: [Instruction], liveOut: Set<Register>
+        _ instructions: ArraySlice<Instruction>, liveOut: Set<Register>
     ) -> (isLive: [Bool], liveAfter: [Set<Register>], liveIn: Set<Register>) {
         var live = liveOut
         var isLive = Array(repeating: false, count: instructions.count)
         var liveAfter = Array(repeating: Set<Register>(), count: instructions.count)
-        for position in instructions.indices.reversed() {
-            let instruction = instructions[position]
+        for (position, instruction) in instructions.enumerated().reversed() {
             liveAfter[position] = live
             guard let output = instruction.outputRegister, live.contains(output) else { continue }
             isLive[position] = true
@@ -128,7 +127,7 @@ extension Liveness {
     /// outputs, and the registers it writes before every `predict` (input scalars included).
     static func predictCarriesState(_ program: Program, outputs: RegisterMask, provided: RegisterMask) -> Bool {
         var live = outputs, written = RegisterMask()
-        for instruction in program.predict.reversed() {
+        for instruction in program.instructions(of: .predict).reversed() {
             let info = instruction.op.info
             guard let kind = info.output else { continue }
             let output = Int(instruction.output)

@@ -3,19 +3,124 @@
 /// Programs are plain values: copy one, mutate the copy, and the original is untouched.
 /// ``ProgramPrinter`` writes the canonical `.gal` text, ``ProgramParser`` reads it back, and
 /// `ProgramParser.parse(ProgramPrinter.print(p)) == p` holds bit for bit.
+///
+/// The three components live back to back in one buffer (``instructions``): a child copied
+/// from its parent and mutated allocates once and shares nothing with the parent, so the
+/// engine's workers never touch a parent's reference counts but the one copy.
 public struct Program: Hashable, Sendable {
-    /// The instructions of each component, indexed by ``Component/rawValue``.
-    public var components: [[Instruction]]
+    /// Every instruction: setup, then predict, then learn.
+    public private(set) var instructions: [Instruction]
+    /// Where predict begins in ``instructions``.
+    private var predictStart: Int
+    /// Where learn begins in ``instructions``.
+    private var learnStart: Int
 
     /// Creates a program from its three components.
     public init(setup: [Instruction] = [], predict: [Instruction] = [], learn: [Instruction] = []) {
-        components = [setup, predict, learn]
+        var instructions: [Instruction] = []
+        instructions.reserveCapacity(setup.count + predict.count + learn.count)
+        instructions.append(contentsOf: setup)
+        instructions.append(contentsOf: predict)
+        instructions.append(contentsOf: learn)
+        self.instructions = instructions
+        predictStart = setup.count
+        learnStart = setup.count + predict.count
     }
 
-    /// The instructions of one component.
+    /// A copy of `other` that shares no storage with it, with room for one instruction more
+    /// (so that the usual mutations change it in place). Copying reads `other`'s instructions
+    /// without retaining its storage: the engine's workers copy parents that other threads
+    /// copy and release too, and a reference count bumped from several cores passes its cache
+    /// line between them.
+    public init(unsharedCopyOf other: borrowing Program) {
+        instructions = other.instructions.withUnsafeBufferPointer { source in
+            [Instruction](unsafeUninitializedCapacity: source.count + 1) { buffer, count in
+                if let base = source.baseAddress {
+                    buffer.baseAddress?.initialize(from: base, count: source.count)
+                }
+                count = source.count
+            }
+        }
+        predictStart = other.predictStart
+        learnStart = other.learnStart
+    }
+
+    /// The positions of one component's instructions in ``instructions``.
+    @inline(__always)
+    public func range(of component: Component) -> Range<Int> {
+        switch component {
+        case .setup: 0..<predictStart
+        case .predict: predictStart..<learnStart
+        case .learn: learnStart..<instructions.count
+        }
+    }
+
+    /// The number of instructions of one component.
+    @inline(__always)
+    public func count(of component: Component) -> Int {
+        range(of: component).count
+    }
+
+    /// The instructions of one component, without copying them.
+    @inline(__always)
+    public func instructions(of component: Component) -> ArraySlice<Instruction> {
+        instructions[range(of: component)]
+    }
+
+    /// The instructions of one component, as an array of their own.
     public subscript(component: Component) -> [Instruction] {
-        get { components[component.rawValue] }
-        set { components[component.rawValue] = newValue }
+        get { Array(instructions(of: component)) }
+        set { replace(component, with: newValue) }
+    }
+
+    /// One instruction, by its position in its component.
+    public subscript(component: Component, position: Int) -> Instruction {
+        get { instructions[range(of: component).lowerBound + position] }
+        set { instructions[range(of: component).lowerBound + position] = newValue }
+    }
+
+    /// Inserts an instruction into a component at `position` (0 through its count).
+    public mutating func insert(_ instruction: Instruction, at position: Int, in component: Component) {
+        instructions.insert(instruction, at: range(of: component).lowerBound + position)
+        shift(after: component, by: 1)
+    }
+
+    /// Removes the instruction at `position` of a component.
+    public mutating func remove(at position: Int, in component: Component) {
+        instructions.remove(at: range(of: component).lowerBound + position)
+        shift(after: component, by: -1)
+    }
+
+    /// Replaces a component's instructions.
+    public mutating func replace<C: Collection<Instruction>>(_ component: Component, with new: C) {
+        let old = range(of: component)
+        instructions.replaceSubrange(old, with: new)
+        shift(after: component, by: new.count - old.count)
+    }
+
+    /// Moves the starts of the components after `component` by `delta`.
+    private mutating func shift(after component: Component, by delta: Int) {
+        switch component {
+        case .setup:
+            predictStart += delta
+            learnStart += delta
+        case .predict:
+            learnStart += delta
+        case .learn:
+            break
+        }
+    }
+
+    /// The instructions of each component, indexed by ``Component/rawValue``. Setting it
+    /// replaces all three (components beyond the third are ignored, missing ones are empty).
+    public var components: [[Instruction]] {
+        get { Component.allCases.map { self[$0] } }
+        set {
+            self = Program(
+                setup: newValue.count > 0 ? newValue[0] : [],
+                predict: newValue.count > 1 ? newValue[1] : [],
+                learn: newValue.count > 2 ? newValue[2] : [])
+        }
     }
 
     public var setup: [Instruction] {
@@ -34,5 +139,5 @@ public struct Program: Hashable, Sendable {
     }
 
     /// The total number of instructions.
-    public var instructionCount: Int { components.reduce(0) { $0 + $1.count } }
+    public var instructionCount: Int { instructions.count }
 }

@@ -87,7 +87,7 @@ public struct ConstantFitter: Sendable {
         guard cost < initialCost else { return nil }
         var fitted = program
         for (position, value) in zip(positions, theta) {
-            fitted.components[Component.predict.rawValue][position].constant1 = value
+            fitted[.predict, position].constant1 = value
         }
         return fitted
     }

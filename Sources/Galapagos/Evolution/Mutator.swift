@@ -167,43 +167,42 @@ public struct Mutator: Sendable {
         case .crossover:
             return false  // needs a donor: see ``crossover(_:donor:using:)``
         case .alterArgument:
-            guard let component = pickComponent(program, using: &random, where: { $0.count > 0 })
+            guard let component = pickComponent(program, using: &random, where: { $0 > 0 })
             else { return false }
-            let position = random.nextInt(below: program[component].count)
-            alterArgument(&program.components[component.rawValue][position], using: &random)
+            let position = random.nextInt(below: program.count(of: component))
+            alterArgument(&program[component, position], using: &random)
             return true
         case .randomizeInstruction:
-            guard let component = pickComponent(program, using: &random, where: { $0.count > 0 })
+            guard let component = pickComponent(program, using: &random, where: { $0 > 0 })
             else { return false }
-            let position = random.nextInt(below: program[component].count)
-            program.components[component.rawValue][position] = randomInstruction(
-                for: component, using: &random)
+            let position = random.nextInt(below: program.count(of: component))
+            program[component, position] = randomInstruction(for: component, using: &random)
             return true
         case .insertInstruction:
             guard let component = pickComponent(
                 program, using: &random,
-                where: { $0.count < components[$1.rawValue].maximumSize })
+                where: { $0 < components[$1.rawValue].maximumSize })
             else { return false }
-            let position = random.nextInt(below: program[component].count + 1)
+            let position = random.nextInt(below: program.count(of: component) + 1)
             let instruction = randomInstruction(for: component, using: &random)
-            program.components[component.rawValue].insert(instruction, at: position)
+            program.insert(instruction, at: position, in: component)
             return true
         case .removeInstruction:
             guard let component = pickComponent(
                 program, using: &random,
-                where: { $0.count > max(0, components[$1.rawValue].minimumSize) })
+                where: { $0 > max(0, components[$1.rawValue].minimumSize) })
             else { return false }
-            let position = random.nextInt(below: program[component].count)
-            program.components[component.rawValue].remove(at: position)
+            let position = random.nextInt(below: program.count(of: component))
+            program.remove(at: position, in: component)
             return true
         case .randomizeComponent:
             guard let component = pickComponent(
                 program, using: &random,
-                where: { !components[$1.rawValue].ops.isEmpty && ($0.count > 0 || components[$1.rawValue].maximumSize > 0) })
+                where: { !components[$1.rawValue].ops.isEmpty && ($0 > 0 || components[$1.rawValue].maximumSize > 0) })
             else { return false }
             let spec = components[component.rawValue]
-            let size = min(max(program[component].count, spec.minimumSize), spec.maximumSize)
-            program[component] = randomComponent(component, count: size, using: &random)
+            let size = min(max(program.count(of: component), spec.minimumSize), spec.maximumSize)
+            program.replace(component, with: randomComponent(component, count: size, using: &random))
             return true
         }
     }
@@ -218,21 +217,21 @@ public struct Mutator: Sendable {
         _ program: inout Program, donor: Program, using random: inout RandomGenerator
     ) -> Bool {
         let shared = Component.allCases.filter {
-            !components[$0.rawValue].ops.isEmpty && !donor[$0].isEmpty
+            !components[$0.rawValue].ops.isEmpty && donor.count(of: $0) > 0
                 && components[$0.rawValue].maximumSize > 0
         }
         guard !shared.isEmpty else { return false }
         let component = shared[random.nextInt(below: shared.count)]
         let spec = components[component.rawValue]
-        let own = program[component], other = donor[component]
+        let own = program.instructions(of: component), other = donor.instructions(of: component)
         if shared.count > 1, random.nextBool(probability: 0.5) {
             guard own != other, (spec.minimumSize...spec.maximumSize).contains(other.count) else { return false }
-            program[component] = other
+            program.replace(component, with: other)
             return true
         }
         // A block of the donor: start and length uniform; then the block it replaces.
-        let donorStart = random.nextInt(below: other.count)
-        let donorLength = 1 + random.nextInt(below: other.count - donorStart)
+        let donorStart = other.startIndex + random.nextInt(below: other.count)
+        let donorLength = 1 + random.nextInt(below: other.endIndex - donorStart)
         let ownStart = random.nextInt(below: own.count + 1)
         let ownLength = random.nextInt(below: own.count - ownStart + 1)
         var length = donorLength
@@ -240,31 +239,40 @@ public struct Mutator: Sendable {
         let maximum = spec.maximumSize - (own.count - ownLength)
         length = min(length, maximum)
         guard length >= 1, own.count - ownLength + length >= spec.minimumSize else { return false }
-        var result = own
+        var result = Array(own)
         result.replaceSubrange(
             ownStart..<(ownStart + ownLength), with: other[donorStart..<(donorStart + length)])
-        guard result != own else { return false }
-        program[component] = result
+        guard result[...] != own else { return false }
+        program.replace(component, with: result)
         return true
     }
 
-    /// A uniformly random component among those that satisfy `condition`.
+    /// A uniformly random component among those whose ops are not empty and that satisfy
+    /// `condition` (given their instruction count), drawn from them in component order.
     private func pickComponent(
         _ program: Program, using random: inout RandomGenerator,
-        where condition: ([Instruction], Component) -> Bool
+        where condition: (Int, Component) -> Bool
     ) -> Component? {
-        let candidates = Component.allCases.filter {
-            condition(program[$0], $0) && !components[$0.rawValue].ops.isEmpty
+        // At most three candidates, kept as a bit set: no array per mutation.
+        var candidates: UInt8 = 0
+        for component in Component.allCases
+        where condition(program.count(of: component), component) && !components[component.rawValue].ops.isEmpty {
+            candidates |= 1 << component.rawValue
         }
-        guard !candidates.isEmpty else { return nil }
-        return candidates[random.nextInt(below: candidates.count)]
+        guard candidates != 0 else { return nil }
+        var pick = random.nextInt(below: candidates.nonzeroBitCount)
+        for component in Component.allCases where candidates & (1 << component.rawValue) != 0 {
+            if pick == 0 { return component }
+            pick -= 1
+        }
+        return nil
     }
 
     private func pickComponent(
         _ program: Program, using random: inout RandomGenerator,
-        where condition: ([Instruction]) -> Bool
+        where condition: (Int) -> Bool
     ) -> Component? {
-        pickComponent(program, using: &random, where: { instructions, _ in condition(instructions) })
+        pickComponent(program, using: &random, where: { count, _ in condition(count) })
     }
 
     /// Changes one argument of an instruction: an input or output register, an element index,

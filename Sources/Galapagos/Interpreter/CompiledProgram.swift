@@ -96,7 +96,7 @@ public struct CompiledProgram: Sendable {
         var usesRandomness = false
         for component in Component.allCases {
             let start = code.count
-            for (position, instruction) in program[component].enumerated() {
+            for (position, instruction) in program.instructions(of: component).enumerated() {
                 guard let compiled = layout.compile(instruction) else {
                     throw GalapagosError.program(
                         SourceLocation(file: "<program>"),
@@ -133,10 +133,9 @@ extension CompiledProgram {
     static func isFunctionOfOneExample(
         _ program: Program, shape: MemoryShape, scalarLive: [Bool]?, scalarMasks: ProtocolMasks.ScalarMasks? = nil
     ) -> Bool {
-        guard !program.predict.contains(where: { OpShape.table[Int($0.op.rawValue)].isRandom }) else { return false }
+        guard !program.instructions(of: .predict).contains(where: { OpShape.table[Int($0.op.rawValue)].isRandom }) else { return false }
         let live = scalarLive ?? Liveness.liveInstructions(program, shape: shape, protocol: .scalar)
-        let learnStart = program.setup.count + program.predict.count
-        guard !live[..<program.setup.count].contains(true), !live[learnStart...].contains(true) else { return false }
+        guard !live[program.range(of: .setup)].contains(true), !live[program.range(of: .learn)].contains(true) else { return false }
         if let scalarMasks {
             return !Liveness.predictCarriesState(program, outputs: scalarMasks.outputs, provided: scalarMasks.predictInputs)
         }
