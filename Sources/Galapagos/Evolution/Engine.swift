@@ -159,6 +159,25 @@ public final class Engine {
             case random
             case seed(Program, mutate: Bool)
             case parent(Member, MutationKind)
+
+            /// The parent's id and fitness, for a child of a parent.
+            var parentRecord: (id: Int, fitness: Double)? {
+                guard case let .parent(parent, _) = self else { return nil }
+                return (parent.id, parent.fitness)
+            }
+
+            /// The mutation chosen, for a child of a parent; `identity` otherwise.
+            var mutation: MutationKind {
+                guard case let .parent(_, kind) = self else { return .identity }
+                return kind
+            }
+
+            /// A copy of the parent's program that shares no storage with it, for a child of a
+            /// parent (``Program/init(unsharedCopyOf:)``).
+            func unsharedParentProgram() -> Program? {
+                guard case let .parent(parent, _) = self else { return nil }
+                return Program(unsharedCopyOf: parent.program)
+            }
         }
 
         var island: Int
@@ -212,8 +231,10 @@ public final class Engine {
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
-        for child in pending.prefix(count) {
-            apply(child)
+        // Read in place (iterating the array would copy each child, bumping the reference
+        // count of a program another core just wrote).
+        pending.withUnsafeBufferPointer { pending in
+            for index in 0..<count { apply(pending[index]) }
         }
         pending.removeFirst(count)
         pendingInCurrentBatch -= count
@@ -263,10 +284,12 @@ public final class Engine {
         let waste = departed
         departed = []
         let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
-            // Not bound to a local, so that the record reads the proposal in place: each copy
-            // retains the parent's program, which the engine and the other workers touch too.
-            let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
-            return EngineState.PendingChild.record(of: proposals[job], outcome)
+            // Read in place (an array's subscript would copy the proposal): each copy retains
+            // the parent's program, which the engine and the other workers touch too.
+            proposals.withUnsafeBufferPointer { proposals in
+                let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
+                return EngineState.PendingChild.record(of: proposals[job], outcome)
+            }
         }
         return Production(proposals: proposals, batch: batch)
     }
@@ -801,8 +824,10 @@ struct ProductionContext: Sendable {
                 let kind = operators[random.nextInt(below: operators.count)]
                 mutator.mutate(&program, kind: kind, using: &random)
             }
-        case let .parent(parent, kind):
-            program = parent.program
+        case .parent:
+            // Through the source's own methods: binding the parent here would copy it.
+            program = proposal.source.unsharedParentProgram() ?? Program()
+            let kind = proposal.source.mutation
             origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
         if isPredictOnly, predictCarriesState(program) {
@@ -825,11 +850,12 @@ struct ProductionContext: Sendable {
         }
         var fingerprint = self.fingerprint(of: compiled, evaluator: evaluator)
         // Draw the mutation again while the child behaves like a program already seen.
-        if case let .parent(parent, kind) = proposal.source, kind != .identity, retries > 0, let fec {
+        if case .parent = proposal.source, case let kind = proposal.source.mutation, kind != .identity,
+           retries > 0, let fec {
             var attempt = 0
             while attempt < retries, fec.peek(fingerprint) != nil {
                 attempt += 1
-                var candidate = parent.program
+                guard var candidate = proposal.source.unsharedParentProgram() else { break }
                 guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
                       !(isPredictOnly && predictCarriesState(candidate)),
                       let candidateCompiled = try? compile(candidate) else { continue }

@@ -303,7 +303,7 @@ extension EngineState.PendingChild {
     static func record(of proposal: borrowing Engine.Proposal, _ outcome: Engine.Outcome) -> Self {
         var parentID: Int?
         var parentFitness = 0.0
-        if case let .parent(parent, _) = proposal.source {
+        if let parent = proposal.source.parentRecord {
             parentID = parent.id
             parentFitness = parent.fitness
         }
