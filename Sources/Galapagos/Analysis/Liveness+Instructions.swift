@@ -20,7 +20,11 @@ extension Liveness {
         let predictInputs = masks.predictInputs
         let learnInputs = masks.learnInputs
         let outputs = masks.outputs
-        var flags = Array(repeating: false, count: program.instructionCount)
+        // Not `Array(repeating:count:)`: its unspecialized allocation looks up type metadata in
+        // the runtime's shared table at every call (contended when several workers compile).
+        var flags: [Bool] = []
+        flags.reserveCapacity(program.instructionCount)
+        flags.append(contentsOf: repeatElement(false, count: program.instructionCount))
         let setup = program.range(of: .setup), predict = program.range(of: .predict)
         let learn = program.range(of: .learn)
         OpShape.table.withUnsafeBufferPointer { table in

@@ -27,20 +27,30 @@ public struct Program: Hashable, Sendable {
         learnStart = setup.count + predict.count
     }
 
+    /// A program with no instructions, made without allocating.
+    static var empty: Program {
+        Program(instructions: [], predictStart: 0, learnStart: 0)
+    }
+
+    private init(instructions: [Instruction], predictStart: Int, learnStart: Int) {
+        self.instructions = instructions
+        self.predictStart = predictStart
+        self.learnStart = learnStart
+    }
+
     /// A copy of `other` that shares no storage with it, with room for one instruction more
     /// (so that the usual mutations change it in place). Copying reads `other`'s instructions
     /// without retaining its storage: the engine's workers copy parents that other threads
     /// copy and release too, and a reference count bumped from several cores passes its cache
     /// line between them.
     public init(unsharedCopyOf other: borrowing Program) {
-        instructions = other.instructions.withUnsafeBufferPointer { source in
-            [Instruction](unsafeUninitializedCapacity: source.count + 1) { buffer, count in
-                if let base = source.baseAddress {
-                    buffer.baseAddress?.initialize(from: base, count: source.count)
-                }
-                count = source.count
-            }
-        }
+        // Reserved and appended rather than `init(unsafeUninitializedCapacity:)`, whose
+        // unspecialized allocation looks up the storage's type metadata in the runtime's shared
+        // table at every call (a contended atomic when several workers copy at once).
+        var instructions: [Instruction] = []
+        instructions.reserveCapacity(other.instructions.count + 1)
+        other.instructions.withUnsafeBufferPointer { instructions.append(contentsOf: $0) }
+        self.instructions = instructions
         predictStart = other.predictStart
         learnStart = other.learnStart
     }
