@@ -89,9 +89,15 @@ public final class Engine {
     /// engines that share their FEC cache: the early batch's frozen copy would make the next
     /// engine's writes copy the cache).
     var startsBatchesEarly = true
-    /// Members that died since the last batch started: the next batch's helpers let go of
-    /// them (freeing a dead member's program is a good part of applying a child).
+    /// Members made by helper threads that died since the last batch started: the next
+    /// batch's helpers let go of them (freeing a dead member's program is a good part of
+    /// applying a child).
     private var departed: [Member] = []
+    /// Members made by this thread (``EngineState/PendingChild/madeByCaller``) that died since
+    /// the last batch started: freed here when the next batch starts, by the thread that
+    /// allocated them (a helper freeing them would pass their memory between the threads'
+    /// allocators, which then both take their slow paths).
+    private var departedMadeHere: [Member] = []
 
     /// Creates an engine with empty islands; the first steps fill them.
     public init(space: SearchSpace, settings: EngineSettings) {
@@ -231,10 +237,10 @@ public final class Engine {
         }
         let budget = settings.maxIndividuals.map { max(0, $0 - individuals) } ?? Int.max
         let count = min(budget, pendingInCurrentBatch)
-        // Read in place (iterating the array would copy each child, bumping the reference
-        // count of a program another core just wrote).
-        pending.withUnsafeBufferPointer { pending in
-            for index in 0..<count { apply(pending[index]) }
+        // In place: each child's program moves into its member (iterating the array would
+        // copy each child, bumping the reference count of a program another core just wrote).
+        pending.withUnsafeMutableBufferPointer { pending in
+            for index in 0..<count { apply(&pending[index]) }
         }
         pending.removeFirst(count)
         pendingInCurrentBatch -= count
@@ -283,12 +289,16 @@ public final class Engine {
         let context = production
         let waste = departed
         departed = []
+        departedMadeHere.removeAll(keepingCapacity: true)
+        let caller = ObjectIdentifier(pool.first)
         let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
             // Read in place (an array's subscript would copy the proposal): each copy retains
             // the parent's program, which the engine and the other workers touch too.
             proposals.withUnsafeBufferPointer { proposals in
                 let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
-                return EngineState.PendingChild.record(of: proposals[job], outcome)
+                var record = EngineState.PendingChild.record(of: proposals[job], outcome)
+                record.madeByCaller = ObjectIdentifier(evaluator) == caller
+                return record
             }
         }
         return Production(proposals: proposals, batch: batch)
@@ -460,7 +470,8 @@ public final class Engine {
     /// The engine's generator as a state captures it: as if early proposals were not made yet.
     var randomForState: RandomGenerator { early?.randomBefore ?? random }
 
-    private func apply(_ child: EngineState.PendingChild) {
+    /// Applies a pending child; its program moves into the member it becomes.
+    private func apply(_ child: inout EngineState.PendingChild) {
         var fitness = child.fitness
         var hit = false
         // One in-place access of the optional buffer (comparing it with nil would copy it).
@@ -479,19 +490,24 @@ public final class Engine {
         if hit { fecHits += 1 }
         if let audit = child.audit { fecAudit.record(cached: child.fitness, evaluated: audit) }
         let member = Member(
-            id: nextMemberID, program: child.program, fitness: fitness,
+            id: nextMemberID, program: child.takeProgram(), fitness: fitness,
             fingerprint: child.fingerprint, parentID: child.parentID, origin: child.origin,
             birth: individuals - 1)
         nextMemberID += 1
         ancestry?.born(member)
         if let parentID = child.parentID { ancestry?.release(parentID) }  // the pin taken at proposal
-        if let dead = islands[child.island].add(member) {
-            ancestry?.release(dead.id)
-            departed.append(dead)
+        // Offered before it moves into its island (the hall of fame copies only what it admits).
+        offerToHallOfFame(member, size: child.size)
+        if let dead = islands[child.island].add(member, madeByCaller: child.madeByCaller) {
+            ancestry?.release(dead.member.id)
+            if dead.madeByCaller {
+                departedMadeHere.append(dead.member)
+            } else {
+                departed.append(dead.member)
+            }
         }
         islands[child.island].individualsSinceStart += 1
         islandRecords[child.island].offer(fitness, at: islands[child.island].individualsSinceStart)
-        offerToHallOfFame(member, size: child.size)
         if child.parentID != nil {
             let reward = (fitness - child.parentFitness) / child.rewardScale
             selection.reward(island: child.island, arm: child.arm, reward: reward)

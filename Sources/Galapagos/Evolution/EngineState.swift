@@ -41,6 +41,10 @@ public struct EngineState: Sendable {
         /// then reads nothing of a program another thread wrote (each read of it there missed
         /// the calling thread's caches).
         public private(set) var size: Int
+        /// Whether the engine's own thread made it (not a helper thread): when its member
+        /// dies, that thread frees it (memory freed by another thread than the one that
+        /// allocated it costs both allocators). Not saved.
+        var madeByCaller = false
 
         public init(
             island: Int, parentID: Int?, parentFitness: Double, arm: Int, operatorArm: Int,
@@ -59,6 +63,14 @@ public struct EngineState: Sendable {
             self.cachedAtStart = cachedAtStart
             self.origin = origin
             size = program.instructionCount
+        }
+
+        /// Moves the program out, leaving an empty one: the engine stores a child's program in
+        /// its member without touching the reference count of memory another core wrote.
+        mutating func takeProgram() -> Program {
+            var taken = Program.empty
+            swap(&taken, &program)
+            return taken
         }
     }
 

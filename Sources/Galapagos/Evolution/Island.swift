@@ -24,6 +24,9 @@ public struct Island: Sendable {
     public private(set) var fitnessBySlot: [Double] = []
     /// The members' birth in storage order, for the same scans.
     private var birthBySlot: [Int] = []
+    /// Whether the engine's own thread made each member (not a helper thread), in storage
+    /// order: a dead member's memory is best freed by the thread that allocated it.
+    private var madeByCallerBySlot: [Bool] = []
 
     public init(capacity: Int) {
         self.capacity = capacity
@@ -37,31 +40,45 @@ public struct Island: Sendable {
         self.individualsSinceStart = individualsSinceStart
         fitnessBySlot = members.map(\.fitness)
         birthBySlot = members.map(\.birth)
+        madeByCallerBySlot = members.map { _ in false }
         fittest = .unknown
     }
 
     /// Adds a member, removing the oldest when full. Returns the member that died, if any.
+    ///
+    /// The member moves in and the dead one moves out: neither program's reference count is
+    /// touched (the engine adds children made on other cores).
     @discardableResult
-    public mutating func add(_ member: Member) -> Member? {
+    public mutating func add(_ member: consuming Member) -> Member? {
+        add(member, madeByCaller: false)?.member
+    }
+
+    /// ``add(_:)`` for a member made by the engine's own thread or not; the member that died
+    /// comes with the same fact about itself.
+    mutating func add(_ member: consuming Member, madeByCaller: Bool) -> (member: Member, madeByCaller: Bool)? {
+        let fitness = member.fitness, birth = member.birth
         if members.count < capacity {
             members.append(member)
-            fitnessBySlot.append(member.fitness)
-            birthBySlot.append(member.birth)
+            fitnessBySlot.append(fitness)
+            birthBySlot.append(birth)
+            madeByCallerBySlot.append(madeByCaller)
             noteArrival(at: members.count - 1)
             return nil
         }
         let slot = oldest
-        let dead = members[slot]
-        members[slot] = member
-        fitnessBySlot[slot] = member.fitness
-        birthBySlot[slot] = member.birth
+        var dead = member
+        swap(&members[slot], &dead)
+        fitnessBySlot[slot] = fitness
+        birthBySlot[slot] = birth
+        let deadMadeByCaller = madeByCallerBySlot[slot]
+        madeByCallerBySlot[slot] = madeByCaller
         oldest = (oldest + 1) % capacity
         if case let .known(index?) = fittest, index == slot {
             fittest = .unknown
         } else {
             noteArrival(at: slot)
         }
-        return dead
+        return (dead, deadMadeByCaller)
     }
 
     /// Updates a known ``fittest`` for a member just stored at `slot` (not the fittest one's
@@ -93,6 +110,7 @@ public struct Island: Sendable {
         individualsSinceStart = 0
         fitnessBySlot.removeAll(keepingCapacity: true)
         birthBySlot.removeAll(keepingCapacity: true)
+        madeByCallerBySlot.removeAll(keepingCapacity: true)
         fittest = .known(nil)
     }
 
