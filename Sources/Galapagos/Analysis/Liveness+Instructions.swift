@@ -29,23 +29,23 @@ extension Liveness {
         let learn = program.range(of: .learn)
         OpShape.table.withUnsafeBufferPointer { table in
             flags.withUnsafeMutableBufferPointer { flags in
-              program.instructions.withUnsafeBufferPointer { instructions in
-                // `predict` and `learn` feed each other until nothing changes; `setup` only
-                // feeds `predict`, so one pass after the fixed point settles it.
-                var predictIn = RegisterMask(), learnIn = RegisterMask()
-                while true {
-                    let predictNeeds = predictIn.subtracting(predictInputs)
-                    let learnNeeds = learnIn.subtracting(learnInputs)
-                    let nextPredict = backward(
-                        instructions, predict, table, flags,
-                        liveOut: predictNeeds.union(learnNeeds).union(outputs))
-                    let nextLearn = backward(instructions, learn, table, flags, liveOut: predictNeeds)
-                    if nextPredict == predictIn && nextLearn == learnIn { break }
-                    predictIn = nextPredict
-                    learnIn = nextLearn
+                program.instructions.withUnsafeBufferPointer { instructions in
+                    // `predict` and `learn` feed each other until nothing changes; `setup` only
+                    // feeds `predict`, so one pass after the fixed point settles it.
+                    var predictIn = RegisterMask(), learnIn = RegisterMask()
+                    while true {
+                        let predictNeeds = predictIn.subtracting(predictInputs)
+                        let learnNeeds = learnIn.subtracting(learnInputs)
+                        let nextPredict = backward(
+                            instructions, predict, table, flags,
+                            liveOut: predictNeeds.union(learnNeeds).union(outputs))
+                        let nextLearn = backward(instructions, learn, table, flags, liveOut: predictNeeds)
+                        if nextPredict == predictIn && nextLearn == learnIn { break }
+                        predictIn = nextPredict
+                        learnIn = nextLearn
+                    }
+                    _ = backward(instructions, setup, table, flags, liveOut: predictIn.subtracting(predictInputs))
                 }
-                _ = backward(instructions, setup, table, flags, liveOut: predictIn.subtracting(predictInputs))
-              }
             }
         }
         return flags

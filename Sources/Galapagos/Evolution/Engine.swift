@@ -292,14 +292,10 @@ public final class Engine {
         departedMadeHere.removeAll(keepingCapacity: true)
         let caller = ObjectIdentifier(pool.first)
         let batch = pool.start(jobs: proposals.count, disposing: waste.isEmpty ? nil : waste) { [view] job, evaluator in
-            // Read in place (an array's subscript would copy the proposal): each copy retains
-            // the parent's program, which the engine and the other workers touch too.
-            proposals.withUnsafeBufferPointer { proposals in
-                let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
-                var record = EngineState.PendingChild.record(of: proposals[job], outcome)
-                record.madeByCaller = ObjectIdentifier(evaluator) == caller
-                return record
-            }
+            let outcome = context.make(proposals[job], evaluator: evaluator, cache: view)
+            var record = EngineState.PendingChild.record(of: proposals[job], outcome)
+            record.madeByCaller = ObjectIdentifier(evaluator) == caller
+            return record
         }
         return Production(proposals: proposals, batch: batch)
     }
