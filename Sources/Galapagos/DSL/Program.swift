@@ -5,8 +5,8 @@
 /// `ProgramParser.parse(ProgramPrinter.print(p)) == p` holds bit for bit.
 ///
 /// The three components live back to back in one buffer (``instructions``): a child copied
-/// from its parent and mutated allocates once and shares nothing with the parent, so the
-/// engine's workers never touch a parent's reference counts but the one copy.
+/// from its parent (``init(unsharedCopyOf:)``) and mutated allocates once and shares no
+/// storage with the parent.
 public struct Program: Hashable, Sendable {
     /// Every instruction: setup, then predict, then learn.
     public private(set) var instructions: [Instruction]

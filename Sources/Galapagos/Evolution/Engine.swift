@@ -838,7 +838,7 @@ struct ProductionContext: Sendable {
             }
         case .parent:
             // Through the source's own methods: binding the parent here would copy it.
-            program = proposal.source.unsharedParentProgram() ?? Program()
+            program = proposal.source.unsharedParentProgram() ?? Program()  // never nil here
             let kind = proposal.source.mutation
             origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
@@ -862,8 +862,8 @@ struct ProductionContext: Sendable {
         }
         var fingerprint = self.fingerprint(of: compiled, evaluator: evaluator)
         // Draw the mutation again while the child behaves like a program already seen.
-        if case .parent = proposal.source, case let kind = proposal.source.mutation, kind != .identity,
-           retries > 0, let fec {
+        let kind = proposal.source.mutation  // `identity` for children without a parent
+        if kind != .identity, retries > 0, let fec {
             var attempt = 0
             while attempt < retries, fec.peek(fingerprint) != nil {
                 attempt += 1
