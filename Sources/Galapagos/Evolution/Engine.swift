@@ -281,9 +281,12 @@ public final class Engine {
     /// without the children still pending, which are applied meanwhile.
     private func start(_ proposals: [Proposal]) -> Production {
         // One worker scores the batch now, before the pending children are applied, so it can
-        // read the cache in place; helpers score it while they are applied, from a frozen copy.
+        // read the cache in place; helpers score it while they are applied, from an index of the
+        // cache as it is now (``FECDoubleBuffer/freeze()``).
         let scoresNow = pool.count == 1
-        let view = (scoresNow ? fecBuffers?.unfrozen : fecBuffers?.freeze()).map(FECView.init(cache:))
+        let view = scoresNow
+            ? fecBuffers.map { FECView(cache: $0.unfrozen) }
+            : (fecBuffers?.freeze()).map(FECView.init(index:))
         // The batch lets go of the view when its jobs are done (a reference left would make the
         // engine's next write copy the whole cache).
         let context = production
@@ -681,11 +684,24 @@ public final class Engine {
 /// is scored. (The children of that batch are not in it: a batch may start before they are
 /// all scored, and what a batch sees must not depend on which were.)
 struct FECView: Sendable {
-    let cache: FECCache
+    /// The cache itself, when one worker reads it before the engine writes it again.
+    private let cache: FECCache?
+    /// An index of the cache, when helpers read it while the engine writes the cache.
+    private let index: FECIndex?
+
+    init(cache: FECCache) {
+        self.cache = cache
+        index = nil
+    }
+
+    init(index: FECIndex) {
+        cache = nil
+        self.index = index
+    }
 
     /// The fitness known for a fingerprint, or `nil`.
     func peek(_ key: UInt64) -> Double? {
-        cache.peek(key)
+        index != nil ? index?.peek(key) : cache?.peek(key)
     }
 }
 

@@ -39,13 +39,17 @@ public struct FECCache: Sendable {
 
     /// Inserts or refreshes an entry as most recently used, evicting the least recently used
     /// entry when full.
-    public mutating func insert(_ key: UInt64, _ value: Double) {
+    ///
+    /// - Returns: the key of the entry evicted, if any.
+    @discardableResult
+    public mutating func insert(_ key: UInt64, _ value: Double) -> UInt64? {
         if let slot = slotByKey[key] {
             values[Int(slot)] = value
             moveToTail(slot)
-            return
+            return nil
         }
         let slot: Int32
+        var evicted: UInt64?
         if keys.count < capacity {
             slot = Int32(keys.count)
             keys.append(key)
@@ -55,12 +59,14 @@ public struct FECCache: Sendable {
         } else {
             slot = head
             unlink(slot)
+            evicted = keys[Int(slot)]
             slotByKey[keys[Int(slot)]] = nil
             keys[Int(slot)] = key
             values[Int(slot)] = value
         }
         slotByKey[key] = slot
         linkAtTail(slot)
+        return evicted
     }
 
     /// The entries from least to most recently used: re-inserting them in this order into an

@@ -1,77 +1,71 @@
-/// The FEC cache in two copies, so that workers can read one while the engine writes the other.
+/// The FEC cache, and two read-only indexes of it that workers read while the engine writes.
 ///
-/// The engine scores batch k + 1 while it applies batch k. The workers need a cache nobody
-/// writes; applying needs the cache with every child before it, exactly as if nothing ran
-/// alongside. Copying a large cache each batch would cost more than it saves, so there are two:
-/// ``freeze()`` hands the up-to-date copy to the readers and continues on the other one, which
-/// first replays the look-ups and inserts it missed. Replaying the same operations in the same
-/// order gives the same recency order and evictions, so ``live`` behaves exactly like a single
-/// cache that saw every operation.
+/// The engine scores batch k + 1 while it applies batch k. The workers need fitness by
+/// fingerprint as it was when their batch started, which nobody writes while they read;
+/// applying needs the cache with every child before it, exactly as if nothing ran alongside.
+/// So the engine keeps the one cache (with its recency order and evictions) to itself, and
+/// ``freeze()`` hands the readers an ``FECIndex``: fingerprints and fitness only. There are two
+/// indexes, used in turn: the one handed out last may still be read, and the other catches up
+/// with the cache by replaying what entered and left it since (a miss adds one entry and
+/// may evict one; a hit, most children, changes nothing the readers see).
 ///
-/// A single worker needs no second copy (it scores the next batch before this one is applied),
-/// so the copy and the log of operations start with the first freeze.
+/// A single worker needs no index (it scores the next batch before this one is applied, and
+/// reads the cache in place: ``unfrozen``), so the indexes and the log of changes start with
+/// the first freeze.
 public struct FECDoubleBuffer: Sendable {
-    enum Operation: Sendable {
-        case touch(UInt64)
-        case insert(UInt64, Double)
+    enum Change: Sendable {
+        case set(UInt64, Double)
+        case remove(UInt64)
     }
 
     /// The cache with every applied child: what ``lookup(_:)`` and ``insert(_:_:)`` use and
-    /// what checkpoints save. (Right after a freeze it is built by replaying what the copy in
-    /// use lacks: a copy of the cache, so the engine reads it only to save it.)
-    public var live: FECCache {
-        guard !behind.isEmpty else { return current }
-        var caughtUp = current
-        Self.replay(behind, on: &caughtUp)
-        return caughtUp
-    }
-
-    /// The copy the engine writes; it lacks `behind`.
-    private var current: FECCache
-    /// The other copy: the readers' since the last ``freeze()``; empty before the first.
-    private var spare: FECCache
-    /// Whether a freeze has happened: from then on operations are logged for the other copy.
+    /// what checkpoints save.
+    public private(set) var live: FECCache
+    /// Whether a freeze has happened: from then on changes are logged for the indexes.
     private var isDoubled = false
-    /// Operations applied since the last freeze: what `spare` lacks.
-    private var sinceFreeze: [Operation] = []
-    /// Operations `current` must replay before its next use: what it lacked when it was
-    /// swapped in.
-    private var behind: [Operation] = []
+    /// The index handed out by the last freeze (still shared with its readers).
+    private var readersIndex: FECIndex?
+    /// The other index, up to date but for `behind` and `sinceFreeze`; `nil` until the second
+    /// freeze, which builds it from the cache.
+    private var spareIndex: FECIndex?
+    /// Changes to the cache since the last freeze: what neither index has.
+    private var sinceFreeze: [Change] = []
+    /// Changes between the two freezes before: what the spare index lacks besides
+    /// `sinceFreeze`.
+    private var behind: [Change] = []
 
     /// The buffer of `cache`.
     public init(_ cache: FECCache) {
-        current = cache
-        spare = FECCache(capacity: cache.capacity)
+        live = cache
     }
 
     /// The cache as it is, for readers that are done before the next look-up or insert (which
     /// would otherwise copy it).
-    var unfrozen: FECCache {
-        mutating get {
-            catchUp()
-            return current
-        }
-    }
+    var unfrozen: FECCache { live }
 
-    /// The up-to-date cache for readers; the engine must not keep a reference to it once they
-    /// are done, or the next freeze copies it. Later look-ups and inserts go to the other copy.
-    mutating func freeze() -> FECCache {
-        catchUp()
-        if !isDoubled {
-            // The second copy starts as this one; the first write after the swap copies it.
-            isDoubled = true
-            spare = current
-            sinceFreeze.removeAll()
+    /// Fitness by fingerprint as the cache holds it now, for readers; the engine must not keep
+    /// a reference to it once they are done, or the freeze after next copies it.
+    mutating func freeze() -> FECIndex {
+        var index: FECIndex
+        if isDoubled, let spare = spareIndex {
+            spareIndex = nil  // so that `index` is the only reference, updated in place
+            index = spare
+            Self.replay(behind, on: &index)
+            Self.replay(sinceFreeze, on: &index)
+        } else {
+            index = FECIndex(live)
         }
-        swap(&current, &spare)
+        isDoubled = true
+        spareIndex = readersIndex
+        readersIndex = index
         swap(&behind, &sinceFreeze)
         sinceFreeze.removeAll(keepingCapacity: true)
-        return spare
+        return index
     }
 
     /// The `limit` most recently used entries, least recently used first.
-    public mutating func mostRecentEntries(_ limit: Int) -> [(key: UInt64, value: Double)] {
-        unfrozen.mostRecentEntries(limit)
+    public func mostRecentEntries(_ limit: Int) -> [(key: UInt64, value: Double)] {
+        live.mostRecentEntries(limit)
     }
 
     /// Adds entries learned elsewhere (another process's cache, on the same tasks), in order;
@@ -82,7 +76,7 @@ public struct FECDoubleBuffer: Sendable {
     public mutating func merge(_ entries: [(key: UInt64, value: Double)]) -> Int {
         var added = 0
         for entry in entries where !entry.value.isNaN {
-            guard unfrozen.peek(entry.key) == nil else { continue }
+            guard live.peek(entry.key) == nil else { continue }
             insert(entry.key, entry.value)
             added += 1
         }
@@ -91,10 +85,7 @@ public struct FECDoubleBuffer: Sendable {
 
     /// The cached fitness, marking the entry as most recently used.
     mutating func lookup(_ key: UInt64) -> Double? {
-        catchUp()
-        guard let value = current.lookup(key) else { return nil }
-        if isDoubled { sinceFreeze.append(.touch(key)) }
-        return value
+        live.lookup(key)
     }
 
     /// What ``lookupOrInsert(_:_:)`` did.
@@ -115,22 +106,17 @@ public struct FECDoubleBuffer: Sendable {
 
     /// Inserts or refreshes an entry as most recently used.
     mutating func insert(_ key: UInt64, _ value: Double) {
-        catchUp()
-        if isDoubled { sinceFreeze.append(.insert(key, value)) }
-        current.insert(key, value)
+        let evicted = live.insert(key, value)
+        guard isDoubled else { return }
+        if let evicted { sinceFreeze.append(.remove(evicted)) }
+        sinceFreeze.append(.set(key, value))
     }
 
-    private mutating func catchUp() {
-        guard !behind.isEmpty else { return }
-        Self.replay(behind, on: &current)
-        behind.removeAll(keepingCapacity: true)
-    }
-
-    private static func replay(_ operations: [Operation], on cache: inout FECCache) {
-        for operation in operations {
-            switch operation {
-            case let .touch(key): _ = cache.lookup(key)
-            case let .insert(key, value): cache.insert(key, value)
+    private static func replay(_ changes: [Change], on index: inout FECIndex) {
+        for change in changes {
+            switch change {
+            case let .set(key, value): index.set(key, value)
+            case let .remove(key): index.remove(key)
             }
         }
     }

@@ -14,15 +14,26 @@ private final class Gate: Sendable {
 /// worker pool that runs a batch while its caller works.
 @Suite struct PipelineTests {
     /// Look-ups and inserts through the double buffer, with freezes in between, behave exactly
-    /// like one cache that saw them all; every frozen copy equals the live cache at its freeze.
+    /// like one cache that saw them all; every index handed out holds exactly what the cache
+    /// held at its freeze, and keeps it while later freezes update the other index.
     @Test func theDoubleBufferBehavesLikeOneCache() {
         var random = RandomGenerator(seed: 5)
         var single = FECCache(capacity: 40)
         var buffers = FECDoubleBuffer(FECCache(capacity: 40))
+        // The index handed out last and what the cache held then, checked again after the
+        // next freeze (while it would still be read).
+        var handedOut: (index: FECIndex, held: [UInt64: Double])?
+        func expectHolds(_ index: FECIndex, _ held: [UInt64: Double]) {
+            #expect(index.count == held.count)
+            for key in 0..<UInt64(90) { #expect(index.peek(key) == held[key]) }
+        }
         for round in 0..<300 {
             if round % 3 == 2 {  // the first freeze comes after some writes
                 let frozen = buffers.freeze()
-                #expect(frozen.entriesByRecency.map(\.key) == single.entriesByRecency.map(\.key))
+                let held = Dictionary(uniqueKeysWithValues: single.entriesByRecency.map { ($0.key, $0.value) })
+                expectHolds(frozen, held)
+                if let previous = handedOut { expectHolds(previous.index, previous.held) }
+                handedOut = (frozen, held)
             }
             for _ in 0..<random.nextInt(below: 12) {
                 let key = UInt64(random.nextInt(below: 90))
