@@ -39,20 +39,45 @@ public struct Program: Hashable, Sendable {
     }
 
     /// A copy of `other` that shares no storage with it, with room for one instruction more
-    /// (so that the usual mutations change it in place). Copying reads `other`'s instructions
-    /// without retaining its storage: the engine's workers copy parents that other threads
-    /// copy and release too, and a reference count bumped from several cores passes its cache
-    /// line between them.
+    /// (so that the usual mutations change it in place).
     public init(unsharedCopyOf other: borrowing Program) {
+        self = other.instructions.withUnsafeBufferPointer {
+            Program(copying: UnsafeView(
+                instructions: $0, predictStart: other.predictStart, learnStart: other.learnStart))
+        }
+    }
+
+    /// A program's instructions through a pointer that does not keep them alive, for copying
+    /// them on another thread without touching their storage's reference count (a count
+    /// bumped from several cores passes its cache line between them at every bump).
+    ///
+    /// Valid only while the program it was taken from is alive and unchanged: its owner must
+    /// keep it so until every copy through the view is made.
+    struct UnsafeView: @unchecked Sendable {
+        fileprivate let instructions: UnsafeBufferPointer<Instruction>
+        fileprivate let predictStart: Int
+        fileprivate let learnStart: Int
+    }
+
+    /// This program's instructions through a pointer (see ``UnsafeView``).
+    var unsafeView: UnsafeView {
+        instructions.withUnsafeBufferPointer {
+            UnsafeView(instructions: $0, predictStart: predictStart, learnStart: learnStart)
+        }
+    }
+
+    /// A copy of the program `view` shows, with room for one instruction more (so that the
+    /// usual mutations change it in place).
+    init(copying view: UnsafeView) {
         // Reserved and appended rather than `init(unsafeUninitializedCapacity:)`, whose
         // unspecialized allocation looks up the storage's type metadata in the runtime's shared
         // table at every call (a contended atomic when several workers copy at once).
         var instructions: [Instruction] = []
-        instructions.reserveCapacity(other.instructions.count + 1)
-        other.instructions.withUnsafeBufferPointer { instructions.append(contentsOf: $0) }
+        instructions.reserveCapacity(view.instructions.count + 1)
+        instructions.append(contentsOf: view.instructions)
         self.instructions = instructions
-        predictStart = other.predictStart
-        learnStart = other.learnStart
+        predictStart = view.predictStart
+        learnStart = view.learnStart
     }
 
     /// The positions of one component's instructions in ``instructions``.

@@ -89,12 +89,19 @@ public final class Engine {
     /// engines that share their FEC cache: the early batch's frozen copy would make the next
     /// engine's writes copy the cache).
     var startsBatchesEarly = true
-    /// Members made by helper threads that died since the last batch started: the next
+    /// Members that children replaced in this step, made by helper threads and by this
+    /// thread. The batch being scored was proposed before they died and may still read their
+    /// programs (``Proposal/Parent`` does not retain them): they stay alive until it is
+    /// received, then join `departed` and `departedMadeHere` (``letGoOfDying()``). Members
+    /// that die in other ways (migration, restarts) die with no batch in flight.
+    private var dying: [Member] = []
+    private var dyingMadeHere: [Member] = []
+    /// Members made by helper threads that died before the last batch received: the next
     /// batch's helpers let go of them (freeing a dead member's program is a good part of
     /// applying a child).
     private var departed: [Member] = []
-    /// Members made by this thread (``EngineState/PendingChild/madeByCaller``) that died since
-    /// the last batch started: freed here when the next batch starts, by the thread that
+    /// Members made by this thread (``EngineState/PendingChild/madeByCaller``) that died before
+    /// the last batch received: freed here when the next batch starts, by the thread that
     /// allocated them (a helper freeing them would pass their memory between the threads'
     /// allocators, which then both take their slow paths).
     private var departedMadeHere: [Member] = []
@@ -164,7 +171,7 @@ public final class Engine {
         enum Source: Sendable {
             case random
             case seed(Program, mutate: Bool)
-            case parent(Member, MutationKind)
+            case parent(Parent, MutationKind)
 
             /// The parent's id and fitness, for a child of a parent.
             var parentRecord: (id: Int, fitness: Double)? {
@@ -178,11 +185,28 @@ public final class Engine {
                 return kind
             }
 
-            /// A copy of the parent's program that shares no storage with it, for a child of a
-            /// parent (``Program/init(unsharedCopyOf:)``).
+            /// A copy of the parent's program, for a child of a parent.
             func unsharedParentProgram() -> Program? {
                 guard case let .parent(parent, _) = self else { return nil }
-                return Program(unsharedCopyOf: parent.program)
+                return Program(copying: parent.program)
+            }
+        }
+
+        /// A parent as its child's proposal holds it: its program is read in place, not
+        /// retained. (A retain by the engine's thread and a release after the batch, for every
+        /// child, would pass the cache line of a popular parent's reference count between the
+        /// cores; so would the worker's copy of the proposal.) The engine keeps every member
+        /// that dies alive until the batches proposed before its death are received
+        /// (``Engine/dying``).
+        struct Parent: Sendable {
+            let id: Int
+            let fitness: Double
+            let program: Program.UnsafeView
+
+            init(_ member: borrowing Member) {
+                id = member.id
+                fitness = member.fitness
+                program = member.program.unsafeView
             }
         }
 
@@ -253,6 +277,9 @@ public final class Engine {
                 pending.append(contentsOf: receive(next))
             }
         }
+        // No batch proposed before this step's deaths is scored any more (the early one was
+        // proposed after them).
+        letGoOfDying()
         guard pendingInCurrentBatch == 0 else { return }
         // With the workers free again: selection scores its tasks on all of them.
         migrateIfDue()
@@ -270,6 +297,25 @@ public final class Engine {
 
     /// Children made and scored but not yet applied (see ``step()``).
     public var pendingCount: Int { pending.count }
+
+    /// Moves the members that died to the ones the next batch frees, once no batch proposed
+    /// before their death is being scored.
+    private func letGoOfDying() {
+        // Swapped rather than appended when nothing waits (the usual case): appending would
+        // retain each member, whose reference count another core last wrote.
+        if departed.isEmpty {
+            swap(&departed, &dying)
+        } else {
+            departed.append(contentsOf: dying)
+            dying.removeAll()
+        }
+        if departedMadeHere.isEmpty {
+            swap(&departedMadeHere, &dyingMadeHere)
+        } else {
+            departedMadeHere.append(contentsOf: dyingMadeHere)
+            dyingMadeHere.removeAll(keepingCapacity: true)
+        }
+    }
 
     /// A batch being made and scored on the worker pool.
     struct Production {
@@ -398,10 +444,12 @@ public final class Engine {
                     parsimony: space.evolution.parsimony, using: &random)
                 donor = island.members[donorIndex].program
             }
+            // Read in place: a copy of the member would retain its program.
+            let parent = island.members.withUnsafeBufferPointer { Proposal.Parent($0[parentIndex]) }
             // Pin the parent in the family tree: it may die before its child is applied.
-            if pinning { ancestry?.retain(island.members[parentIndex].id) }
+            if pinning { ancestry?.retain(parent.id) }
             proposals.append(Proposal(
-                island: index, source: .parent(island.members[parentIndex], kind), seed: seed,
+                island: index, source: .parent(parent, kind), seed: seed,
                 arm: arm, operatorArm: operatorArm, rewardScale: scale, hurdle: hurdle,
                 donor: donor))
         }
@@ -500,9 +548,9 @@ public final class Engine {
         if let dead = islands[child.island].add(member, madeByCaller: child.madeByCaller) {
             ancestry?.release(dead.member.id)
             if dead.madeByCaller {
-                departedMadeHere.append(dead.member)
+                dyingMadeHere.append(dead.member)
             } else {
-                departed.append(dead.member)
+                dying.append(dead.member)
             }
         }
         islands[child.island].individualsSinceStart += 1
@@ -655,6 +703,9 @@ public final class Engine {
     private func restartIfDue() -> [Int] {
         var restarted: [Int] = []
         for index in islands.indices where isDueForRestart(index) {
+            // No batch may read the members that die now (none is proposed early when a
+            // restart is due; this holds it whatever changes there).
+            discardEarlyProposals()
             for member in islands[index].members { ancestry?.release(member.id) }
             islands[index].restart()
             islandRecords[index] = IslandRecord()
