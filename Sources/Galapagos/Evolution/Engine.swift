@@ -365,7 +365,13 @@ public final class Engine {
     ///   - pinning: pin each parent in the family tree now; early proposals are pinned when
     ///     their step begins (``takeEarlyBatch()``).
     private func propose(after inFlight: [Proposal] = [], pinning: Bool = true) -> [Proposal] {
-        let batch = space.evolution.batchSize
+        // Local copies, read once per batch: reading the engine's own properties per
+        // proposal copies them (retaining what they hold) with an access check each time.
+        let selection = selection, operatorBandit = operatorBandit
+        let evolution = space.evolution, mutation = space.mutation
+        var random = random
+        defer { self.random = random }
+        let batch = evolution.batchSize
         let plan = selection.plan(islands: islands, batch: batch, using: &random)
         let needsRanking = selection.kind != .tournament || operatorBandit != nil
         // Slots of filling islands already taken by pending children, and serial numbers.
@@ -379,10 +385,17 @@ public final class Engine {
         var hurdles: [Int: Double] = [:]
         var proposals: [Proposal] = []
         proposals.reserveCapacity(plan.count)
+        // A copy of the island the plan is on (it proposes from each in runs; nothing here
+        // changes islands): a copy per proposal would retain each of its arrays every time.
+        var island = Island(capacity: 0)
+        var islandIndex = -1
         for index in plan {
             let serial = UInt64(firstSerial + proposals.count)
             let seed = RandomGenerator.derive(settings.seed, 0xC41D, serial)
-            let island = islands[index]
+            if index != islandIndex {
+                island = islands[index]
+                islandIndex = index
+            }
             if island.isInitializing {
                 let slot = island.members.count + pendingFill[index]
                 pendingFill[index] += 1
@@ -420,11 +433,11 @@ public final class Engine {
             }
             let (parentIndex, arm) = selection.chooseParent(
                 in: island, index: index, ranking: ranking, cumulativeWeights: weights,
-                parsimony: space.evolution.parsimony, using: &random)
+                parsimony: evolution.parsimony, using: &random)
             var kind = MutationKind.identity
             var operatorArm = -1
-            if random.nextBool(probability: space.mutation.probability) {
-                let operators = space.mutation.operators
+            if random.nextBool(probability: mutation.probability) {
+                let operators = mutation.operators
                 if let operatorBandit {
                     operatorArm = operatorBandit.choose(using: &random)
                     kind = operators[operatorArm]
@@ -433,7 +446,7 @@ public final class Engine {
                 }
             }
             var hurdle = -Double.infinity
-            if let quantile = space.evolution.hurdle {
+            if let quantile = evolution.hurdle {
                 hurdle = hurdles[index] ?? island.fitnessQuantile(quantile)
                 hurdles[index] = hurdle
             }
@@ -441,7 +454,7 @@ public final class Engine {
             if kind == .crossover {
                 let (donorIndex, _) = selection.chooseParent(
                     in: island, index: index, ranking: ranking, cumulativeWeights: weights,
-                    parsimony: space.evolution.parsimony, using: &random)
+                    parsimony: evolution.parsimony, using: &random)
                 donor = island.members[donorIndex].program
             }
             // Read in place: a copy of the member would retain its program.
