@@ -141,6 +141,7 @@ public final class Evaluator {
     ) -> Double {
         let machine = self.machine
         let memory = machine.memory
+        let registers = InterpreterLoop.Registers(of: machine)
         let f = W.count > 0 ? W.count : task.features
         let label = MemoryShape.labelScalar
         let prediction = MemoryShape.predictionScalar
@@ -172,14 +173,14 @@ public final class Evaluator {
                     machine.execute(learn.start, count: learn.count, width: W.self)
                     continue
                 }
-                machine.executeInline(predict.start, count: predict.count, width: W.self)
+                InterpreterLoop.run(predict.start, count: predict.count, on: registers, width: W.self)
                 if classify { memory[prediction] = Self.sigmoid(memory[prediction]) }
                 let error = abs(y - memory[prediction])
                 // `!(error <= bound)` is also true for NaN.
                 if !(error <= bound) { return 0 }
                 if reloadBeforeLearn { load(x, f) }
                 memory[label] = y
-                machine.executeInline(learn.start, count: learn.count, width: W.self)
+                InterpreterLoop.run(learn.start, count: learn.count, on: registers, width: W.self)
             }
         }
         return validate(predict, task, scoring, width: W.self)
@@ -190,6 +191,7 @@ public final class Evaluator {
     ) -> Double {
         let machine = self.machine
         let memory = machine.memory
+        let registers = InterpreterLoop.Registers(of: machine)
         let f = W.count > 0 ? W.count : task.features
         let (xs, ys, count) = scoring == .validation
             ? (task.validFeatures, task.validLabels, task.validCount)
@@ -207,7 +209,7 @@ public final class Evaluator {
             load(xs + example * f, f)
             memory[MemoryShape.labelScalar] = 0
             if multiclass { hideOneHot(f) }
-            machine.executeInline(predict.start, count: predict.count, width: W.self)
+            InterpreterLoop.run(predict.start, count: predict.count, on: registers, width: W.self)
             let y = ys[example]
             if multiclass {
                 guard let (predicted, logLoss) = scoreLogits(task.classes, label: y) else { return 0 }
