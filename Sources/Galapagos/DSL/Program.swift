@@ -52,7 +52,9 @@ public struct Program: Hashable, Sendable {
     /// bumped from several cores passes its cache line between them at every bump).
     ///
     /// Valid only while the program it was taken from is alive and unchanged: its owner must
-    /// keep it so until every copy through the view is made.
+    /// keep it so until every copy through the view is made. (The pointer outlives the
+    /// `withUnsafeBufferPointer` call it comes from; a native array's elements stay where they
+    /// are for as long as its storage is alive and not mutated, which is what the owner keeps.)
     struct UnsafeView: @unchecked Sendable {
         fileprivate let instructions: UnsafeBufferPointer<Instruction>
         fileprivate let predictStart: Int
