@@ -185,11 +185,6 @@ public final class Engine {
                 return kind
             }
 
-            /// A copy of the parent's program, for a child of a parent.
-            func unsharedParentProgram() -> Program? {
-                guard case let .parent(parent, _) = self else { return nil }
-                return Program(copying: parent.program)
-            }
         }
 
         /// A parent as its child's proposal holds it: its program is read in place, not
@@ -301,19 +296,19 @@ public final class Engine {
     /// Moves the members that died to the ones the next batch frees, once no batch proposed
     /// before their death is being scored.
     private func letGoOfDying() {
-        // Swapped rather than appended when nothing waits (the usual case): appending would
-        // retain each member, whose reference count another core last wrote.
-        if departed.isEmpty {
-            swap(&departed, &dying)
+        Self.move(&dying, to: &departed)
+        Self.move(&dyingMadeHere, to: &departedMadeHere)
+    }
+
+    /// Moves every member of `source` to the end of `target`; swapped rather than appended
+    /// when `target` is empty (the usual case): appending would retain each member, whose
+    /// reference count another core last wrote.
+    private static func move(_ source: inout [Member], to target: inout [Member]) {
+        if target.isEmpty {
+            swap(&target, &source)
         } else {
-            departed.append(contentsOf: dying)
-            dying.removeAll()
-        }
-        if departedMadeHere.isEmpty {
-            swap(&departedMadeHere, &dyingMadeHere)
-        } else {
-            departedMadeHere.append(contentsOf: dyingMadeHere)
-            dyingMadeHere.removeAll(keepingCapacity: true)
+            target.append(contentsOf: source)
+            source.removeAll(keepingCapacity: true)
         }
     }
 
@@ -916,10 +911,8 @@ struct ProductionContext: Sendable {
                 let kind = operators[random.nextInt(below: operators.count)]
                 mutator.mutate(&program, kind: kind, using: &random)
             }
-        case .parent:
-            // Through the source's own methods: binding the parent here would copy it.
-            program = proposal.source.unsharedParentProgram() ?? Program()  // never nil here
-            let kind = proposal.source.mutation
+        case let .parent(parent, kind):
+            program = Program(copying: parent.program)
             origin = .mutation(vary(&program, kind: kind, donor: proposal.donor, using: &random) ? kind : .identity)
         }
         if isPredictOnly, predictCarriesState(program) {
@@ -942,12 +935,12 @@ struct ProductionContext: Sendable {
         }
         var fingerprint = self.fingerprint(of: compiled, evaluator: evaluator)
         // Draw the mutation again while the child behaves like a program already seen.
-        let kind = proposal.source.mutation  // `identity` for children without a parent
-        if kind != .identity, retries > 0, let fec {
+        // (`fec?` in place: binding the view would retain the index every worker reads.)
+        if case let .parent(parent, kind) = proposal.source, kind != .identity {
             var attempt = 0
-            while attempt < retries, fec.peek(fingerprint) != nil {
+            while attempt < retries, fec?.peek(fingerprint) != nil {
                 attempt += 1
-                guard var candidate = proposal.source.unsharedParentProgram() else { break }
+                var candidate = Program(copying: parent.program)
                 guard vary(&candidate, kind: kind, donor: proposal.donor, using: &random),
                       !(isPredictOnly && predictCarriesState(candidate)),
                       let candidateCompiled = try? compile(candidate) else { continue }
